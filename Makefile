@@ -1,0 +1,35 @@
+# The two set-up-and-run commands of the README:
+#   make demo   provision the example plan into the local AWS sandbox
+#   make test   run the whole test suite
+# Each creates .venv/, installs the dependencies and obtains the Pulumi engine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLAN ?= examples/saas-startup.yaml
+
+.PHONY: demo test venv engine bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+engine: venv
+	$(BIN)/provision engine install
+
+demo: engine
+	$(BIN)/provision apply $(PLAN) --yes
+	$(BIN)/provision status $(PLAN)
+
+test: engine
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: engine
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .provision

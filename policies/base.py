@@ -1,0 +1,46 @@
+"""What a governance policy is, and what it yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterator, Mapping
+
+from provision.schemas.model import Path, Plan
+
+
+class Enforcement(str, Enum):
+    MANDATORY = "mandatory"  # fails validation (exit 1)
+    ADVISORY = "advisory"  # reported, never fails
+    DISABLED = "disabled"  # not run
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding of one policy, pointing at the plan element at fault."""
+
+    message: str
+    path: Path
+    function: str | None = None  # the function concerned, for waivers
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A governance policy: metadata plus a check over a typed plan.
+
+    `check(plan, params)` yields Violations; `params` holds the defaults merged
+    with any organisation overrides (see policies.config).
+    """
+
+    id: str
+    title: str
+    enforcement: Enforcement
+    description: str
+    remediation: str
+    check: Callable[[Plan, Mapping[str, Any]], Iterator[Violation]]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+
+    @property
+    def docs_url(self) -> str:
+        return f"https://provision.dev/policies/{self.id}"

@@ -1,0 +1,87 @@
+"""What every function program gets: the plan, naming, tagging, and its peers.
+
+A function program is a module with `build(ctx) -> FunctionComponent`, run
+inside the Pulumi inline program (see stacks.program). It creates its AWS
+resources as children of one ComponentResource per function.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pulumi
+
+from provision.schemas.model import Function, Plan
+
+TAG_PLAN = "provision:plan"
+TAG_FUNCTION = "provision:function"
+TAG_PROVIDER = "provision:provider"
+TAG_ENVIRONMENT = "provision:environment"
+
+
+class FunctionComponent(pulumi.ComponentResource):
+    """The ComponentResource of one outsourced function.
+
+    `outputs` holds what peers may need (ARNs, names, ids), e.g. monitoring
+    alarms on a hosting distribution.
+    """
+
+    def __init__(self, function: Function, opts: pulumi.ResourceOptions | None = None) -> None:
+        kind = "".join(part.capitalize() for part in function.type.split("-"))
+        super().__init__(f"provision:function:{kind}", function.name, None, opts)
+        self.function = function
+        self.outputs: dict[str, Any] = {}
+
+    def finish(self, **outputs: Any) -> "FunctionComponent":
+        self.outputs.update(outputs)
+        self.register_outputs(outputs)
+        return self
+
+
+@dataclass
+class FunctionContext:
+    plan: Plan
+    function: Function
+    account_id: str
+    # Components already built, by function name (builders run in dependency order).
+    peers: Mapping[str, FunctionComponent] = field(default_factory=dict)
+    # Vendor access roles by provider name, for functions that grant a vendor access.
+    vendor_roles: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def region(self) -> str:
+        return self.plan.region
+
+    def tags(self, **extra: str) -> dict[str, str]:
+        """The tags every resource of this function carries."""
+        return {
+            TAG_PLAN: self.plan.name,
+            TAG_FUNCTION: self.function.name,
+            TAG_PROVIDER: self.function.provider,
+            TAG_ENVIRONMENT: self.plan.environment,
+            **extra,
+        }
+
+    def physical_name(self, suffix: str = "", max_len: int = 63) -> str:
+        """A deterministic AWS name, lowercase, unique per plan/env/function.
+
+        Names that must be globally unique (S3) get a short hash of
+        plan, environment, region and account, so two plans never collide.
+        """
+        return physical_name(self.plan, self.function.name, suffix, self.account_id, max_len)
+
+    def resource_opts(self, component: FunctionComponent, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=component, **kwargs)
+
+
+def physical_name(plan: Plan, function: str, suffix: str, account_id: str, max_len: int = 63) -> str:
+    digest = hashlib.sha256(f"{plan.name}/{plan.environment}/{plan.region}/{account_id}".encode()).hexdigest()[:8]
+    parts = [plan.name, plan.environment, function, suffix, digest]
+    name = re.sub(r"[^a-z0-9-]+", "-", "-".join(p for p in parts if p).lower()).strip("-")
+    if len(name) > max_len:
+        # Keep the hash (uniqueness) and cut the readable middle.
+        name = name[: max_len - len(digest) - 1].rstrip("-") + "-" + digest
+    return name

@@ -1,0 +1,144 @@
+"""Shared machinery for the boto3-backed Pulumi dynamic providers.
+
+A provider models one primary AWS resource, CloudFormation-style: its inputs are
+the resource's settings, its outputs are the inputs plus the computed
+attributes named in OUTPUTS. `diff` compares inputs only; a change to a key in
+REPLACE_ON replaces the resource, any other change updates it in place.
+
+Providers hold no clients: the engine pickles provider instances into state,
+so clients are made inside each method from the environment (AWS_ENDPOINT_URL
+and credentials), which is how the same code serves AWS and the sandbox.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+T = TypeVar("T")
+
+# Standard mode retries throttling, 5xx and connection errors with jittered
+# exponential backoff; the attempt count covers short sandbox or AWS brown-outs.
+RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=10, read_timeout=60)
+
+# Error codes that mean "not there", per service, for idempotent delete and read.
+NOT_FOUND_CODES = frozenset(
+    {
+        "NoSuchBucket",
+        "NoSuchEntity",
+        "NotFoundException",
+        "NoSuchDistribution",
+        "ResourceNotFoundException",
+        "TrailNotFoundException",
+        "NoSuchConfigurationRecorderException",
+        "NoSuchDeliveryChannelException",
+        "InvalidVpcID.NotFound",
+        "InvalidSubnetID.NotFound",
+        "InvalidRouteTableID.NotFound",
+        "InvalidInternetGatewayID.NotFound",
+        "InvalidNatGatewayID.NotFound",
+        "InvalidAllocationID.NotFound",
+        "InvalidFlowLogId.NotFound",
+        "NotFound",
+        "404",
+    }
+)
+
+
+class ProviderError(Exception):
+    """An AWS call failed; the message names the resource, the call and the AWS error code."""
+
+
+def client(service: str, region: str | None = None):
+    """A boto3 client for `service`, honouring AWS_ENDPOINT_URL and the retry policy."""
+    return boto3.session.Session().client(service, region_name=region, config=RETRY_CONFIG)
+
+
+def error_code(exc: ClientError) -> str:
+    return exc.response.get("Error", {}).get("Code", "Unknown")
+
+
+def is_not_found(exc: ClientError) -> bool:
+    return error_code(exc) in NOT_FOUND_CODES
+
+
+def aws_call(what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `fn`, turning a ClientError into a ProviderError that says what failed and why."""
+    try:
+        return fn(*args, **kwargs)
+    except ClientError as exc:
+        err = exc.response.get("Error", {})
+        raise ProviderError(f"{what}: {err.get('Code', 'Unknown')}: {err.get('Message', str(exc))}") from exc
+
+
+def eventually(fn: Callable[[], T], *, retry_on: Iterable[str], attempts: int = 10, delay: float = 0.5) -> T:
+    """Retry `fn` while AWS answers with one of `retry_on` (eventual consistency)."""
+    codes = frozenset(retry_on)
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except ClientError as exc:
+            if error_code(exc) not in codes or attempt == attempts - 1:
+                raise
+            time.sleep(delay * (2**attempt if attempt < 4 else 8))
+    raise AssertionError("unreachable")
+
+
+def tag_list(tags: Mapping[str, str] | None, key: str = "Key", value: str = "Value") -> list[dict[str, str]]:
+    """AWS's [{Key:..., Value:...}] shape from a plain mapping."""
+    return [{key: k, value: v} for k, v in sorted((tags or {}).items())]
+
+
+def inputs_of(props: Mapping[str, Any], outputs: Iterable[str]) -> dict[str, Any]:
+    """The user inputs inside a dynamic resource's props (no outputs, no engine keys)."""
+    skip = set(outputs)
+    return {k: v for k, v in props.items() if k not in skip and not k.startswith("__")}
+
+
+class AwsResourceProvider(ResourceProvider):
+    """Base of every provider: input-only diff driven by REPLACE_ON.
+
+    Subclasses implement create/read/update/delete; `read` returns None when
+    the resource is gone, which the engine reports as a deletion on refresh.
+    """
+
+    REPLACE_ON: frozenset[str] = frozenset()
+    OUTPUTS: frozenset[str] = frozenset()
+    # Replacing some resources needs the old one gone first (unique names).
+    DELETE_BEFORE_REPLACE = False
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        old_in, new_in = inputs_of(olds, self.OUTPUTS), inputs_of(news, self.OUTPUTS)
+        changed = sorted(k for k in old_in.keys() | new_in.keys() if old_in.get(k) != new_in.get(k))
+        replaces = [k for k in changed if k in self.REPLACE_ON]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=sorted(self.OUTPUTS) if not replaces else [],
+            delete_before_replace=self.DELETE_BEFORE_REPLACE and bool(replaces),
+        )
+
+    def outputs(self, props: Mapping[str, Any], **computed: Any) -> dict[str, Any]:
+        return {**inputs_of(props, self.OUTPUTS), **computed}
+
+
+__all__ = [
+    "AwsResourceProvider",
+    "CreateResult",
+    "DiffResult",
+    "ProviderError",
+    "ReadResult",
+    "UpdateResult",
+    "aws_call",
+    "client",
+    "error_code",
+    "eventually",
+    "inputs_of",
+    "is_not_found",
+    "tag_list",
+]

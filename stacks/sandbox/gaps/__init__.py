@@ -1,0 +1,33 @@
+"""Fills for the moto features the sandbox needs but moto 5.2.1 lacks.
+
+Each module patches moto in-process, faithfully to the AWS API shapes, and
+exposes `install()`; the sandbox server installs them all at start, and
+provider tests install them around `mock_aws`. Product code never sees them:
+it talks plain boto3 to whatever endpoint it is given.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# Listed explicitly, in install order.
+GAP_MODULES = (
+    "backup",  # backup selections, update_backup_plan, vault notifications
+    "guardduty",  # publishing destinations
+    "securityhub",  # batch_enable_standards, get_enabled_standards
+    "logs",  # associate_kms_key
+    "events",  # put_events to SNS targets
+)
+
+_installed = False
+
+
+def install() -> None:
+    """Install every gap fill once; later calls do nothing."""
+    global _installed
+    if _installed:
+        return
+    for name in GAP_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.install()
+    _installed = True
