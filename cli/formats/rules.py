@@ -1,0 +1,92 @@
+"""Rule metadata for the formats that carry a rule catalogue (SARIF).
+
+Policies describe themselves (provision.policies.registry); loader, schema and
+cross-reference checks describe themselves through their findings' titles and
+fixes, with a family description as the last resort.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from provision.cli.formats.base import TOOL_URL
+from provision.schemas.findings import Finding, Level
+
+FAMILIES = {
+    "LOAD": "The file could not be read as one YAML plan.",
+    "SCHEMA": "The plan does not match the outsourcing-plan JSON Schema.",
+    "XREF": "The plan refers to a provider, function or policy it does not define.",
+    "PRV": "A governance policy is not met.",
+}
+
+# The severity a rule has before configuration and waivers, as SARIF names it.
+SARIF_LEVEL = {
+    Level.ERROR: "error",
+    Level.MANDATORY: "error",
+    Level.ADVISORY: "warning",
+    Level.WAIVED: "note",
+}
+ENFORCEMENT_LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none"}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    name: str  # PascalCase, for tools that want an identifier
+    short: str
+    full: str
+    help: str
+    help_uri: str
+    default_level: str  # error | warning | note | none
+
+
+def describe(rule: str, findings: Sequence[Finding]) -> RuleInfo:
+    """Metadata of `rule`, given (at least one of) the findings it produced."""
+    policy = _policy(rule)
+    if policy is not None:
+        return RuleInfo(
+            id=rule,
+            name=_pascal(policy.title),
+            short=policy.title,
+            full=policy.description,
+            help=policy.remediation,
+            help_uri=policy.docs_url,
+            default_level=ENFORCEMENT_LEVEL.get(getattr(policy.enforcement, "value", ""), "error"),
+        )
+    first = findings[0]
+    family = FAMILIES.get(rule.split("-", 1)[0], "A check of the plan failed.")
+    title = first.title or family
+    return RuleInfo(
+        id=rule,
+        name=_pascal(title) or _pascal(rule),
+        short=title,
+        full=family,
+        help=first.fix or family,
+        help_uri=first.docs_url or f"{TOOL_URL}/rules/{rule}",
+        default_level=SARIF_LEVEL[min((f.level for f in findings), key=_severity_rank)],
+    )
+
+
+def _severity_rank(level: Level) -> int:
+    return [Level.ERROR, Level.MANDATORY, Level.ADVISORY, Level.WAIVED].index(level)
+
+
+def _policy(rule: str):  # -> Policy | None
+    if not rule.startswith("PRV-"):
+        return None
+    try:
+        from provision.policies.registry import get
+    except ModuleNotFoundError as error:  # rendering works without the catalogue
+        if error.name != "provision.policies.registry":
+            raise
+        return None
+    try:
+        return get(rule)
+    except KeyError:
+        return None
+
+
+def _pascal(text: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", text))
