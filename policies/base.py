@@ -8,6 +8,12 @@ from typing import Any, Callable, Iterator, Mapping
 
 from provision.schemas.model import Path, Plan
 
+# The generated policy catalogue; every policy has an anchor there (see docs_anchor).
+DOCS_PAGE = "docs/policies.md"
+# A parameter the engine adds to every check's params: the evaluation date, so
+# date-dependent policies (contracts, waivers) stay deterministic in tests.
+TODAY = "today"
+
 
 class Enforcement(str, Enum):
     MANDATORY = "mandatory"  # fails validation (exit 1)
@@ -42,5 +48,10 @@ class Policy:
     tags: tuple[str, ...] = ()
 
     @property
+    def docs_anchor(self) -> str:
+        return self.id.lower()
+
+    @property
     def docs_url(self) -> str:
-        return f"https://provision.dev/policies/{self.id}"
+        """Where the policy is documented, relative to the repository root."""
+        return f"{DOCS_PAGE}#{self.docs_anchor}"

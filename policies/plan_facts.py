@@ -1,0 +1,82 @@
+"""Questions several policies ask of a plan, answered once."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from provision.schemas.model import SENSITIVE_DATA, TIERS, Function, Path, Plan, Provider
+
+# Function types that hold the organisation's data (and so need backups).
+DATA_HOLDING_TYPES = ("hosting", "data-exchange")
+DEFAULT_TRAIL_RETENTION_DAYS = 365
+
+
+def tier_rank(tier: str) -> int:
+    """0 for critical, larger for less critical tiers."""
+    return TIERS.index(tier)
+
+
+def is_sensitive(function: Function) -> bool:
+    return function.data in SENSITIVE_DATA
+
+
+def backups_protecting(plan: Plan, name: str) -> list[Function]:
+    return [b for b in plan.functions_of_type("backup") if name in b.settings.get("protects", ())]
+
+
+def protected_functions(plan: Plan, backup: Function) -> list[Function]:
+    return [plan.functions[n] for n in backup.settings.get("protects", ()) if n in plan.functions]
+
+
+def security_services(plan: Plan) -> set[str]:
+    """Services enabled by all security-monitoring functions together (they are account-wide)."""
+    return {s for f in plan.functions_of_type("security-monitoring") for s in f.settings.get("services", ())}
+
+
+def trails(plan: Plan) -> list[Function]:
+    """Security-monitoring functions that run a CloudTrail trail."""
+    return [f for f in plan.functions_of_type("security-monitoring") if "cloudtrail" in f.settings.get("services", ())]
+
+
+def trail_retention_days(function: Function) -> int:
+    return int(function.settings.get("trailRetentionDays", DEFAULT_TRAIL_RETENTION_DAYS))
+
+
+def short_trails(plan: Plan, min_days: int) -> Iterator[tuple[Function, int]]:
+    """Trails that keep their logs fewer than min_days, with their retention."""
+    for function in trails(plan):
+        days = trail_retention_days(function)
+        if days < min_days:
+            yield function, days
+
+
+def critical_functions_at(plan: Plan, provider: str) -> list[str]:
+    return [f.name for f in plan.functions.values() if f.provider == provider and f.tier == "critical"]
+
+
+def data_recipients(plan: Plan, function: Function) -> list[Provider]:
+    """Providers that receive the function's data: its own, plus data-exchange partners."""
+    names = [function.provider]
+    if function.type == "data-exchange":
+        names += [p for p in function.settings.get("partners", ()) if p not in names]
+    return [plan.providers[n] for n in names if n in plan.providers]
+
+
+def compliance_path(plan: Plan, regime: str) -> Path:
+    return ("spec", "compliance", plan.compliance.index(regime))
+
+
+def dotted(path: Path) -> str:
+    """A JSON path for messages: spec.functions.web.sla, spec.waivers[0]."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def quoted(names: Iterable[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def usd(amount: float) -> str:
+    return f"${amount:,.2f}"

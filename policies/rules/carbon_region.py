@@ -1,0 +1,80 @@
+"""PRV-SUS-001: the home region's electricity grid is not carbon-heavy."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from provision.policies.base import Enforcement, Policy, Violation
+from provision.policies.residency import residency
+from provision.schemas.model import Plan
+
+# Grid carbon intensity per AWS region in gCO2e/kWh, from the Cloud Carbon Footprint
+# methodology's AWS emissions factors (Thoughtworks, cloudcarbonfootprint.org;
+# US regions use their eGRID NERC region: us-east-1 SERC, us-east-2 RFC, us-west-* WECC).
+# Location-based grid averages, not AWS's market-based figures; regions missing
+# here are never flagged.
+GRID_INTENSITY = {
+    "af-south-1": 901,
+    "ap-east-1": 710,
+    "ap-south-1": 708,
+    "ap-northeast-1": 466,
+    "ap-northeast-2": 416,
+    "ap-northeast-3": 466,
+    "ap-southeast-1": 408,
+    "ap-southeast-2": 760,
+    "ap-southeast-3": 718,
+    "ca-central-1": 120,
+    "eu-central-1": 311,
+    "eu-north-1": 9,
+    "eu-south-1": 213,
+    "eu-west-1": 279,
+    "eu-west-2": 225,
+    "eu-west-3": 51,
+    "me-central-1": 404,
+    "me-south-1": 506,
+    "sa-east-1": 62,
+    "us-east-1": 379,
+    "us-east-2": 411,
+    "us-west-1": 322,
+    "us-west-2": 322,
+}
+
+
+def greener(plan: Plan, limit: float) -> list[str]:
+    """Up to three lower-carbon regions inside the plan's residency, cleanest first."""
+    allowed = residency(plan.data_residency)
+    options = [r for r, g in GRID_INTENSITY.items() if g <= limit and allowed.allows_region(r)]
+    return sorted(options, key=GRID_INTENSITY.__getitem__)[:3]
+
+
+def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
+    limit = params["maxGramsCO2ePerKWh"]
+    intensity = GRID_INTENSITY.get(plan.region)
+    if intensity is None or intensity <= limit:
+        return
+    message = f"home region {plan.region} runs on a grid of about {intensity} gCO2e/kWh, above {limit:g}"
+    options = greener(plan, limit)
+    if options:
+        message += f"; inside residency '{plan.data_residency}' consider " + ", ".join(
+            f"{r} ({GRID_INTENSITY[r]})" for r in options
+        )
+    yield Violation(message, ("spec", "region"))
+
+
+POLICY = Policy(
+    id="PRV-SUS-001",
+    title="Home region on a low-carbon grid",
+    enforcement=Enforcement.ADVISORY,
+    description=(
+        "The same workload emits several times more CO2e in some regions than in others. Flags a "
+        "home region whose grid carbon intensity exceeds maxGramsCO2ePerKWh (default 400, about "
+        "the average of the AWS regions), and suggests lower-carbon regions inside the data "
+        "residency. Intensities are the Cloud Carbon Footprint project's location-based AWS "
+        "emissions factors, e.g. af-south-1 901, ap-southeast-2 760, ap-south-1 708, us-east-2 "
+        "411, us-east-1 379, eu-west-1 279, eu-north-1 9 gCO2e/kWh."
+    ),
+    remediation="Choose a lower-carbon region inside the data residency, or accept the advisory.",
+    check=check,
+    params={"maxGramsCO2ePerKWh": 400},
+    tags=("sustainability",),
+)

@@ -1,0 +1,41 @@
+"""PRV-RES-001: every region the plan uses lies inside its data residency."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+from provision.policies.base import Enforcement, Policy, Violation
+from provision.policies.residency import residency
+from provision.schemas.model import Plan
+
+
+def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
+    allowed = residency(plan.data_residency)
+    outside = f"outside data residency '{allowed.name}' (allowed: {allowed.regions_label})"
+    if not allowed.allows_region(plan.region):
+        yield Violation(f"home region {plan.region} is {outside}", ("spec", "region"))
+    for backup in plan.functions_of_type("backup"):
+        copy = backup.settings.get("copyToRegion")
+        if copy and not allowed.allows_region(copy):
+            yield Violation(
+                f"backup function '{backup.name}' copies recovery points to {copy}, {outside}",
+                backup.settings_path + ("copyToRegion",),
+                backup.name,
+            )
+
+
+POLICY = Policy(
+    id="PRV-RES-001",
+    title="Every region used stays inside the data residency",
+    enforcement=Enforcement.MANDATORY,
+    description=(
+        "The plan's home region and every backup copy region must lie inside spec.dataResidency. "
+        "Residencies map to AWS regions: eu -> eu-* except eu-west-2 (London) and eu-central-2 "
+        "(Zurich), uk -> eu-west-2, ch -> eu-central-2, us -> us-*, ca -> ca-*, apac -> ap-*, "
+        "global -> any region. Data stored outside the promised jurisdiction breaks contracts "
+        "and data-protection law even when the copy is only a backup."
+    ),
+    remediation="Move spec.region or backup.copyToRegion to a region inside the residency, or change spec.dataResidency if the promise itself is wrong.",
+    check=check,
+    tags=("residency",),
+)
