@@ -1,0 +1,78 @@
+"""Build a Review from the two loaded versions of a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Protocol, Sequence
+
+import click
+
+from provision.cli.review.concentration import concentration
+from provision.cli.review.costs import cost_review
+from provision.cli.review.findings import compare_findings
+from provision.cli.review.model import FunctionSummary, Review
+from provision.cli.review.semantic import diff_plans
+from provision.cli.review.waivers import waiver_notes
+from provision.schemas.findings import Finding, Level
+from provision.schemas.model import Plan
+
+
+class ReportLike(Protocol):
+    """The part of provision.cli.pipeline.FileReport a review reads."""
+
+    file: str
+    findings: list[Finding]
+    plan: Plan | None
+
+
+@dataclass(frozen=True)
+class Side:
+    """One version of a plan, loaded and checked."""
+
+    source: str  # as given: "plans/prod.yaml", "git:origin/main:plans/prod.yaml"
+    plan: Plan
+    findings: tuple[Finding, ...]
+
+    @classmethod
+    def from_report(cls, report: ReportLike, source: str | None = None) -> Side:
+        """The side a validate report describes; click.UsageError (exit 2) when the plan is unusable."""
+        source = source or report.file
+        findings = tuple(replace(finding, file=source) for finding in report.findings)
+        errors = [finding for finding in findings if finding.level is Level.ERROR]
+        if report.plan is None or errors:
+            raise click.UsageError(invalid_message(source, errors))
+        return cls(source, report.plan, findings)
+
+
+def invalid_message(source: str, errors: Sequence[Finding]) -> str:
+    lines = [f"{source} is not a valid plan:"]
+    lines += [f"  {e.line}:{e.column}: {e.rule} {e.message}" for e in errors[:20]]
+    if len(errors) > 20:
+        lines.append(f"  ... and {len(errors) - 20} more")
+    return "\n".join(lines)
+
+
+def build_review(head: Side, base: Side | None = None, *, today: dt.date) -> Review:
+    """What changed from `base` to `head`; without a base, `head` is reviewed as a new plan."""
+    return Review(
+        plan=head.plan.name,
+        base=base.source if base else None,
+        head=head.source,
+        today=today,
+        functions=tuple(
+            FunctionSummary(f.name, f.type, f.provider, _external(head.plan, f.provider), f.tier, f.data,
+                            f.sla.availability)
+            for f in head.plan.functions.values()
+        ),
+        changes=tuple(diff_plans(base.plan, head.plan)) if base else (),
+        concentration=concentration(base.plan if base else None, head.plan),
+        findings=compare_findings(base.findings if base else None, head.findings),
+        waivers=waiver_notes(base.plan if base else None, head.plan, today),
+        cost=cost_review(base.plan if base else None, head.plan),
+    )
+
+
+def _external(plan: Plan, provider: str) -> bool:
+    found = plan.providers.get(provider)
+    return found is not None and found.external
