@@ -1,0 +1,199 @@
+"""Stack operations: preview, up, destroy, refresh, and what is deployed.
+
+Every operation collects the engine's events into a ChangeSet (per-resource
+ops, grouped by function) and optionally feeds a StepListener for live
+progress. Failures become EngineError paragraphs (stacks.engine.errors).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from provision.stacks.engine import consistency
+from provision.stacks.engine.errors import EngineError, engine_error
+from provision.stacks.engine.events import COMPONENT_PREFIX, ChangeSet, ResourceChange, StepListener
+from provision.stacks.engine.locate import Engine
+from provision.stacks.engine.workspace import PulumiFn, StackSpec, existing_stack, open_stack
+
+
+@dataclass
+class Outcome:
+    """What an up or destroy did."""
+
+    changes: ChangeSet
+    outputs: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    kind: str  # update | destroy | refresh | ...
+    result: str  # succeeded | failed | in-progress
+    started: datetime
+    ended: datetime | None
+    changes: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DeployedResource:
+    urn: str
+    name: str
+    type: str
+    function: str | None
+    id: str
+
+    @property
+    def kind(self) -> str:
+        return ResourceChange(self.urn, self.name, self.type, self.function, "same").kind
+
+
+@dataclass
+class StackStatus:
+    resources: list[DeployedResource]
+    outputs: dict[str, Any]
+    last_update: LastUpdate | None
+
+
+class StackOps:
+    """Operations on one plan's stack.
+
+    `sandbox_instance` is the id of the running sandbox when the target is the
+    sandbox: the stack is checked against it before anything runs.
+    """
+
+    def __init__(
+        self, spec: StackSpec, engine: Engine, program: PulumiFn | None = None, sandbox_instance: str | None = None
+    ) -> None:
+        self.spec, self.engine, self.program = spec, engine, program
+        self.sandbox_instance = sandbox_instance
+
+    @property
+    def label(self) -> str:
+        return f"{self.spec.project}/{self.spec.stack}"
+
+    # -- operations ---------------------------------------------------------------------
+    def preview(self, listener: StepListener | None = None) -> ChangeSet:
+        """What an up would do, resource by resource."""
+        stack = self._open()
+        changes = ChangeSet(listener=listener)
+        try:
+            stack.preview(on_event=changes, color="never", diff=False)
+        except Exception as exc:  # noqa: BLE001 - every engine failure becomes one paragraph
+            raise self._error("preview", exc, changes) from None
+        return changes
+
+    def up(self, listener: StepListener | None = None) -> Outcome:
+        """Create, update, replace and delete resources to match the program."""
+        stack = self._open()
+        changes = ChangeSet(listener=listener)
+        started = time.monotonic()
+        try:
+            result = stack.up(on_event=changes, color="never", show_secrets=False)
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("update", exc, changes) from None
+        return Outcome(changes, _plain_outputs(result.outputs), time.monotonic() - started)
+
+    def destroy(self, listener: StepListener | None = None) -> Outcome | None:
+        """Delete every resource of the stack, then the stack itself; None when there was no stack.
+
+        A sandbox stack whose sandbox instance is gone has nothing left to
+        delete: its state is dropped instead.
+        """
+        stack = existing_stack(self.spec, self.engine)
+        if stack is None:
+            return None
+        changes = ChangeSet(listener=listener)
+        started = time.monotonic()
+        if self.sandbox_instance is not None:
+            try:
+                consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+            except consistency.StaleSandboxState:
+                stack.workspace.remove_stack(self.spec.stack, force=True)
+                return Outcome(changes, {}, time.monotonic() - started)
+        try:
+            stack.destroy(on_event=changes, color="never")
+            stack.workspace.remove_stack(self.spec.stack)
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("destroy", exc, changes) from None
+        return Outcome(changes, {}, time.monotonic() - started)
+
+    def refresh(self, listener: StepListener | None = None) -> ChangeSet:
+        """Read every resource back from AWS and record drift and deletions in the state."""
+        stack = self._open()
+        changes = ChangeSet(listener=listener)
+        try:
+            stack.refresh(on_event=changes, color="never")
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("refresh", exc, changes) from None
+        return changes
+
+    def status(self) -> StackStatus | None:
+        """Resources, outputs and last update of the stack; None when it does not exist."""
+        stack = existing_stack(self.spec, self.engine)
+        if stack is None:
+            return None
+        if self.sandbox_instance is not None:
+            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        try:
+            resources = deployed_resources(stack.export_stack().deployment)
+            outputs = _plain_outputs(stack.outputs())
+            history = stack.history(page_size=1, show_secrets=False)
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("status query", exc) from None
+        return StackStatus(resources, outputs, _last_update(history[0]) if history else None)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _open(self):
+        if self.program is None:
+            raise ValueError("this operation needs the stack's program")
+        try:
+            stack = open_stack(self.spec, self.engine, self.program)
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("stack selection", exc) from None
+        if self.sandbox_instance is not None:
+            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        return stack
+
+    def _count(self, stack) -> int:
+        return len(deployed_resources(stack.export_stack().deployment))
+
+    def _error(self, action: str, exc: Exception, changes: ChangeSet | None = None) -> EngineError:
+        if isinstance(exc, EngineError):
+            return exc
+        error = engine_error(f"{action} of stack {self.label}", exc, changes)
+        return error
+
+
+def deployed_resources(deployment: dict[str, Any] | None) -> list[DeployedResource]:
+    """The plan's resources in an exported deployment (no stack, providers or components)."""
+    raw = (deployment or {}).get("resources") or []
+    owners: dict[str, str | None] = {}
+    out = []
+    for res in raw:  # parents precede children in a deployment
+        urn, rtype = res.get("urn", ""), res.get("type", "")
+        if rtype.startswith(COMPONENT_PREFIX):
+            owners[urn] = urn.rsplit("::", 1)[-1]
+            continue
+        owners[urn] = owners.get(res.get("parent", ""))
+        if rtype.startswith("pulumi:") or not res.get("custom", False) or res.get("delete"):
+            continue
+        out.append(DeployedResource(urn, urn.rsplit("::", 1)[-1], rtype, owners[urn], str(res.get("id", ""))))
+    return out
+
+
+def _plain_outputs(outputs: Any) -> dict[str, Any]:
+    # Secret outputs stay hidden: status and apply print outputs.
+    return {k: ("[secret]" if v.secret else v.value) for k, v in (outputs or {}).items()}
+
+
+def _last_update(summary: Any) -> LastUpdate:
+    return LastUpdate(
+        kind=summary.kind,
+        result=summary.result,
+        started=summary.start_time,
+        ended=summary.end_time,
+        changes=dict(summary.resource_changes or {}),
+    )

@@ -1,0 +1,69 @@
+"""Compile a Plan into the Pulumi inline program of its stack.
+
+Order: the vendor access roles, then one FunctionComponent per function in
+dependency order (a backup after what it protects, monitoring after what it
+watches, otherwise plan order), then the budgets. Each function's outputs
+are exported under the function's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from provision.schemas.model import Function, Plan
+
+# function type -> the settings key listing the functions it depends on
+DEPENDENCY_KEYS = {"backup": "protects", "monitoring": "watches"}
+
+
+def dependencies(function: Function) -> list[str]:
+    """The functions `function` must be built after."""
+    key = DEPENDENCY_KEYS.get(function.type)
+    return list(function.settings.get(key, ())) if key else []
+
+
+def build_order(plan: Plan) -> list[Function]:
+    """Functions in dependency order, stable with respect to plan order."""
+    remaining = list(plan.functions.values())
+    done: list[Function] = []
+    placed: set[str] = set()
+    while remaining:
+        ready = [f for f in remaining if all(d in placed or d not in plan.functions for d in dependencies(f))]
+        if not ready:
+            cycle = ", ".join(f.name for f in remaining)
+            raise ValueError(f"functions depend on each other in a cycle: {cycle}")
+        first = ready[0]
+        done.append(first)
+        placed.add(first.name)
+        remaining.remove(first)
+    return done
+
+
+def build_program(plan: Plan, account_id: str) -> Callable[[], None]:
+    """The inline program for `plan` in account `account_id`."""
+
+    def program() -> None:
+        import pulumi
+
+        from provision.stacks.functions import budgets, registry, vendor_access
+        from provision.stacks.functions.base import FunctionComponent, FunctionContext
+
+        components: dict[str, FunctionComponent] = {}
+        # Filled as functions are built, so roles can be scoped to what their vendor runs.
+        roles = vendor_access.build_vendor_roles(plan, account_id, components)
+        for function in build_order(plan):
+            ctx = FunctionContext(
+                plan=plan, function=function, account_id=account_id, peers=dict(components), vendor_roles=roles
+            )
+            component = registry.program_for(function.type).build(ctx)
+            components[function.name] = component
+            pulumi.export(function.name, component.outputs)
+        budgets.build_budgets(plan, account_id)
+        if roles:
+            pulumi.export("vendorRoles", _role_arns(roles))
+
+    return program
+
+
+def _role_arns(roles: Mapping[str, Any]) -> dict[str, Any]:
+    return {provider: getattr(role, "arn", None) for provider, role in roles.items()}

@@ -1,0 +1,198 @@
+"""Start, inspect, stop and reset the sandbox server of one state directory.
+
+moto keeps everything in memory, so the sandbox's Pulumi state lives and dies
+with the server process: the default sandbox backend sits in `pulumi/` under
+the sandbox directory and is wiped whenever a server stops or a new one
+starts. Each server gets an instance id; stacks record it (see
+stacks.engine.consistency) so a state kept elsewhere (`--backend`) can never
+silently describe another instance's resources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVER_MODULE = "provision.stacks.sandbox.server"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+
+class SandboxError(Exception):
+    """The sandbox could not be started or stopped; the message says why."""
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    pid: int
+    port: int
+    instance_id: str
+    started_at: str
+    host: str = "127.0.0.1"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+class Sandbox:
+    """The sandbox of one state directory (`<state>/sandbox`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def info_file(self) -> Path:
+        return self.root / "server.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "server.log"
+
+    @property
+    def pulumi_dir(self) -> Path:
+        """The sandbox target's Pulumi backend and work dirs; wiped with every instance."""
+        return self.root / "pulumi"
+
+    def status(self) -> SandboxInfo | None:
+        """The running, healthy sandbox, or None."""
+        info = self._read_info()
+        if info is None or not _is_our_server(info.pid) or not healthy(info.url):
+            return None
+        return info
+
+    def start(self, timeout: float = START_TIMEOUT) -> tuple[SandboxInfo, bool]:
+        """The running sandbox, starting one if needed; the flag says whether it is new."""
+        running = self.status()
+        if running is not None:
+            return running, False
+        self.stop()  # clears a dead or unhealthy leftover and its stale state
+        self.root.mkdir(parents=True, exist_ok=True)
+        instance_id = secrets.token_hex(6)
+        with open(self.log_file, "wb") as log:  # one log per instance
+            proc = subprocess.Popen(
+                [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # outlives the CLI; Ctrl-C in the terminal does not kill it
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SandboxError(
+                    f"The sandbox server exited during start-up (exit {proc.returncode}); "
+                    f"see {self.log_file}:\n{_tail(self.log_file)}"
+                )
+            info = self._read_info()
+            if info is not None and info.pid == proc.pid and healthy(info.url):
+                return info, True
+            time.sleep(0.1)
+        _terminate(proc.pid, STOP_TIMEOUT)
+        raise SandboxError(f"The sandbox server did not become healthy within {timeout:.0f}s; see {self.log_file}.")
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> SandboxInfo | None:
+        """Stop the server (SIGTERM, then SIGKILL) and wipe its Pulumi state; returns what was stopped."""
+        info = self._read_info()
+        stopped = None
+        if info is not None and _is_our_server(info.pid):
+            _terminate(info.pid, timeout)
+            stopped = info
+        self.info_file.unlink(missing_ok=True)
+        shutil.rmtree(self.pulumi_dir, ignore_errors=True)
+        return stopped
+
+    def reset(self) -> SandboxInfo:
+        """A fresh, empty sandbox (a new instance, no Pulumi state)."""
+        self.stop()
+        info, _ = self.start()
+        return info
+
+    def _read_info(self) -> SandboxInfo | None:
+        try:
+            data = json.loads(self.info_file.read_text())
+            return SandboxInfo(
+                pid=int(data["pid"]),
+                port=int(data["port"]),
+                instance_id=str(data["instanceId"]),
+                started_at=str(data["startedAt"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    """True when a moto server answers at `url`."""
+    try:
+        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=timeout) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _is_our_server(pid: int) -> bool:
+    """The pid is alive and, where /proc tells, runs our server module (pids get reused)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists():
+        try:
+            return SERVER_MODULE in cmdline.read_bytes().decode(errors="replace")
+        except OSError:
+            return False
+    return True
+
+
+def _terminate(pid: int, timeout: float) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    while _alive(pid):
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    # Reap it if it is our child (a zombie still answers kill 0).
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
