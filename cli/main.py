@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "policies": ("policies", "policies", "List the governance policy catalogue."),
     "explain": ("explain", "explain", "Show one policy in full."),
     "schema": ("schema", "schema", "Print the plan JSON Schema."),
+    "diff": ("diff", "diff", "Review a plan change: functions, providers, residency, SLAs, vendors, policy, cost."),
 }
 
 
