@@ -12,8 +12,10 @@ and credentials), which is how the same code serves AWS and the sandbox.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -89,6 +91,37 @@ def eventually(fn: Callable[[], T], *, retry_on: Iterable[str], attempts: int = 
     raise AssertionError("unreachable")
 
 
+@contextlib.contextmanager
+def rollback_on_failure(undo: Callable[[], Any]) -> Iterator[None]:
+    """Run `undo` if the block fails, so a multi-call create stays all-or-nothing.
+
+    The engine records nothing for a failed create; a half-made resource left
+    behind would make the next attempt fail with "already exists".
+    """
+    try:
+        yield
+    except Exception as exc:
+        try:
+            undo()
+        except Exception as undo_exc:  # the original failure is the one to report
+            exc.add_note(f"rollback also failed: {undo_exc}")
+        raise
+
+
+def same_json(current: str | Mapping[str, Any] | None, desired: str | None) -> str | None:
+    """`desired` when `current` is the same document, else `current` as a JSON string.
+
+    AWS re-serialises policy documents (spacing, key order); comparing parsed
+    documents keeps refresh from reporting drift that is only formatting.
+    """
+    if current is None:
+        return None
+    parsed = json.loads(current) if isinstance(current, str) else current
+    if desired is not None and json.loads(desired) == parsed:
+        return desired
+    return current if isinstance(current, str) else json.dumps(parsed, sort_keys=True)
+
+
 def tag_list(tags: Mapping[str, str] | None, key: str = "Key", value: str = "Value") -> list[dict[str, str]]:
     """AWS's [{Key:..., Value:...}] shape from a plain mapping."""
     return [{key: k, value: v} for k, v in sorted((tags or {}).items())]
@@ -140,5 +173,7 @@ __all__ = [
     "eventually",
     "inputs_of",
     "is_not_found",
+    "rollback_on_failure",
+    "same_json",
     "tag_list",
 ]
