@@ -1,7 +1,9 @@
 """moto for provider tests: fake credentials, a fixed region, the sandbox gap fills.
 
 Use the `aws` fixture in any test that talks to AWS through boto3; the
-`region` and `account_id` fixtures name where moto puts things.
+`region` and `account_id` fixtures name where moto puts things. Add
+`managed_policies` when a test attaches AWS managed IAM policies (loading
+them costs seconds per test, so it is not the default).
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ FAKE_ENV = {
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
-    # AWS managed policies (e.g. AWSBackupServiceRolePolicyForBackup) exist, as in the sandbox.
-    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
     # No profile or credentials from the machine running the tests.
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
@@ -41,6 +41,12 @@ def region() -> str:
 @pytest.fixture
 def account_id() -> str:
     return DEFAULT_ACCOUNT_ID
+
+
+@pytest.fixture
+def managed_policies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AWS managed IAM policies (e.g. AWSBackupServiceRolePolicyForBackup) exist, as in the sandbox."""
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 
 @pytest.fixture
