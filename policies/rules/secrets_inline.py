@@ -16,9 +16,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")),
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
     ("credentials in a URL", re.compile(r"://[^/\s:@]+:[^/\s@]+@")),
+    # key=value (env or query-string style), or key: value where the value has a digit or a
+    # symbol, so prose such as "the password: policy" is not a finding.
     (
         "a credential assignment",
-        re.compile(r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\s*[=:]\s*\S{4,}"),
+        re.compile(
+            r"(?i)\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)"
+            r"(?:=\S{4,}|\s*[:=]\s*(?=\S*(?:[0-9_]|[^\w\s]))\S{6,})"
+        ),
     ),
 )
 # Single tokens of base64/url-safe characters; dots, colons and slashes-with-dots
@@ -46,8 +51,9 @@ def what_secret(value: str) -> str | None:
     for name, pattern in PATTERNS:
         if pattern.search(value):
             return name
-    if looks_random(value):
-        return f"a high-entropy token of {len(value)} characters"
+    for word in value.split():
+        if looks_random(word):
+            return f"a high-entropy token of {len(word)} characters"
     return None
 
 

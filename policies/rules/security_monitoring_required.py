@@ -28,8 +28,8 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     if missing:
         first = monitors[0]
         yield Violation(
-            f"security monitoring lacks {', '.join(missing)}, required because "
-            f"{quoted(f.name for f in sensitive)} hold pii or regulated data",
+            f"security monitoring lacks {', '.join(missing)}, required for the pii or regulated data of "
+            f"{quoted(f.name for f in sensitive)}",
             first.settings_path + ("services",),
             first.name,
         )
