@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import jsonschema
 import pytest
@@ -43,7 +44,7 @@ def finding(file: str, line: int, column: int, rule: str, level: Level, message:
 MANDATORY = finding(
     "plans/a.yaml", 12, 7, "PRV-RES-001", Level.MANDATORY, "Function 'web' holds pii outside the EU.",
     "Move it to an EU region.", path=("spec", "functions", "web"), title="Data stays in region",
-    docs_url="https://provision.dev/policies/PRV-RES-001",
+    docs_url="docs/policies.md#prv-res-001",
 )
 ADVISORY = finding("plans/a.yaml", 3, 1, "PRV-OPS-002", Level.ADVISORY, "No budget alert above 100%.", "Add 120 to alertThresholds.")
 SYNTAX = finding("plans/b.yaml", 4, 2, "LOAD-SYNTAX", Level.ERROR, "mapping values are not allowed here", "Quote the value.", title="YAML syntax error")
@@ -211,7 +212,7 @@ def test_json_content():
         "fix": "Move it to an EU region.",
         "path": ["spec", "functions", "web"],
         "pointer": "/spec/functions/web",
-        "docsUrl": "https://provision.dev/policies/PRV-RES-001",
+        "docsUrl": "docs/policies.md#prv-res-001",
     }
     assert document["summary"] == {
         "files": 4, "errors": 1, "mandatory": 1, "advisory": 1, "waived": 1, "passed": False, "exitCode": 2,
@@ -234,6 +235,10 @@ def test_sarif_is_valid_against_the_official_schema(sarif_validator, reports):
     log = json.loads(SarifFormatter().render(reports))
     errors = [error.message for error in sarif_validator.iter_errors(log)]
     assert errors == []
+    # The schema wants absolute URIs here, a format jsonschema cannot check without extra packages.
+    driver = log["runs"][0]["tool"]["driver"]
+    for uri in [driver["informationUri"], *(rule["helpUri"] for rule in driver["rules"])]:
+        assert urlparse(uri).scheme == "https" and urlparse(uri).netloc, uri
     assert log["version"] == "2.1.0" and len(log["runs"]) == 1
 
 
@@ -393,7 +398,7 @@ def test_markdown_table_with_verdict():
         "| Level | Rule | Location | Message | Fix |\n"
         "| --- | --- | --- | --- | --- |\n"
         "| ⚠️ advisory | PRV-OPS-002 | plans/a.yaml:3:1 | No budget alert above 100%. | Add 120 to alertThresholds. |\n"
-        "| ❌ mandatory | [PRV-RES-001](<https://provision.dev/policies/PRV-RES-001>) | plans/a.yaml:12:7 "
+        "| ❌ mandatory | [PRV-RES-001](<https://provision.dev/docs/policies.md#prv-res-001>) | plans/a.yaml:12:7 "
         "| Function 'web' holds pii outside the EU. | Move it to an EU region. |\n"
         "| ❌ error | LOAD-SYNTAX | plans/b.yaml:4:2 | mapping values are not allowed here | Quote the value. |\n"
         "| 💤 waived | PRV-SEC-003 | plans/c.yaml:20:5 | Vendor role allows ec2:\\*; waived until 2027-01-31. "
@@ -438,3 +443,22 @@ def test_registry_passes_options_to_the_text_format():
 def test_registry_rejects_unknown_formats():
     with pytest.raises(KeyError):
         registry.create("yaml")
+
+
+def test_sarif_describes_catalogue_policies_from_the_catalogue():
+    from provision.policies.registry import get
+
+    policy = get("PRV-RES-001")
+    report = Report("p.yaml", [MANDATORY, finding("p.yaml", 1, 1, "PRV-GOV-003", Level.WAIVED, "m")])
+    rules = {rule["id"]: rule for rule in SarifFormatter().log([report])["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["PRV-RES-001"] == {
+        "id": "PRV-RES-001",
+        "name": "EveryRegionUsedStaysInsideTheDataResidency",
+        "shortDescription": {"text": policy.title},
+        "fullDescription": {"text": policy.description},
+        "help": {"text": policy.remediation},
+        "helpUri": "https://provision.dev/docs/policies.md#prv-res-001",
+        "defaultConfiguration": {"level": "error"},
+    }
+    # The default level is the policy's enforcement, whatever happened to this finding.
+    assert rules["PRV-GOV-003"]["defaultConfiguration"] == {"level": "warning"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterable, Protocol, Sequence
+from urllib.parse import urljoin
 
 from provision.schemas.findings import Finding, Level
 
@@ -53,6 +54,11 @@ def all_findings(reports: Iterable[ReportLike]) -> list[Finding]:
 def fails(finding: Finding) -> bool:
     """True when the finding makes validation fail."""
     return finding.level in (Level.ERROR, Level.MANDATORY)
+
+
+def absolute_url(url: str) -> str:
+    """Documentation links are relative to the project site; viewers outside it need them whole."""
+    return urljoin(TOOL_URL + "/", url) if url else ""
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:

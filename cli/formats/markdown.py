@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from provision.cli.formats.base import ReportLike, Summary, all_findings
+from provision.cli.formats.base import ReportLike, Summary, absolute_url, all_findings
 from provision.schemas.findings import Finding, Level
 
 ICONS = {
@@ -40,7 +40,7 @@ class MarkdownFormatter:
 def _row(finding: Finding) -> str:
     rule = escape(finding.rule)
     if finding.docs_url:
-        rule = f"[{rule}](<{finding.docs_url.replace('>', '%3E')}>)"
+        rule = f"[{rule}](<{absolute_url(finding.docs_url).replace('>', '%3E')}>)"
     cells = [
         f"{ICONS[finding.level]} {finding.level.value}",
         rule,

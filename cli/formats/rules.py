@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from provision.cli.formats.base import TOOL_URL
+from provision.cli.formats.base import TOOL_URL, absolute_url
+from provision.policies.base import Policy
+from provision.policies.registry import get
 from provision.schemas.findings import Finding, Level
 
 FAMILIES = {
@@ -52,8 +54,8 @@ def describe(rule: str, findings: Sequence[Finding]) -> RuleInfo:
             short=policy.title,
             full=policy.description,
             help=policy.remediation,
-            help_uri=policy.docs_url,
-            default_level=ENFORCEMENT_LEVEL.get(getattr(policy.enforcement, "value", ""), "error"),
+            help_uri=absolute_url(policy.docs_url),
+            default_level=ENFORCEMENT_LEVEL[policy.enforcement.value],
         )
     first = findings[0]
     family = FAMILIES.get(rule.split("-", 1)[0], "A check of the plan failed.")
@@ -64,7 +66,7 @@ def describe(rule: str, findings: Sequence[Finding]) -> RuleInfo:
         short=title,
         full=family,
         help=first.fix or family,
-        help_uri=first.docs_url or f"{TOOL_URL}/rules/{rule}",
+        help_uri=absolute_url(first.docs_url or f"rules/{rule}"),
         default_level=SARIF_LEVEL[min((f.level for f in findings), key=_severity_rank)],
     )
 
@@ -73,18 +75,10 @@ def _severity_rank(level: Level) -> int:
     return [Level.ERROR, Level.MANDATORY, Level.ADVISORY, Level.WAIVED].index(level)
 
 
-def _policy(rule: str):  # -> Policy | None
-    if not rule.startswith("PRV-"):
-        return None
-    try:
-        from provision.policies.registry import get
-    except ModuleNotFoundError as error:  # rendering works without the catalogue
-        if error.name != "provision.policies.registry":
-            raise
-        return None
+def _policy(rule: str) -> Policy | None:
     try:
         return get(rule)
-    except KeyError:
+    except KeyError:  # not a policy, or one this version does not know
         return None
 
 
