@@ -27,8 +27,10 @@ from provision.stacks.providers.base import (
     aws_call,
     client,
     error_code,
+    rollback_on_failure,
     tag_list,
 )
+from provision.stacks.providers.tag_sync import tag_changes, tags_of
 
 SERVICE_PUBLISH_SID = "AllowServicePublish"
 OWNER_ACTIONS = [
@@ -115,8 +117,9 @@ class SnsTopicProvider(AwsResourceProvider):
             Attributes=attributes,
             Tags=tag_list(props.get("tags")),
         )["TopicArn"]
-        self._set_policy(sns, arn, props)
-        self._sync_emails(sns, arn, props.get("email_subscriptions") or [])
+        with rollback_on_failure(lambda: sns.delete_topic(TopicArn=arn)):
+            self._set_policy(sns, arn, props)
+            self._sync_emails(sns, arn, props.get("email_subscriptions") or [])
         return CreateResult(arn, self.outputs(props, arn=arn))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
@@ -134,7 +137,7 @@ class SnsTopicProvider(AwsResourceProvider):
             "kms_master_key_id": attributes.get("KmsMasterKeyId") or None,
             "publisher_services": _publishers_in(attributes.get("Policy")),
             "email_subscriptions": sorted(_email_subscriptions(sns, id_)),
-            "tags": {t["Key"]: t["Value"] for t in tags},
+            "tags": tags_of(tags),
         }
         return ReadResult(id_, self.outputs(current, arn=id_))
 
@@ -180,11 +183,11 @@ class SnsTopicProvider(AwsResourceProvider):
 
     @staticmethod
     def _sync_tags(sns, arn: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
-        removed = sorted(old.keys() - new.keys())
+        to_set, removed = tag_changes(old, new)
         if removed:
             aws_call(f"SNS topic {arn}: UntagResource", sns.untag_resource, ResourceArn=arn, TagKeys=removed)
-        if new:
-            aws_call(f"SNS topic {arn}: TagResource", sns.tag_resource, ResourceArn=arn, Tags=tag_list(new))
+        if to_set:
+            aws_call(f"SNS topic {arn}: TagResource", sns.tag_resource, ResourceArn=arn, Tags=tag_list(to_set))
 
 
 class SnsTopic(pulumi.dynamic.Resource):

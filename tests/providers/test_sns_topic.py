@@ -6,25 +6,12 @@ import json
 
 import boto3
 import pytest
-from moto import mock_aws
-
-from provision.stacks.sandbox import gaps
 
 from provision.stacks.providers.base import ProviderError
 from provision.stacks.providers.sns_topic import SnsTopicProvider, topic_policy
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch):
-    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}.items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    gaps.install()
-    with mock_aws():
-        yield
 
 
 def _props(**overrides):
