@@ -19,6 +19,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "explain": ("explain", "explain", "Show one policy in full."),
     "schema": ("schema", "schema", "Print the plan JSON Schema."),
     "diff": ("diff", "diff", "Review a plan change: functions, providers, residency, SLAs, vendors, policy, cost."),
+    "plan": ("plan", "plan", "Preview what apply would change, grouped by function."),
+    "apply": ("apply", "apply", "Provision a plan (sandbox by default) with live progress."),
+    "destroy": ("destroy", "destroy", "Delete everything a plan provisioned."),
+    "status": ("status", "status", "Show a plan's deployed resources, outputs and last update."),
+    "engine": ("engine", "engine", "Install or inspect the Pulumi engine."),
+    "sandbox": ("sandbox", "sandbox", "Start, inspect, stop or reset the local AWS sandbox."),
 }
 
 

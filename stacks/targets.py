@@ -27,6 +27,10 @@ class TargetError(Exception):
     """The target cannot be used (no credentials, no sandbox); the message says what to do."""
 
 
+class SandboxNotRunning(TargetError):
+    """The sandbox target was asked for without starting it, and none runs."""
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
@@ -118,7 +122,7 @@ def resolve_target(
     info = sandbox.status()
     if info is None:
         if not start_sandbox:
-            raise TargetError("The sandbox is not running. Start it with `provision sandbox start`.")
+            raise SandboxNotRunning("The sandbox is not running. Start it with `provision sandbox start`.")
         info, _ = sandbox.start()
         if on_sandbox_start is not None:
             on_sandbox_start(info)

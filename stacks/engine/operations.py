@@ -97,28 +97,37 @@ class StackOps:
         return Outcome(changes, _plain_outputs(result.outputs), time.monotonic() - started)
 
     def destroy(self, listener: StepListener | None = None) -> Outcome | None:
-        """Delete every resource of the stack, then the stack itself; None when there was no stack.
-
-        A sandbox stack whose sandbox instance is gone has nothing left to
-        delete: its state is dropped instead.
-        """
+        """Delete every resource of the stack, then the stack itself; None when there was no stack."""
         stack = existing_stack(self.spec, self.engine)
         if stack is None:
             return None
+        if self.sandbox_instance is not None:
+            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
         changes = ChangeSet(listener=listener)
         started = time.monotonic()
-        if self.sandbox_instance is not None:
-            try:
-                consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
-            except consistency.StaleSandboxState:
-                stack.workspace.remove_stack(self.spec.stack, force=True)
-                return Outcome(changes, {}, time.monotonic() - started)
         try:
             stack.destroy(on_event=changes, color="never")
             stack.workspace.remove_stack(self.spec.stack)
         except Exception as exc:  # noqa: BLE001
             raise self._error("destroy", exc, changes) from None
         return Outcome(changes, {}, time.monotonic() - started)
+
+    def stale_state(self) -> consistency.StaleSandboxState | None:
+        """For a sandbox stack: why its state is stale (its sandbox instance is gone), else None."""
+        stack = existing_stack(self.spec, self.engine)
+        if stack is None or self.sandbox_instance is None:
+            return None
+        try:
+            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        except consistency.StaleSandboxState as stale:
+            return stale
+        return None
+
+    def forget(self) -> None:
+        """Drop the stack's state without touching any resource (they are known to be gone)."""
+        stack = existing_stack(self.spec, self.engine)
+        if stack is not None:
+            stack.workspace.remove_stack(self.spec.stack, force=True)
 
     def refresh(self, listener: StepListener | None = None) -> ChangeSet:
         """Read every resource back from AWS and record drift and deletions in the state."""
@@ -163,8 +172,7 @@ class StackOps:
     def _error(self, action: str, exc: Exception, changes: ChangeSet | None = None) -> EngineError:
         if isinstance(exc, EngineError):
             return exc
-        error = engine_error(f"{action} of stack {self.label}", exc, changes)
-        return error
+        return engine_error(f"{action} of stack {self.label}", exc, changes)
 
 
 def deployed_resources(deployment: dict[str, Any] | None) -> list[DeployedResource]:

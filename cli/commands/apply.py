@@ -1,0 +1,80 @@
+"""`provision apply`: show the plan, confirm, provision with live progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+import click
+
+from provision.cli.commands.plan import render_changes
+from provision.cli.progress import LiveProgress
+from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
+
+
+def done_line(counts: Mapping[str, int]) -> str:
+    return (
+        f"{counts['create']} created, {counts['update']} updated, {counts['replace']} replaced, "
+        f"{counts['delete']} deleted, {counts['same']} unchanged."
+    )
+
+
+def render_outputs(outputs: Mapping[str, Any]) -> str:
+    """Stack outputs, one block per function."""
+    if not outputs:
+        return "Outputs: none\n"
+    lines = ["Outputs:"]
+    for name in sorted(outputs):
+        value = outputs[name]
+        if isinstance(value, Mapping) and value:
+            lines.append(f"  {name}:")
+            lines.extend(f"    {key}: {_scalar(v)}" for key, v in sorted(value.items()))
+        else:
+            lines.append(f"  {name}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+@click.command("apply")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking (for CI).")
+@stack_options
+def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
+    """Provision PLAN: create, update, replace or delete its resources.
+
+    Validates PLAN (mandatory policy violations stop here), shows the plan
+    and asks for confirmation, then provisions with live per-resource
+    progress and prints a summary and the stack outputs. Starts the local
+    sandbox if the target is the sandbox and none runs.
+
+    \b
+    Examples:
+      provision apply examples/saas-startup.yaml
+      provision apply plans/prod.yaml --target aws --yes
+
+    \b
+    Exit codes:
+      0  applied, or nothing to change
+      1  mandatory policy violations, declined, or the engine or target failed
+      2  PLAN is invalid, or bad usage
+    """
+    with clear_errors():
+        loaded = load_checked_plan(plan_file, enforce_policies=True)
+        stack = open_plan_stack(
+            loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
+        )
+        preview = stack.ops.preview()
+        click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
+        if not preview.has_changes:
+            return
+        if not yes and not click.confirm(f"\nApply these changes to {stack.label}?", default=False, err=True):
+            raise click.ClickException("Nothing was applied.")
+        click.echo("", err=True)
+        with LiveProgress() as progress:
+            outcome = stack.ops.up(listener=progress)
+    click.echo(f"\nApplied in {outcome.seconds:.0f}s: {done_line(outcome.changes.counts())}")
+    click.echo(render_outputs(outcome.outputs), nl=False)

@@ -1,0 +1,119 @@
+"""`provision plan`: preview what apply would change, grouped by function."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from provision.cli.stack_options import PlanRejected, clear_errors, load_checked_plan, open_plan_stack, stack_options
+
+EXIT_NO_CHANGES, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+SUMMARY_OPS = ("create", "update", "replace", "delete", "same")
+MARK = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "same": " ", "read": ">"}
+PLAN_LEVEL = "(plan-level: vendor access, budgets)"
+
+
+def function_heading(plan, name: str | None) -> str:
+    if name is None:
+        return PLAN_LEVEL
+    function = plan.functions.get(name)
+    return f"{name} ({function.type})" if function is not None else name
+
+
+def change_line(change) -> str:
+    line = f"  {MARK.get(change.op, '?'):>2} {change.op:<8} {change.kind} {change.name}"
+    if change.op == "replace" and change.replace_keys:
+        line += f"  (replaced because {', '.join(change.replace_keys)} changed)"
+    elif change.op == "update" and change.changed_keys:
+        line += f"  ({', '.join(change.changed_keys)})"
+    return line
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    return (
+        f"Plan: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['replace']} to replace, {counts['delete']} to delete, {counts['same']} unchanged."
+    )
+
+
+def render_changes(plan, changes, target_name: str) -> str:
+    """The human preview: changed resources by function (changes first), then the totals."""
+    lines = [f"Plan {plan.name} ({plan.environment}) on target {target_name}:", ""]
+    if not changes.has_changes:
+        kept = changes.counts()["same"]
+        lines.append(f"No changes: the target already matches the plan ({kept} resources).")
+        return "\n".join(lines) + "\n"
+    for function, group in changes.by_function().items():
+        changed = [c for c in group if c.op not in ("same", "read")]
+        if not changed:
+            continue
+        lines.append(function_heading(plan, function))
+        lines.extend(change_line(c) for c in changed)
+    lines += ["", summary_line(changes.counts())]
+    return "\n".join(lines) + "\n"
+
+
+def changes_document(plan, changes, target_name: str) -> dict[str, Any]:
+    """The machine-readable preview (`--format json`); keys and order are stable."""
+    counts = changes.counts()
+    return {
+        "apiVersion": "provision/v1",
+        "kind": "Preview",
+        "plan": plan.name,
+        "environment": plan.environment,
+        "target": target_name,
+        "hasChanges": changes.has_changes,
+        "summary": {op: counts[op] for op in SUMMARY_OPS},
+        "resources": [c.as_dict() for c in changes.ordered()],
+    }
+
+
+@click.command("plan")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when nothing would change, 2 when something would, 1 on any error.",
+)
+@stack_options
+def plan(plan_file: Path, fmt: str, detailed_exitcode: bool, target: str, state_dir, backend) -> None:
+    """Preview the changes `apply` would make for PLAN.
+
+    Validates PLAN first (mandatory policy violations stop here), then asks
+    the engine what it would create, update, replace (and why) or delete,
+    grouped by function. Starts the local sandbox if the target is the
+    sandbox and none runs. Nothing is changed.
+
+    \b
+    Examples:
+      provision plan examples/saas-startup.yaml
+      provision plan plans/prod.yaml --target aws --format json
+      provision plan plans/prod.yaml --detailed-exitcode   # CI drift check
+
+    \b
+    Exit codes:
+      0  preview done (with --detailed-exitcode: no changes)
+      1  mandatory policy violations, or the engine or target failed
+      2  PLAN is invalid, or bad usage (with --detailed-exitcode: changes pending)
+    """
+    try:
+        with clear_errors():
+            loaded = load_checked_plan(plan_file, enforce_policies=True)
+            stack = open_plan_stack(
+                loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
+            )
+            changes = stack.ops.preview()
+    except PlanRejected as exc:
+        if detailed_exitcode:
+            exc.exit_code = EXIT_ERROR  # 2 means "changes" here
+        raise
+    if fmt == "json":
+        click.echo(json.dumps(changes_document(loaded, changes, stack.target.name), indent=2))
+    else:
+        click.echo(render_changes(loaded, changes, stack.target.name), nl=False)
+    if detailed_exitcode:
+        click.get_current_context().exit(EXIT_CHANGES if changes.has_changes else EXIT_NO_CHANGES)

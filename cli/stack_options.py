@@ -1,0 +1,162 @@
+"""What plan, apply, destroy and status share: options, plan loading, opening the stack.
+
+Every failure below the CLI (validation, target, sandbox, engine) surfaces as
+a click exception carrying one clear paragraph: no tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from provision.cli.formats.base import EXIT_INVALID, EXIT_MANDATORY
+
+TARGET_CHOICES = ("sandbox", "aws")
+
+
+def stack_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--target, --state-dir and --backend, in that order."""
+    options = [
+        click.option(
+            "--target",
+            type=click.Choice(TARGET_CHOICES),
+            default="sandbox",
+            show_default=True,
+            envvar="PROVISION_TARGET",
+            help="Where to provision: the local AWS sandbox, or real AWS with your credentials.",
+        ),
+        click.option(
+            "--state-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="PROVISION_STATE_DIR",
+            help="Local state (Pulumi backend, passphrase, sandbox). Default: ./.provision",
+        ),
+        click.option(
+            "--backend",
+            metavar="URL",
+            envvar="PROVISION_BACKEND",
+            help="Pulumi backend instead of the local one, e.g. "
+            "s3://bucket?region=eu-west-1 (add &endpoint=...&s3ForcePathStyle=true for an S3 look-alike).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class PlanRejected(click.ClickException):
+    """The plan did not pass validation; the findings were already printed."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def load_checked_plan(path: Path, *, enforce_policies: bool):
+    """Load and validate a plan, printing its findings to stderr.
+
+    Invalid input always stops (exit 2); mandatory violations stop (exit 1)
+    when `enforce_policies` (plan, apply), not for status and destroy.
+    """
+    from provision.cli.formats.text import TextFormatter
+    from provision.cli.pipeline import load_plan
+    from provision.schemas.findings import Level
+
+    plan, report = load_plan(path)
+    levels = {f.level for f in report.findings}
+    if report.findings:
+        click.echo(TextFormatter(color=False).render([report]), err=True, nl=False)
+    if plan is None or Level.ERROR in levels:
+        raise PlanRejected(f"{path} is not a valid plan; nothing was provisioned.", EXIT_INVALID)
+    if enforce_policies and Level.MANDATORY in levels:
+        raise PlanRejected(
+            f"{path} violates mandatory policies; fix them or add approved waivers, then try again.",
+            EXIT_MANDATORY,
+        )
+    return plan
+
+
+@dataclass
+class PlanStack:
+    plan: Any  # provision.schemas.model.Plan
+    target: Any  # provision.stacks.targets.Target
+    ops: Any  # provision.stacks.engine.operations.StackOps
+
+    @property
+    def label(self) -> str:
+        return f"{self.plan.name}/{self.plan.environment} on target {self.target.name}"
+
+
+def open_plan_stack(
+    plan,
+    *,
+    target: str,
+    state_dir: Path | None,
+    backend: str | None,
+    start_sandbox: bool,
+    with_program: bool,
+) -> PlanStack:
+    """Resolve the target (starting the sandbox if asked), the engine and the plan's stack."""
+    from provision.stacks.engine.install import ensure_engine
+    from provision.stacks.engine.operations import StackOps
+    from provision.stacks.engine.statedir import StateDir
+    from provision.stacks.engine.workspace import stack_spec
+    from provision.stacks.program import build_program
+    from provision.stacks.sandbox import Sandbox
+    from provision.stacks.targets import resolve_target
+
+    state = StateDir.resolve(state_dir)
+
+    def started(info) -> None:
+        click.echo(f"Started the sandbox (instance {info.instance_id}) at {info.url}.", err=True)
+
+    chosen = resolve_target(target, plan.region, state, start_sandbox=start_sandbox, on_sandbox_start=started)
+    engine = ensure_engine(lambda line: click.echo(line, err=True))
+    for note in engine.notes:
+        click.echo(f"Note: {note}", err=True)
+    if chosen.sandbox is not None:
+        sandbox = Sandbox(state.sandbox_dir)
+        backend_dir, work_root = sandbox.pulumi_dir / "backend", sandbox.pulumi_dir / "work"
+    else:
+        backend_dir, work_root = state.backend_dir, None
+    spec = stack_spec(
+        project=plan.name,
+        stack=plan.environment,
+        engine=engine,
+        state=state,
+        target_env=chosen.env,
+        default_backend_dir=backend_dir,
+        backend_url=backend,
+        work_root=None if backend else work_root,
+    )
+    program = build_program(plan, chosen.account_id()) if with_program else None
+    instance = chosen.sandbox.instance_id if chosen.sandbox is not None else None
+    return PlanStack(plan=plan, target=chosen, ops=StackOps(spec, engine, program, sandbox_instance=instance))
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn the known failures of targets, sandbox and engine into click exceptions."""
+    from provision.stacks.engine.build import EngineBuildError
+    from provision.stacks.engine.errors import EngineError
+    from provision.stacks.sandbox import SandboxError
+    from provision.stacks.targets import TargetError
+
+    try:
+        yield
+    except (EngineError, EngineBuildError, SandboxError, TargetError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def with_clear_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with clear_errors():
+            return command(*args, **kwargs)
+
+    return wrapper
