@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from botocore.exceptions import ClientError
 
-from provision.stacks.providers.base import aws_call, client, is_not_found
+from provision.stacks.providers.base import aws_call, client, error_code, is_not_found
 
 T = TypeVar("T")
 
 
-def call_or_none(what: str, fn: Callable[..., T], **kwargs: Any) -> T | None:
-    """`fn(**kwargs)`, or None when AWS says the resource does not exist; other errors as aws_call."""
+def call_or_none(what: str, fn: Callable[..., T], *, also_gone: Iterable[str] = (), **kwargs: Any) -> T | None:
+    """`fn(**kwargs)`, or None when AWS says the resource does not exist; other errors as aws_call.
+
+    `also_gone` adds error codes that mean "nothing to do" for this call
+    (e.g. Gateway.NotAttached when detaching).
+    """
+    extra = frozenset(also_gone)
 
     def attempt() -> T | None:
         try:
             return fn(**kwargs)
         except ClientError as exc:
-            if is_not_found(exc):
+            if is_not_found(exc) or error_code(exc) in extra:
                 return None
             raise
 

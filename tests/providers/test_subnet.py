@@ -1,0 +1,77 @@
+"""SubnetProvider against moto: lifecycle, public IP mapping, tags, errors."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from provision.stacks.providers.base import ProviderError
+from provision.stacks.providers.subnet import SubnetProvider
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def vpc_id(aws) -> str:
+    return boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+def _props(vpc_id: str, **overrides):
+    props = {
+        "vpc_id": vpc_id,
+        "cidr_block": "10.0.1.0/24",
+        "availability_zone": f"{REGION}a",
+        "map_public_ip_on_launch": True,
+        "tags": {"Name": "public-a"},
+    }
+    return {**props, **overrides}
+
+
+def test_create_then_read(vpc_id: str) -> None:
+    provider = SubnetProvider()
+
+    created = provider.create(_props(vpc_id))
+
+    subnet = boto3.client("ec2", region_name=REGION).describe_subnets(SubnetIds=[created.id])["Subnets"][0]
+    assert (subnet["VpcId"], subnet["CidrBlock"], subnet["AvailabilityZone"]) == (vpc_id, "10.0.1.0/24", "eu-west-1a")
+    assert subnet["MapPublicIpOnLaunch"] is True
+    assert created.outs["subnet_id"] == created.id
+    assert created.outs["arn"] == subnet["SubnetArn"]
+    outs = provider.read(created.id, created.outs).outs
+    assert {k: outs[k] for k in _props(vpc_id)} == _props(vpc_id)
+
+
+def test_diff_vpc_cidr_or_az_replace_public_ip_and_tags_update() -> None:
+    provider = SubnetProvider()
+    old = {**_props("vpc-1"), "subnet_id": "subnet-1", "arn": "arn:x"}
+
+    for key, value in [("vpc_id", "vpc-2"), ("cidr_block", "10.0.2.0/24"), ("availability_zone", "eu-west-1b")]:
+        assert provider.diff("subnet-1", old, {**_props("vpc-1"), key: value}).replaces == [key]
+    changed = provider.diff("subnet-1", old, _props("vpc-1", map_public_ip_on_launch=False, tags={}))
+    assert changed.changes and changed.replaces == []
+
+
+def test_update_turns_public_ip_off_and_retags(vpc_id: str) -> None:
+    provider = SubnetProvider()
+    created = provider.create(_props(vpc_id))
+
+    updated = provider.update(created.id, created.outs, _props(vpc_id, map_public_ip_on_launch=False, tags={"Name": "b"}))
+
+    outs = provider.read(created.id, updated.outs).outs
+    assert outs["map_public_ip_on_launch"] is False
+    assert outs["tags"] == {"Name": "b"}
+
+
+def test_delete_then_read_is_none_and_delete_again_is_fine(vpc_id: str) -> None:
+    provider = SubnetProvider()
+    created = provider.create(_props(vpc_id))
+
+    provider.delete(created.id, created.outs)
+
+    assert provider.read(created.id, created.outs) is None
+    provider.delete(created.id, created.outs)
+
+
+def test_cidr_outside_the_vpc_names_the_aws_error(vpc_id: str) -> None:
+    with pytest.raises(ProviderError, match=rf"^Subnet 192.168.0.0/24 in {vpc_id}: CreateSubnet: InvalidSubnet.Range: "):
+        SubnetProvider().create(_props(vpc_id, cidr_block="192.168.0.0/24"))
