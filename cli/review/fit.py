@@ -61,7 +61,7 @@ def fit(blocks: Sequence[Block], limit: int, footnote: Callable[[list[str]], str
     text += footnote([block.name for block in blocks if block.dropped])
     if len(text) > limit:  # only when the essential heads alone are too long
         marker = "\n\n_✂️ Truncated: the comment would exceed its size limit._\n"
-        text = text[: limit - len(marker)] + marker
+        text = text[: limit - len(marker)] + marker if limit > 2 * len(marker) else text[:limit]
     return text
 
 
