@@ -183,15 +183,23 @@ def _policy(review: Review) -> Block:
 def _resource_summary(resources: Sequence[FunctionResources] | None) -> Block | None:
     if resources is None:
         return None
-    groups = present.resource_order(resources)
+    if not resources:
+        return Block("resource summary", "#### Resource changes\n\nThe preview has no resources.\n\n", rank=RANK_RESOURCES)
+    changed = [group for group in present.resource_order(resources) if group.changed]
     head = "#### Resource changes\n\n" + _table("Function", "Create", "Update", "Replace", "Delete", "Unchanged")
     rows = []
-    for group in groups:
+    for group in changed:
         flag = "❗ " if any(change.destructive for change in group.changes) else ""
-        rows.append(_row(flag + escape(group.label), *(str(n) if n else "·" for n in present.op_counts(group))))
-    if not rows:
-        head = "#### Resource changes\n\nThe preview has no resources.\n\n"
+        rows.append(_row(flag + escape(group.label), *(_count(n) for n in present.op_counts(group))))
+    unchanged = [group for group in resources if not group.changed]
+    if unchanged:
+        kept = sum(len(group.changes) for group in unchanged)
+        rows.append(_row(f"_{plural(len(unchanged), 'function')} unchanged_", *"····", _count(kept)))
     return Block("resource summary", head, rows, "\n", RANK_RESOURCES, "functions")
+
+
+def _count(n: int) -> str:
+    return str(n) if n else "·"
 
 
 def _vendors(review: Review) -> Block | None:
@@ -231,17 +239,18 @@ def _findings_details(review: Review) -> Block | None:
 
 
 def _resource_details(resources: Sequence[FunctionResources] | None) -> Block | None:
-    if not resources:
-        return None
     rows = [
         _row(escape(group.label), escape(change.name), escape(change.type), OP_ICONS[change.op],
              escape(present.reasons(change)) or "—")
-        for group in present.resource_order(resources)
-        for change in sorted(group.changes, key=lambda c: c.op == "same")
+        for group in present.resource_order(resources or ())
+        for change in group.changes
+        if change.op != "same"
     ]
-    head = _details(f"All resources ({plural(len(rows), 'resource')})")
-    head += _table("Function", "Resource", "Type", "Op", "Changed")
-    return Block("resource details", head, rows, "\n</details>\n\n", RANK_DETAILS, "resources")
+    if not rows:
+        return None
+    head = _details(f"All resource changes ({len(rows)})")
+    head += _table("Function", "Resource", "Type", "Op", "Replaced because / changed")
+    return Block("resource details", head, rows, "\n</details>\n\n", RANK_DETAILS, "resource changes")
 
 
 def _footer(review: Review, kind: str) -> str:

@@ -1,36 +1,16 @@
 """The resource changes of a preview, as the pull-request comment shows them.
 
-`provision plan` maps the engine's preview steps onto these; the renderers only
-read them.
+`provision plan` hands the engine's preview over with `from_engine`; the
+renderers only read these.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol
 
 OPS = ("create", "update", "replace", "delete", "same")
 DESTRUCTIVE_OPS = frozenset({"replace", "delete"})
-
-# Pulumi's step ops onto ours; a replacement shows as several steps in Pulumi.
-_PULUMI_OPS = {
-    "create": "create",
-    "update": "update",
-    "delete": "delete",
-    "same": "same",
-    "replace": "replace",
-    "create-replacement": "replace",
-    "delete-replaced": "replace",
-    "discard-replaced": "replace",
-    "import": "create",
-    "import-replacement": "replace",
-    "read": "same",
-    "refresh": "same",
-    "read-replacement": "replace",
-    "discard": "delete",
-    "remove-pending-replace": "delete",
-}
-
 
 @dataclass(frozen=True)
 class ResourceChange:
@@ -69,12 +49,27 @@ class FunctionResources:
         return any(change.op != "same" for change in self.changes)
 
 
-def op_from_pulumi(op: str) -> str:
-    """Our op for a Pulumi step op (e.g. "create-replacement" -> "replace")."""
-    try:
-        return _PULUMI_OPS[op]
-    except KeyError:
-        raise ValueError(f"unknown Pulumi step op {op!r}") from None
+class EngineChange(Protocol):
+    """The part of provision.stacks.engine.events.ResourceChange the comment needs."""
+
+    name: str
+    function: str | None
+    op: str  # create | update | replace | delete | same | read
+    replace_keys: tuple[str, ...]
+    changed_keys: tuple[str, ...]
+
+    @property
+    def kind(self) -> str: ...
+
+
+def from_engine(changes: Iterable[EngineChange]) -> list[FunctionResources]:
+    """The engine's per-resource changes (e.g. `ChangeSet.ordered()`) grouped by function, in first-seen order."""
+    groups: dict[str | None, list[ResourceChange]] = {}
+    for change in changes:
+        op = "same" if change.op == "read" else change.op
+        reasons = change.replace_keys if op == "replace" else change.changed_keys if op == "update" else ()
+        groups.setdefault(change.function, []).append(ResourceChange(change.name, change.kind, op, tuple(reasons)))
+    return [FunctionResources(function, tuple(items)) for function, items in groups.items()]
 
 
 def has_changes(groups: Iterable[FunctionResources]) -> bool:

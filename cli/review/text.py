@@ -27,11 +27,7 @@ def render_text(review: Review, resources: Sequence[FunctionResources] | None = 
     ])
     lines += _outsourcing(review)
     if resources is not None:
-        lines += _section("Resource changes", [
-            f"{group.label}: " + ", ".join(f"{n} {op if op != 'same' else 'unchanged'}"
-                                           for op, n in zip(OPS, present.op_counts(group)) if n)
-            for group in present.resource_order(resources)
-        ] or ["(no resources)"])
+        lines += _resources(resources)
     lines += _findings(review)
     lines += _section("Waivers", [
         f"{n.waiver.policy} for {n.waiver.function or 'the plan'}: {present.waiver_state(n) or 'unchanged'} "
@@ -65,6 +61,25 @@ def _outsourcing(review: Review) -> list[str]:
         f"{('[' + present.FLAG_LABELS[c.flag] + ']') if c.flag else '':12}{c.message}"
         for c in present.ordered_changes(review.changes)
     ] or ["(none)"])
+
+
+def _resources(resources: Sequence[FunctionResources]) -> list[str]:
+    items = []
+    for group in present.resource_order(resources):
+        if not group.changed:
+            continue
+        counts = ", ".join(f"{n} {op if op != 'same' else 'unchanged'}" for op, n in zip(OPS, present.op_counts(group)) if n)
+        items.append(f"{group.label}: {counts}")
+        items += [
+            f"  {change.op:8} {change.name} ({change.type})" + (f": {present.reasons(change)}" if change.reasons else "")
+            for change in group.changes
+            if change.op != "same"
+        ]
+    unchanged = [group for group in resources if not group.changed]
+    if unchanged:
+        kept = sum(len(group.changes) for group in unchanged)
+        items.append(f"{plural(len(unchanged), 'function')} unchanged ({plural(kept, 'resource')})")
+    return _section("Resource changes", items or ["(no resources)"])
 
 
 def _findings(review: Review) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 
@@ -10,7 +11,7 @@ from provision.cli.review.concentration import concentration
 from provision.cli.review.costs import cost_review
 from provision.cli.review.findings import compare_findings
 from provision.cli.review.model import FindingStatus
-from provision.cli.review.resources import FunctionResources, ResourceChange, op_from_pulumi
+from provision.cli.review.resources import FunctionResources, ResourceChange, from_engine
 from provision.cli.review.waivers import waiver_notes
 from provision.schemas.findings import Finding, Level
 from provision.schemas.model import Plan, build_plan
@@ -112,17 +113,33 @@ def test_cost_of_a_new_plan_has_no_before(edited) -> None:
     assert all(c.before is None for c in cost.functions)
 
 
-@pytest.mark.parametrize("pulumi_op, ours", [
-    ("create", "create"), ("update", "update"), ("same", "same"), ("delete", "delete"), ("replace", "replace"),
-    ("create-replacement", "replace"), ("delete-replaced", "replace"), ("read", "same"), ("import", "create"),
-])
-def test_pulumi_ops_map_onto_ours(pulumi_op, ours) -> None:
-    assert op_from_pulumi(pulumi_op) == ours
+def test_engine_changes_group_by_function_with_their_reasons() -> None:
+    @dataclass(frozen=True)
+    class Engine:
+        name: str
+        function: str | None
+        op: str
+        kind: str
+        replace_keys: tuple[str, ...] = ()
+        changed_keys: tuple[str, ...] = ()
+
+    groups = from_engine([
+        Engine("network-vpc", "network", "replace", "Vpc", ("cidr_block",), ("cidr_block", "tags")),
+        Engine("vendor-role-x", None, "create", "IamRole"),
+        Engine("network-igw", "network", "update", "InternetGateway", (), ("tags",)),
+        Engine("network-routes", "network", "read", "RouteTable"),
+    ])
+    assert groups == [
+        FunctionResources("network", (
+            ResourceChange("network-vpc", "Vpc", "replace", ("cidr_block",)),
+            ResourceChange("network-igw", "InternetGateway", "update", ("tags",)),
+            ResourceChange("network-routes", "RouteTable", "same"),
+        )),
+        FunctionResources(None, (ResourceChange("vendor-role-x", "IamRole", "create"),)),
+    ]
 
 
 def test_unknown_ops_are_refused() -> None:
-    with pytest.raises(ValueError, match="unknown Pulumi step op 'explode'"):
-        op_from_pulumi("explode")
     with pytest.raises(ValueError, match="unknown resource op 'recreate'; expected one of create, update, replace"):
         ResourceChange("x", "s3_bucket", "recreate")
 
