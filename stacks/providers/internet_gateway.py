@@ -7,7 +7,15 @@ from typing import Any, Mapping
 import pulumi
 import pulumi.dynamic
 
-from provision.stacks.providers.base import AwsResourceProvider, CreateResult, ReadResult, UpdateResult, aws_call, client
+from provision.stacks.providers.base import (
+    AwsResourceProvider,
+    CreateResult,
+    ReadResult,
+    UpdateResult,
+    aws_call,
+    client,
+    rollback_on_failure,
+)
 from provision.stacks.providers.calls import call_or_none, first_or_none
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
@@ -24,7 +32,8 @@ class InternetGatewayProvider(AwsResourceProvider):
             TagSpecifications=tag_specifications("internet-gateway", props.get("tags")),
         )["InternetGateway"]
         igw_id = igw["InternetGatewayId"]
-        self._attach(ec2, igw_id, props["vpc_id"])
+        with rollback_on_failure(lambda: self.delete(igw_id, {})):
+            self._attach(ec2, igw_id, props["vpc_id"])
         arn = ec2_arn(ec2, igw["OwnerId"], "internet-gateway", igw_id)
         return CreateResult(igw_id, self.outputs(props, internet_gateway_id=igw_id, arn=arn))
 

@@ -11,7 +11,15 @@ from typing import Any, Mapping
 import pulumi
 import pulumi.dynamic
 
-from provision.stacks.providers.base import AwsResourceProvider, CreateResult, ReadResult, UpdateResult, aws_call, client
+from provision.stacks.providers.base import (
+    AwsResourceProvider,
+    CreateResult,
+    ReadResult,
+    UpdateResult,
+    aws_call,
+    client,
+    rollback_on_failure,
+)
 from provision.stacks.providers.calls import call_or_none
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
@@ -34,7 +42,7 @@ class NatGatewayProvider(AwsResourceProvider):
             Domain="vpc",
             TagSpecifications=tag_specifications("elastic-ip", props.get("tags")),
         )
-        try:
+        with rollback_on_failure(lambda: self._release(ec2, address["AllocationId"])):
             nat = aws_call(
                 f"NAT gateway in {subnet_id}: CreateNatGateway",
                 ec2.create_nat_gateway,
@@ -43,11 +51,13 @@ class NatGatewayProvider(AwsResourceProvider):
                 ConnectivityType="public",
                 TagSpecifications=tag_specifications("natgateway", props.get("tags")),
             )["NatGateway"]
-        except Exception:
-            self._release(ec2, address["AllocationId"])
-            raise
         nat_id = nat["NatGatewayId"]
-        aws_call(f"NAT gateway {nat_id}: wait available", ec2.get_waiter("nat_gateway_available").wait, NatGatewayIds=[nat_id])
+        with rollback_on_failure(lambda: self.delete(nat_id, {"allocation_id": address["AllocationId"]})):
+            aws_call(
+                f"NAT gateway {nat_id}: wait available",
+                ec2.get_waiter("nat_gateway_available").wait,
+                NatGatewayIds=[nat_id],
+            )
         outs = self.outputs(
             props,
             nat_gateway_id=nat_id,

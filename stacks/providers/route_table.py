@@ -12,7 +12,15 @@ from typing import Any, Mapping, Sequence
 import pulumi
 import pulumi.dynamic
 
-from provision.stacks.providers.base import AwsResourceProvider, CreateResult, ReadResult, UpdateResult, aws_call, client
+from provision.stacks.providers.base import (
+    AwsResourceProvider,
+    CreateResult,
+    ReadResult,
+    UpdateResult,
+    aws_call,
+    client,
+    rollback_on_failure,
+)
 from provision.stacks.providers.calls import call_or_none, first_or_none
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
@@ -45,8 +53,9 @@ class RouteTableProvider(AwsResourceProvider):
             TagSpecifications=tag_specifications("route-table", props.get("tags")),
         )["RouteTable"]
         table_id = table["RouteTableId"]
-        self._sync_routes(ec2, table_id, {}, _by_destination(props.get("routes")))
-        self._sync_subnets(ec2, table_id, props.get("subnet_ids") or [])
+        with rollback_on_failure(lambda: self.delete(table_id, props)):
+            self._sync_routes(ec2, table_id, {}, _by_destination(props.get("routes")))
+            self._sync_subnets(ec2, table_id, props.get("subnet_ids") or [])
         arn = ec2_arn(ec2, table["OwnerId"], "route-table", table_id)
         return CreateResult(table_id, self.outputs(props, route_table_id=table_id, arn=arn))
 

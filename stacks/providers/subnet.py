@@ -7,7 +7,15 @@ from typing import Any, Mapping
 import pulumi
 import pulumi.dynamic
 
-from provision.stacks.providers.base import AwsResourceProvider, CreateResult, ReadResult, UpdateResult, aws_call, client
+from provision.stacks.providers.base import (
+    AwsResourceProvider,
+    CreateResult,
+    ReadResult,
+    UpdateResult,
+    aws_call,
+    client,
+    rollback_on_failure,
+)
 from provision.stacks.providers.calls import call_or_none, first_or_none
 from provision.stacks.providers.ec2_common import sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
@@ -28,9 +36,10 @@ class SubnetProvider(AwsResourceProvider):
             TagSpecifications=tag_specifications("subnet", props.get("tags")),
         )["Subnet"]
         subnet_id = subnet["SubnetId"]
-        aws_call(f"Subnet {subnet_id}: wait available", ec2.get_waiter("subnet_available").wait, SubnetIds=[subnet_id])
-        if props.get("map_public_ip_on_launch"):
-            self._set_public_ip(ec2, subnet_id, True)
+        with rollback_on_failure(lambda: self.delete(subnet_id, props)):
+            aws_call(f"Subnet {subnet_id}: wait available", ec2.get_waiter("subnet_available").wait, SubnetIds=[subnet_id])
+            if props.get("map_public_ip_on_launch"):
+                self._set_public_ip(ec2, subnet_id, True)
         return CreateResult(subnet_id, self.outputs(props, subnet_id=subnet_id, arn=subnet["SubnetArn"]))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:

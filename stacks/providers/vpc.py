@@ -7,7 +7,15 @@ from typing import Any, Mapping
 import pulumi
 import pulumi.dynamic
 
-from provision.stacks.providers.base import AwsResourceProvider, CreateResult, ReadResult, UpdateResult, aws_call, client
+from provision.stacks.providers.base import (
+    AwsResourceProvider,
+    CreateResult,
+    ReadResult,
+    UpdateResult,
+    aws_call,
+    client,
+    rollback_on_failure,
+)
 from provision.stacks.providers.calls import call_or_none, first_or_none
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
@@ -32,8 +40,9 @@ class VpcProvider(AwsResourceProvider):
             TagSpecifications=tag_specifications("vpc", props.get("tags")),
         )["Vpc"]
         vpc_id = vpc["VpcId"]
-        aws_call(f"VPC {vpc_id}: wait available", ec2.get_waiter("vpc_available").wait, VpcIds=[vpc_id])
-        self._set_dns(ec2, vpc_id, {}, props)
+        with rollback_on_failure(lambda: self.delete(vpc_id, props)):
+            aws_call(f"VPC {vpc_id}: wait available", ec2.get_waiter("vpc_available").wait, VpcIds=[vpc_id])
+            self._set_dns(ec2, vpc_id, {}, props)
         return CreateResult(vpc_id, self.outputs(props, vpc_id=vpc_id, arn=ec2_arn(ec2, vpc["OwnerId"], "vpc", vpc_id)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:

@@ -83,3 +83,10 @@ def test_delete_when_detached_by_hand(ec2) -> None:
 def test_unknown_vpc_names_the_aws_error(ec2) -> None:
     with pytest.raises(ProviderError, match=r"AttachInternetGateway to vpc-00000000: InvalidVpcID.NotFound: "):
         InternetGatewayProvider().create({"vpc_id": "vpc-00000000", "tags": {}})
+
+
+def test_failed_attach_leaves_no_gateway_behind(ec2) -> None:
+    with pytest.raises(ProviderError):
+        InternetGatewayProvider().create({"vpc_id": "vpc-00000000", "tags": {}})
+
+    assert ec2.describe_internet_gateways()["InternetGateways"] == []

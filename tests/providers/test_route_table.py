@@ -106,3 +106,14 @@ def test_a_route_needs_exactly_one_target(net) -> None:
     routes = [{"destination_cidr_block": "0.0.0.0/0", "gateway_id": net["igw"], "nat_gateway_id": net["nat"]}]
     with pytest.raises(ValueError, match=r"^route 0.0.0.0/0 needs exactly one of \['gateway_id', 'nat_gateway_id'\]$"):
         RouteTableProvider().create(_props(net, routes=routes))
+
+
+def test_failed_route_leaves_no_table_behind(net) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    before = {t["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]}
+    routes = [{"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-00000000"}]
+
+    with pytest.raises(ProviderError):
+        RouteTableProvider().create(_props(net, routes=routes))
+
+    assert {t["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]} == before
