@@ -1,0 +1,112 @@
+"""ConfigRecorderProvider against moto: recorder + delivery channel lifecycle, drift, errors."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from provision.stacks.providers.base import ProviderError
+from provision.stacks.providers.config_recorder import ConfigRecorderProvider
+
+BUCKET = "acme-config"
+
+
+@pytest.fixture
+def config(aws, region):
+    boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
+    return boto3.client("config")
+
+
+def _props(account_id: str, **overrides):
+    props = {
+        "name": "acme-config",
+        "role_arn": f"arn:aws:iam::{account_id}:role/acme-config",
+        "all_supported": True,
+        "s3_bucket_name": BUCKET,
+        "s3_key_prefix": "config",
+        "s3_kms_key_arn": None,
+        "include_global_resource_types": True,
+        "delivery_frequency": "TwentyFour_Hours",
+        "recording": True,
+        "tags": {"provision:plan": "acme"},
+    }
+    return {**props, **overrides}
+
+
+def test_create_records_everything_and_delivers_to_the_bucket(config, account_id) -> None:
+    result = ConfigRecorderProvider().create(_props(account_id))
+
+    assert result.id == "acme-config"
+    (recorder,) = config.describe_configuration_recorders()["ConfigurationRecorders"]
+    assert recorder["roleARN"] == f"arn:aws:iam::{account_id}:role/acme-config"
+    assert (recorder["recordingGroup"]["allSupported"], recorder["recordingGroup"]["includeGlobalResourceTypes"]) == (
+        True,
+        True,
+    )
+    (channel,) = config.describe_delivery_channels()["DeliveryChannels"]
+    assert (channel["name"], channel["s3BucketName"], channel["s3KeyPrefix"]) == ("acme-config", BUCKET, "config")
+    assert channel["configSnapshotDeliveryProperties"] == {"deliveryFrequency": "TwentyFour_Hours"}
+    (status,) = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+    assert status["recording"] is True
+
+
+def test_read_reflects_a_stopped_recorder_and_narrowed_recording(config, account_id) -> None:
+    created = ConfigRecorderProvider().create(_props(account_id))
+    config.stop_configuration_recorder(ConfigurationRecorderName="acme-config")
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "acme-config",
+            "roleARN": f"arn:aws:iam::{account_id}:role/acme-config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": False},
+        }
+    )
+
+    outs = ConfigRecorderProvider().read(created.id, created.outs).outs
+
+    assert (outs["recording"], outs["include_global_resource_types"], outs["all_supported"]) == (False, False, True)
+    assert (outs["s3_bucket_name"], outs["s3_key_prefix"]) == (BUCKET, "config")
+
+
+def test_diff_name_replaces_settings_update(account_id) -> None:
+    provider = ConfigRecorderProvider()
+    old = {**_props(account_id), "recorder_arn": None}
+
+    assert provider.diff("acme-config", old, _props(account_id, name="other")).replaces == ["name"]
+    changed = provider.diff("acme-config", old, _props(account_id, recording=False, delivery_frequency="One_Hour"))
+    assert changed.changes and changed.replaces == []
+    assert not provider.diff("acme-config", old, _props(account_id)).changes
+
+
+def test_update_changes_channel_and_restarts_recording(config, account_id) -> None:
+    provider = ConfigRecorderProvider()
+    created = provider.create(_props(account_id, recording=False))
+
+    provider.update(created.id, created.outs, _props(account_id, s3_key_prefix=None, delivery_frequency="Six_Hours"))
+
+    outs = provider.read(created.id, created.outs).outs
+    assert (outs["recording"], outs["s3_key_prefix"], outs["delivery_frequency"]) == (True, None, "Six_Hours")
+
+
+def test_delete_stops_and_removes_both_and_is_idempotent(config, account_id) -> None:
+    provider = ConfigRecorderProvider()
+    created = provider.create(_props(account_id))
+
+    provider.delete(created.id, created.outs)
+
+    assert config.describe_configuration_recorders()["ConfigurationRecorders"] == []
+    assert config.describe_delivery_channels()["DeliveryChannels"] == []
+    assert provider.read(created.id, created.outs) is None
+    provider.delete(created.id, created.outs)
+
+
+def test_a_second_recorder_is_refused_with_the_aws_error_code(config, account_id) -> None:
+    ConfigRecorderProvider().create(_props(account_id))
+
+    with pytest.raises(ProviderError) as exc:
+        ConfigRecorderProvider().create(_props(account_id, name="second"))
+
+    assert str(exc.value) == (
+        "Config recorder second: PutConfigurationRecorder: MaxNumberOfConfigurationRecordersExceededException: "
+        "Failed to put configuration recorder 'second' because the maximum number of configuration recorders: 1 "
+        "is reached."
+    )
