@@ -112,7 +112,8 @@ class _Parser:
                 level = self.value(value)
                 choices = [e.value for e in Enforcement]
                 if level not in choices:
-                    raise self.error(f"{policy_id}: enforcement must be one of {', '.join(choices)}, not {level!r}", value)
+                    allowed = ", ".join(choices)
+                    raise self.error(f"{policy_id}: enforcement must be one of {allowed}, not {level!r}", value)
                 enforcement = Enforcement(level)
             elif name == "params":
                 params = self.params(policy, value)
@@ -141,8 +142,9 @@ class _Parser:
         if isinstance(default, list):
             if not isinstance(node, yaml.SequenceNode):
                 raise self.error(f"{where} must be a list", node)
-            sample = default[0] if default else None
-            return [self.typed(f"{where}[{i}]", sample, item) if default else self.value(item) for i, item in enumerate(node.value)]
+            if not default:
+                return [self.value(item) for item in node.value]
+            return [self.typed(f"{where}[{i}]", default[0], item) for i, item in enumerate(node.value)]
         value = self.value(node)
         if not _same_kind(default, value):
             raise self.error(f"{where} must be {_kind(default)}, not {value!r}", node)

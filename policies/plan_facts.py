@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable, Iterator
 
 from provision.schemas.model import SENSITIVE_DATA, TIERS, Function, Path, Plan, Provider
@@ -24,6 +25,11 @@ def backups_protecting(plan: Plan, name: str) -> list[Function]:
     return [b for b in plan.functions_of_type("backup") if name in b.settings.get("protects", ())]
 
 
+def needs_backup(plan: Plan, function: Function) -> bool:
+    """A function holding data that no backup function protects."""
+    return function.type in DATA_HOLDING_TYPES and not backups_protecting(plan, function.name)
+
+
 def protected_functions(plan: Plan, backup: Function) -> list[Function]:
     return [plan.functions[n] for n in backup.settings.get("protects", ()) if n in plan.functions]
 
@@ -31,6 +37,23 @@ def protected_functions(plan: Plan, backup: Function) -> list[Function]:
 def security_services(plan: Plan) -> set[str]:
     """Services enabled by all security-monitoring functions together (they are account-wide)."""
     return {s for f in plan.functions_of_type("security-monitoring") for s in f.settings.get("services", ())}
+
+
+def monitoring_gap(plan: Plan, required: Iterable[str]) -> tuple[Function | None, list[str]] | None:
+    """None when security monitoring runs every required service; else the first
+    security-monitoring function (None when there is none) and the services missing."""
+    monitors = plan.functions_of_type("security-monitoring")
+    missing = [s for s in required if s not in security_services(plan)]
+    if not missing:
+        return None
+    return (monitors[0] if monitors else None), missing
+
+
+def contracts(plan: Plan) -> Iterator[tuple[Provider, dt.date]]:
+    """External providers with a contract end date, and that date."""
+    for vendor in plan.providers.values():
+        if vendor.external and vendor.contract_ends is not None:
+            yield vendor, vendor.contract_ends
 
 
 def trails(plan: Plan) -> list[Function]:

@@ -66,7 +66,8 @@ def test_reference_example_estimate() -> None:
     [("PriceClass_100", 0.085), ("PriceClass_200", 0.091), ("PriceClass_All", 0.093)],
 )
 def test_cdn_price_class_changes_the_transfer_rate(price_class: str, per_gb: float) -> None:
-    p = plan_with(f"    site: {{type: hosting, provider: aws, hosting: {{kind: static-site, priceClass: {price_class}}}}}")
+    site = f"    site: {{type: hosting, provider: aws, hosting: {{kind: static-site, priceClass: {price_class}}}}}"
+    p = plan_with(site)
     assert estimate(p).per_function["site"] == round(SITE_USD - 50 * 0.085 + 50 * per_gb, 2)
 
 

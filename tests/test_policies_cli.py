@@ -43,7 +43,11 @@ TABLE = [
     ),
     (["explain", "NOPE"], ["Error: No policy 'NOPE'. See `provision policies` for the list."], 2),
     (["explain"], ["Error: Missing argument 'ID'."], 2),
-    (["policies", "--format", "yaml"], ["Error: Invalid value for '-f' / '--format': 'yaml' is not one of 'text', 'json'."], 2),
+    (
+        ["policies", "--format", "yaml"],
+        ["Error: Invalid value for '-f' / '--format': 'yaml' is not one of 'text', 'json'."],
+        2,
+    ),
 ]
 
 

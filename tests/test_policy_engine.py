@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
-import textwrap
 
 import pytest
 import yaml
@@ -36,9 +35,17 @@ spec:
 """
 
 
-def plan(waivers: str = "", base: str = BASE) -> Plan:
-    text = base + (textwrap.dedent(waivers) and "  waivers:\n" + textwrap.indent(textwrap.dedent(waivers), "    "))
-    return build_plan(yaml.safe_load(text))
+def waiver(policy: str, expires: str, function: str | None = None, reason: str = "vault migration") -> dict:
+    doc = {"policy": policy, "reason": reason, "expires": dt.date.fromisoformat(expires)}
+    doc["approvedBy"] = "cto@example.com"
+    return doc | ({"function": function} if function else {})
+
+
+def plan(*waivers: dict, base: str = BASE) -> Plan:
+    doc = yaml.safe_load(base)
+    if waivers:
+        doc["spec"]["waivers"] = list(waivers)
+    return build_plan(doc)
 
 
 def run(p: Plan, config: PolicyConfig | None = None) -> list[tuple[str, str, str]]:
@@ -104,11 +111,7 @@ def test_params_from_config_reach_the_check() -> None:
 
 
 def test_a_waiver_naming_a_function_waives_only_that_function() -> None:
-    p = plan(
-        """
-        - {policy: PRV-BAK-004, function: shop, reason: "vault migration", expires: 2026-09-30, approvedBy: cto@example.com}
-        """
-    )
+    p = plan(waiver("PRV-BAK-004", "2026-09-30", "shop"))
     results = evaluate(p, config=PolicyConfig(), today=TODAY)
     assert [(r.violation.function, r.level) for r in results] == [
         ("blog", Level.MANDATORY),
@@ -119,38 +122,24 @@ def test_a_waiver_naming_a_function_waives_only_that_function() -> None:
 
 
 def test_a_waiver_without_function_waives_every_violation_of_its_policy() -> None:
-    p = plan(
-        """
-        - {policy: PRV-BAK-004, reason: "vault migration", expires: 2026-09-30, approvedBy: cto@example.com}
-        """
-    )
+    p = plan(waiver("PRV-BAK-004", "2026-09-30"))
     assert [level for _, level, _ in run(p)] == ["waived", "waived"]
 
 
 def test_a_waiver_of_another_policy_waives_nothing() -> None:
-    p = plan(
-        """
-        - {policy: PRV-BAK-001, function: shop, reason: "unrelated", expires: 2026-09-30, approvedBy: cto@example.com}
-        """
-    )
+    p = plan(waiver("PRV-BAK-001", "2026-09-30", "shop", reason="unrelated"))
     assert [level for _, level, _ in run(p)] == ["mandatory", "mandatory"]
 
 
 def test_a_waiver_holds_through_its_expiry_date() -> None:
-    p = plan(
-        """
-        - {policy: PRV-BAK-004, reason: "vault migration", expires: 2026-06-01, approvedBy: cto@example.com}
-        """
-    )
+    p = plan(waiver("PRV-BAK-004", "2026-06-01"))
     assert [level for _, level, _ in run(p)] == ["waived", "waived"]
 
 
 def test_an_expired_waiver_waives_nothing_and_is_a_finding_itself() -> None:
     p = plan(
-        """
-        - {policy: PRV-BAK-004, function: shop, reason: "vault migration", expires: 2026-05-31, approvedBy: cto@example.com}
-        - {policy: PRV-GOV-001, reason: "trying to silence expiry", expires: 2026-12-31, approvedBy: cto@example.com}
-        """
+        waiver("PRV-BAK-004", "2026-05-31", "shop"),
+        waiver("PRV-GOV-001", "2026-12-31", reason="trying to silence expiry"),
     )
     assert run(p) == [
         (BLOG[0], "mandatory", BLOG[1]),
@@ -165,11 +154,7 @@ def test_an_expired_waiver_waives_nothing_and_is_a_finding_itself() -> None:
 
 
 def test_to_finding_carries_policy_metadata_and_the_waiver() -> None:
-    p = plan(
-        """
-        - {policy: PRV-BAK-004, function: shop, reason: "vault migration", expires: 2026-09-30, approvedBy: cto@example.com}
-        """
-    )
+    p = plan(waiver("PRV-BAK-004", "2026-09-30", "shop"))
     waived = [r for r in evaluate(p, config=PolicyConfig(), today=TODAY) if r.level is Level.WAIVED][0]
     finding = waived.to_finding("plans/shop.yaml", 12, 5)
     assert finding.rule == "PRV-BAK-004"

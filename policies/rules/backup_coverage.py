@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import DATA_HOLDING_TYPES, backups_protecting
+from provision.policies.plan_facts import needs_backup
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     for function in plan.functions.values():
-        if function.tier == "critical" and function.type in DATA_HOLDING_TYPES and not backups_protecting(plan, function.name):
+        if function.tier == "critical" and needs_backup(plan, function):
             yield Violation(
                 f"critical {function.type} function '{function.name}' is not protected by any backup function",
                 function.path,

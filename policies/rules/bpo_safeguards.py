@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import backups_protecting
+from provision.policies.plan_facts import needs_backup
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     monitored = bool(plan.functions_of_type("security-monitoring"))
     for function in plan.functions_of_type("data-exchange"):
-        if not backups_protecting(plan, function.name):
+        if needs_backup(plan, function):
             yield Violation(
                 f"data-exchange function '{function.name}' is not protected by any backup function",
                 function.path,
@@ -37,7 +37,10 @@ POLICY = Policy(
         "compromise show up first. Every data-exchange function is protected by a backup "
         "function, and the plan has a security-monitoring function watching the account."
     ),
-    remediation="List the data-exchange function in a backup function's protects, and add a security-monitoring function.",
+    remediation=(
+        "List the data-exchange function in a backup function's protects, and add a security-"
+        "monitoring function."
+    ),
     check=check,
     tags=("bpo", "backup", "security"),
 )

@@ -52,7 +52,10 @@ POLICY = Policy(
         "budgets together must fit in the plan budget. The estimate prices what the plan "
         "provisions on AWS, not the vendors' fees."
     ),
-    remediation="Raise the budget, or shrink what drives the estimate (NAT gateways, SFTP endpoints, CDN price class, retention).",
+    remediation=(
+        "Raise the budget, or shrink what drives the estimate (NAT gateways, SFTP endpoints, CDN "
+        "price class, retention)."
+    ),
     check=check,
     tags=("budget", "cost"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import compliance_path, security_services
+from provision.policies.plan_facts import compliance_path, monitoring_gap
 from provision.schemas.model import Plan
 
 
@@ -13,17 +13,17 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     if "gdpr" not in plan.compliance:
         return
     required = params["requiredServices"]
-    monitors = plan.functions_of_type("security-monitoring")
-    if not monitors:
+    gap = monitoring_gap(plan, required)
+    if gap is None:
+        return
+    first, missing = gap
+    if first is None:
         yield Violation(
             f"the plan declares gdpr but has no security-monitoring function; breach detection "
             f"needs {', '.join(required)}",
             compliance_path(plan, "gdpr"),
         )
-        return
-    missing = [s for s in required if s not in security_services(plan)]
-    if missing:
-        first = monitors[0]
+    else:
         yield Violation(
             f"the plan declares gdpr but its security monitoring lacks {', '.join(missing)}; "
             f"add it to function '{first.name}'",
@@ -42,7 +42,10 @@ POLICY = Policy(
         "that declares gdpr must have a security-monitoring function running at least the required "
         "services (default: guardduty for threat detection, cloudtrail for the audit trail)."
     ),
-    remediation="Add a security-monitoring function with guardduty and cloudtrail, or add the missing services to the existing one.",
+    remediation=(
+        "Add a security-monitoring function with guardduty and cloudtrail, or add the missing "
+        "services to the existing one."
+    ),
     check=check,
     params={"requiredServices": ["guardduty", "cloudtrail"]},
     tags=("gdpr", "security"),

@@ -34,7 +34,10 @@ POLICY = Policy(
         "for years widen every breach. Flags data-exchange functions holding pii or regulated data "
         "whose retentionDays exceed maxRetentionDays."
     ),
-    remediation="Lower dataExchange.retentionDays, or raise maxRetentionDays in provision-policies.yaml with the documented purpose.",
+    remediation=(
+        "Lower dataExchange.retentionDays, or raise maxRetentionDays in provision-policies.yaml "
+        "with the documented purpose."
+    ),
     check=check,
     params={"maxRetentionDays": 365},
     tags=("gdpr", "data-exchange"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import DATA_HOLDING_TYPES, backups_protecting, is_sensitive
+from provision.policies.plan_facts import is_sensitive, needs_backup
 from provision.schemas.model import Plan
 
 
@@ -13,7 +13,7 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     if "hipaa" not in plan.compliance:
         return
     for function in plan.functions.values():
-        if function.type in DATA_HOLDING_TYPES and is_sensitive(function) and not backups_protecting(plan, function.name):
+        if is_sensitive(function) and needs_backup(plan, function):
             yield Violation(
                 f"function '{function.name}' holds {function.data} data in a hipaa plan "
                 "but no backup function protects it",

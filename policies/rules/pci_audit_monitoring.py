@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import compliance_path, security_services
+from provision.policies.plan_facts import compliance_path, monitoring_gap, security_services
 from provision.schemas.model import Plan
 
 
@@ -13,21 +13,20 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     if "pci-dss" not in plan.compliance:
         return
     required = params["requiredServices"]
-    monitors = plan.functions_of_type("security-monitoring")
-    if not monitors:
+    gap = monitoring_gap(plan, required)
+    if gap is None:
+        return
+    first, missing = gap
+    if first is None:
         yield Violation(
             f"the plan declares pci-dss but has no security-monitoring function; "
             f"PCI-DSS needs {', '.join(required)}",
             compliance_path(plan, "pci-dss"),
         )
-        return
-    enabled = security_services(plan)
-    missing = [s for s in required if s not in enabled]
-    if missing:
-        first = monitors[0]
+    else:
         yield Violation(
             f"the plan declares pci-dss but security monitoring lacks {', '.join(missing)} "
-            f"(enabled: {', '.join(sorted(enabled))})",
+            f"(enabled: {', '.join(sorted(security_services(plan)))})",
             first.settings_path + ("services",),
             first.name,
         )

@@ -35,7 +35,10 @@ POLICY = Policy(
         "global -> any region. Data stored outside the promised jurisdiction breaks contracts "
         "and data-protection law even when the copy is only a backup."
     ),
-    remediation="Move spec.region or backup.copyToRegion to a region inside the residency, or change spec.dataResidency if the promise itself is wrong.",
+    remediation=(
+        "Move spec.region or backup.copyToRegion to a region inside the residency, or change "
+        "spec.dataResidency if the promise itself is wrong."
+    ),
     check=check,
     tags=("residency",),
 )

@@ -48,7 +48,10 @@ POLICY = Policy(
         "apac: Asia-Pacific countries; global: any). Remote access from another jurisdiction is a "
         "transfer of the data even when the bytes stay in the right AWS region."
     ),
-    remediation="Choose a vendor established inside the residency, declare its country, or reclassify the function's data if it holds no personal or regulated data.",
+    remediation=(
+        "Choose a vendor established inside the residency, declare its country, or reclassify the "
+        "function's data if it holds no personal or regulated data."
+    ),
     check=check,
     tags=("residency", "vendor"),
 )

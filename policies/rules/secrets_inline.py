@@ -89,7 +89,10 @@ POLICY = Policy(
         "at least 4 bits of entropy per character; pure hex such as commit hashes is allowed). "
         "Findings name the location and the kind of secret, never the value."
     ),
-    remediation="Remove the value from the plan, rotate it (it is in git history now), and reference it from a secret store instead.",
+    remediation=(
+        "Remove the value from the plan, rotate it (it is in git history now), and reference it "
+        "from a secret store instead."
+    ),
     check=check,
     tags=("security", "secrets"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import is_sensitive, quoted, security_services
+from provision.policies.plan_facts import is_sensitive, monitoring_gap, quoted
 from provision.schemas.model import Plan
 
 
@@ -14,8 +14,11 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     if not sensitive:
         return
     required = params["requiredServices"]
-    monitors = plan.functions_of_type("security-monitoring")
-    if not monitors:
+    gap = monitoring_gap(plan, required)
+    if gap is None:
+        return
+    first, missing = gap
+    if first is None:
         for function in sensitive:
             yield Violation(
                 f"function '{function.name}' holds {function.data} data but the plan has no "
@@ -23,10 +26,7 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
                 function.path,
                 function.name,
             )
-        return
-    missing = [s for s in required if s not in security_services(plan)]
-    if missing:
-        first = monitors[0]
+    else:
         yield Violation(
             f"security monitoring lacks {', '.join(missing)}, required for the pii or regulated data of "
             f"{quoted(f.name for f in sensitive)}",

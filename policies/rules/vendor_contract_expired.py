@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import TODAY, Enforcement, Policy, Violation
+from provision.policies.plan_facts import contracts
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     today = params[TODAY]
-    for vendor in plan.providers.values():
-        ends = vendor.contract_ends
-        if vendor.external and ends is not None and ends < today:
+    for vendor, ends in contracts(plan):
+        if ends < today:
             yield Violation(
                 f"provider '{vendor.name}' contract ended on {ends.isoformat()} "
                 f"({(today - ends).days} days ago)",

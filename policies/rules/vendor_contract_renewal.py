@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import TODAY, Enforcement, Policy, Violation
+from provision.policies.plan_facts import contracts
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     today = params[TODAY]
     notice = params["noticeDays"]
-    for vendor in plan.providers.values():
-        ends = vendor.contract_ends
-        if vendor.external and ends is not None and 0 <= (ends - today).days <= notice:
+    for vendor, ends in contracts(plan):
+        if 0 <= (ends - today).days <= notice:
             yield Violation(
                 f"provider '{vendor.name}' contract ends on {ends.isoformat()}, "
                 f"in {(ends - today).days} days (notice period {notice} days)",

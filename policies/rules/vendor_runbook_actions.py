@@ -43,7 +43,10 @@ POLICY = Policy(
         "hour by the provisioning program itself and need an ExternalId, so the plan cannot "
         "loosen them and no policy is needed for that."
     ),
-    remediation="Remove the action from runbookActions, or run that step in your own account after the vendor escalates.",
+    remediation=(
+        "Remove the action from runbookActions, or run that step in your own account after the "
+        "vendor escalates."
+    ),
     check=check,
     params={
         "forbiddenActions": [

@@ -30,7 +30,10 @@ POLICY = Policy(
         "A waiver that runs for years is a silent policy change. Flags waivers whose expires "
         "date is more than maxWaiverDays after today, so the risk is reviewed at least that often."
     ),
-    remediation="Shorten the waiver's expires date, or change the policy's enforcement or params in provision-policies.yaml if the exception is permanent.",
+    remediation=(
+        "Shorten the waiver's expires date, or change the policy's enforcement or params in "
+        "provision-policies.yaml if the exception is permanent."
+    ),
     check=check,
     params={"maxWaiverDays": 365},
     tags=("governance", "waiver"),
