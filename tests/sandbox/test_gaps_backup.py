@@ -1,0 +1,253 @@
+"""The backup gap fill: selections, UpdateBackupPlan and vault notifications through boto3."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+
+from provision.stacks.sandbox.gaps import backup as backup_gap
+
+REGION = "eu-west-1"
+ROLE = "arn:aws:iam::123456789012:role/backup-service"
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:backup-events"
+TAG_CONDITIONS = {
+    "StringEquals": [
+        {"ConditionKey": "aws:ResourceTag/provision:plan", "ConditionValue": "acme"},
+        {"ConditionKey": "aws:ResourceTag/provision:function", "ConditionValue": "web"},
+    ]
+}
+
+
+@pytest.fixture(autouse=True)
+def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    backup_gap.install()
+
+
+@pytest.fixture
+def backup():
+    with mock_aws():
+        yield boto3.client("backup", region_name=REGION)
+
+
+def _plan(backup, name: str = "daily") -> str:
+    return backup.create_backup_plan(
+        BackupPlan={"BackupPlanName": name, "Rules": [{"RuleName": "daily", "TargetBackupVaultName": "vault"}]}
+    )["BackupPlanId"]
+
+
+def _selection(name: str = "web", **extra):
+    return {"SelectionName": name, "IamRoleArn": ROLE, "Resources": ["*"], "Conditions": TAG_CONDITIONS, **extra}
+
+
+def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+def test_selection_lifecycle(backup) -> None:
+    plan_id = _plan(backup)
+
+    created = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection(), CreatorRequestId="req-1")
+    got = backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
+    listed = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+
+    assert created["BackupPlanId"] == plan_id and created["CreationDate"]
+    assert got["BackupSelection"] == {
+        "SelectionName": "web",
+        "IamRoleArn": ROLE,
+        "Resources": ["*"],
+        "ListOfTags": [],
+        "NotResources": [],
+        "Conditions": {**TAG_CONDITIONS, "StringNotEquals": [], "StringLike": [], "StringNotLike": []},
+    }
+    assert got["CreatorRequestId"] == "req-1"
+    assert [(s["SelectionId"], s["SelectionName"], s["IamRoleArn"]) for s in listed] == [(created["SelectionId"], "web", ROLE)]
+
+    backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
+    assert backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"] == []
+    with pytest.raises(ClientError) as exc:
+        backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
+    assert _error(exc)[0] == "ResourceNotFoundException"
+
+
+def test_list_of_tags_selection(backup) -> None:
+    plan_id = _plan(backup)
+    tags = [{"ConditionType": "STRINGEQUALS", "ConditionKey": "provision:function", "ConditionValue": "web"}]
+
+    created = backup.create_backup_selection(
+        BackupPlanId=plan_id, BackupSelection={"SelectionName": "by-tag", "IamRoleArn": ROLE, "ListOfTags": tags}
+    )
+
+    got = backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])["BackupSelection"]
+    assert got["ListOfTags"] == tags and got["Resources"] == []
+
+
+def test_selection_needs_tags_or_resources(backup) -> None:
+    plan_id = _plan(backup)
+
+    with pytest.raises(ClientError) as exc:
+        backup.create_backup_selection(
+            BackupPlanId=plan_id, BackupSelection={"SelectionName": "x", "IamRoleArn": ROLE, "Conditions": TAG_CONDITIONS}
+        )
+
+    assert _error(exc) == (
+        "InvalidParameterValueException",
+        "Invalid backup selection. Either 'ListOfTags' or 'Resources' section must be non-empty.",
+    )
+
+
+def test_selection_on_an_unknown_or_deleted_plan(backup) -> None:
+    with pytest.raises(ClientError) as exc:
+        backup.create_backup_selection(BackupPlanId="no-such-plan", BackupSelection=_selection())
+    assert _error(exc) == ("InvalidParameterValueException", "Invalid backup plan id: no-such-plan")
+
+    plan_id = _plan(backup)
+    backup.delete_backup_plan(BackupPlanId=plan_id)
+    for call in (
+        lambda: backup.list_backup_selections(BackupPlanId=plan_id),
+        lambda: backup.get_backup_selection(BackupPlanId=plan_id, SelectionId="x"),
+        lambda: backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId="x"),
+    ):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert _error(exc)[0] == "ResourceNotFoundException"
+
+
+def test_list_selections_paginates(backup) -> None:
+    plan_id = _plan(backup)
+    for n in range(3):
+        backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection(f"s{n}"))
+
+    pages = backup.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id, PaginationConfig={"PageSize": 2})
+
+    assert [[s["SelectionName"] for s in p["BackupSelectionsList"]] for p in pages] == [["s0", "s1"], ["s2"]]
+
+
+def test_a_plan_with_selections_cannot_be_deleted(backup) -> None:
+    plan_id = _plan(backup)
+    selection_id = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())["SelectionId"]
+
+    with pytest.raises(ClientError) as exc:
+        backup.delete_backup_plan(BackupPlanId=plan_id)
+    assert _error(exc) == ("InvalidRequestException", "Related backup plan selections must be deleted prior to backup plan deletion")
+
+    backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
+    backup.delete_backup_plan(BackupPlanId=plan_id)
+
+
+def test_update_backup_plan_replaces_rules_and_the_version(backup) -> None:
+    plan_id = _plan(backup)
+    before = backup.get_backup_plan(BackupPlanId=plan_id)
+    rules = [
+        {
+            "RuleName": "hourly",
+            "TargetBackupVaultName": "vault",
+            "ScheduleExpression": "cron(0 * ? * * *)",
+            "Lifecycle": {"DeleteAfterDays": 7},
+            "CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:eu-central-1:123456789012:backup-vault:copy"}],
+        }
+    ]
+
+    updated = backup.update_backup_plan(BackupPlanId=plan_id, BackupPlan={"BackupPlanName": "hourly", "Rules": rules})
+    after = backup.get_backup_plan(BackupPlanId=plan_id)
+
+    assert updated["BackupPlanId"] == plan_id
+    assert updated["BackupPlanArn"] == before["BackupPlanArn"]
+    assert updated["VersionId"] != before["VersionId"]
+    assert after["VersionId"] == updated["VersionId"]
+    assert after["BackupPlan"]["BackupPlanName"] == "hourly"
+    [rule] = after["BackupPlan"]["Rules"]
+    assert rule["ScheduleExpression"] == "cron(0 * ? * * *)"
+    assert rule["Lifecycle"] == {"DeleteAfterDays": 7}
+    assert rule["CopyActions"] == rules[0]["CopyActions"]
+    assert rule["RuleId"]
+
+
+def test_update_of_a_missing_plan(backup) -> None:
+    with pytest.raises(ClientError) as exc:
+        backup.update_backup_plan(BackupPlanId="no-such-plan", BackupPlan={"BackupPlanName": "x", "Rules": []})
+    assert _error(exc)[0] == "ResourceNotFoundException"
+
+
+def test_vault_notifications_lifecycle(backup) -> None:
+    vault_arn = backup.create_backup_vault(BackupVaultName="vault")["BackupVaultArn"]
+    with pytest.raises(ClientError) as exc:
+        backup.get_backup_vault_notifications(BackupVaultName="vault")
+    assert _error(exc) == ("ResourceNotFoundException", "Failed reading notifications from database for Backup vault vault")
+
+    backup.put_backup_vault_notifications(
+        BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED", "COPY_JOB_FAILED"]
+    )
+    got = backup.get_backup_vault_notifications(BackupVaultName="vault")
+
+    assert (got["BackupVaultName"], got["BackupVaultArn"], got["SNSTopicArn"]) == ("vault", vault_arn, TOPIC)
+    assert got["BackupVaultEvents"] == ["BACKUP_JOB_FAILED", "COPY_JOB_FAILED"]
+
+    backup.delete_backup_vault_notifications(BackupVaultName="vault")
+    with pytest.raises(ClientError) as exc:
+        backup.get_backup_vault_notifications(BackupVaultName="vault")
+    assert _error(exc)[0] == "ResourceNotFoundException"
+
+
+def test_vault_notifications_errors(backup) -> None:
+    with pytest.raises(ClientError) as exc:
+        backup.put_backup_vault_notifications(BackupVaultName="missing", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"])
+    assert _error(exc)[0] == "ResourceNotFoundException"
+
+    backup.create_backup_vault(BackupVaultName="vault")
+    with pytest.raises(ClientError) as exc:
+        backup.put_backup_vault_notifications(BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["NOT_AN_EVENT"])
+    code, message = _error(exc)
+    assert code == "InvalidParameterValueException"
+    assert message.startswith("Please select from the following list of notifications ")
+
+
+def test_deleting_a_vault_forgets_its_notifications(backup) -> None:
+    backup.create_backup_vault(BackupVaultName="vault")
+    backup.put_backup_vault_notifications(BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"])
+
+    backup.delete_backup_vault(BackupVaultName="vault")
+    backup.create_backup_vault(BackupVaultName="vault")
+
+    with pytest.raises(ClientError) as exc:
+        backup.get_backup_vault_notifications(BackupVaultName="vault")
+    assert _error(exc)[0] == "ResourceNotFoundException"
+
+
+def test_install_twice_does_not_stack_wrappers(backup) -> None:
+    backup_gap.install()
+    plan_id = _plan(backup)
+    backup.delete_backup_plan(BackupPlanId=plan_id)
+
+
+def test_gaps_are_served_over_http_by_the_moto_server() -> None:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        backup = boto3.client("backup", region_name=REGION, endpoint_url=f"http://{host}:{port}")
+        backup.create_backup_vault(BackupVaultName="vault")
+        plan_id = _plan(backup)
+
+        selection_id = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())["SelectionId"]
+        assert backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)["BackupSelection"]["SelectionName"] == "web"
+        assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1
+        backup.update_backup_plan(
+            BackupPlanId=plan_id, BackupPlan={"BackupPlanName": "renamed", "Rules": [{"RuleName": "r", "TargetBackupVaultName": "vault"}]}
+        )
+        assert backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["BackupPlanName"] == "renamed"
+        backup.put_backup_vault_notifications(BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"])
+        assert backup.get_backup_vault_notifications(BackupVaultName="vault")["SNSTopicArn"] == TOPIC
+        backup.delete_backup_vault_notifications(BackupVaultName="vault")
+        backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
+        with pytest.raises(ClientError) as exc:
+            backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
+        assert _error(exc)[0] == "ResourceNotFoundException"
+    finally:
+        server.stop()
