@@ -5,31 +5,12 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import compliance_path, monitoring_gap
+from provision.policies.regime_checks import missing_monitoring
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
-    if "gdpr" not in plan.compliance:
-        return
-    required = params["requiredServices"]
-    gap = monitoring_gap(plan, required)
-    if gap is None:
-        return
-    first, missing = gap
-    if first is None:
-        yield Violation(
-            f"the plan declares gdpr but has no security-monitoring function; breach detection "
-            f"needs {', '.join(required)}",
-            compliance_path(plan, "gdpr"),
-        )
-    else:
-        yield Violation(
-            f"the plan declares gdpr but its security monitoring lacks {', '.join(missing)}; "
-            f"add it to function '{first.name}'",
-            first.settings_path + ("services",),
-            first.name,
-        )
+    return missing_monitoring(plan, "gdpr", params["requiredServices"], "breach detection")
 
 
 POLICY = Policy(

@@ -5,31 +5,12 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.plan_facts import compliance_path, monitoring_gap, security_services
+from provision.policies.regime_checks import missing_monitoring
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
-    if "pci-dss" not in plan.compliance:
-        return
-    required = params["requiredServices"]
-    gap = monitoring_gap(plan, required)
-    if gap is None:
-        return
-    first, missing = gap
-    if first is None:
-        yield Violation(
-            f"the plan declares pci-dss but has no security-monitoring function; "
-            f"PCI-DSS needs {', '.join(required)}",
-            compliance_path(plan, "pci-dss"),
-        )
-    else:
-        yield Violation(
-            f"the plan declares pci-dss but security monitoring lacks {', '.join(missing)} "
-            f"(enabled: {', '.join(sorted(security_services(plan)))})",
-            first.settings_path + ("services",),
-            first.name,
-        )
+    return missing_monitoring(plan, "pci-dss", params["requiredServices"], "PCI-DSS logging and intrusion detection")
 
 
 POLICY = Policy(
