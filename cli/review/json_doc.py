@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from provision import __version__
 from provision.cli.formats.base import TOOL_NAME
+from provision.cli.formats.json import _finding as finding_document
 from provision.cli.review.model import CostReview, FindingChange, FindingStatus, Review
 from provision.cli.review.resources import FunctionResources
 from provision.cli.review.verdict import judge
@@ -121,21 +122,9 @@ def _share(share: float | None) -> float | None:
 
 
 def _finding(item: FindingChange) -> dict[str, Any]:
-    finding = item.finding
-    return {
-        "status": item.status.value,
-        "rule": finding.rule,
-        "level": finding.level.value,
-        "title": finding.title,
-        "message": finding.message,
-        "fix": finding.fix,
-        "path": list(finding.path),
-        "pointer": finding.json_pointer,
-        "line": finding.line,
-        "column": finding.column,
-        "side": "base" if item.status is FindingStatus.FIXED else "head",
-        "docsUrl": finding.docs_url,
-    }
+    # The same keys as `provision validate --format json`, plus which side and what became of it.
+    return {"status": item.status.value, **finding_document(item.finding),
+            "side": "base" if item.status is FindingStatus.FIXED else "head"}
 
 
 def _cost(cost: CostReview | None) -> dict[str, Any] | None:
