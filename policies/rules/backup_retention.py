@@ -15,10 +15,9 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
         days = backup.settings.get("retentionDays")
         if days is None:
             continue
-        needs = [(minimums[f.data], f) for f in protected_functions(plan, backup) + [backup] if f.data in minimums]
-        if not needs:
-            continue
-        minimum, function = max(needs, key=lambda n: n[0])
+        covered = protected_functions(plan, backup) + [backup]
+        function = max(covered, key=lambda f: minimums[f.data])
+        minimum = minimums[function.data]
         if days < minimum:
             yield Violation(
                 f"backup function '{backup.name}' keeps recovery points {days} days; "
@@ -36,10 +35,11 @@ POLICY = Policy(
         "Corruption, ransomware and mistaken deletions are often found weeks later; recovery "
         "points must outlive the time to notice. A backup function's retentionDays must be at "
         "least minRetentionDays for the most sensitive data class among the functions it protects "
-        "and itself (pii 30, regulated 30 days by default; classes not listed have no minimum)."
+        "and itself (by default 30 days for pii and regulated data, no minimum beyond one day for "
+        "the other classes)."
     ),
     remediation="Raise backup.retentionDays to the minimum for the data class.",
     check=check,
-    params={"minRetentionDays": {"pii": 30, "regulated": 30}},
+    params={"minRetentionDays": {"public": 1, "internal": 1, "confidential": 1, "pii": 30, "regulated": 30}},
     tags=("backup",),
 )
