@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from provision.cli.formats.base import plural
-from provision.cli.review.model import AREAS, Change, CostReview, Flag, FindingChange, FindingStatus, Review, VendorLoad, WaiverNote
+from provision.cli.review.model import AREAS, Change, CostReview, FunctionCost, Flag, FindingChange, FindingStatus, Review, VendorLoad, WaiverNote
 from provision.cli.review.resources import OPS, FunctionResources, ResourceChange
 from provision.cli.review.verdict import signed_usd
 from provision.policies.plan_facts import dotted, usd
@@ -88,19 +88,18 @@ def money(amount: float | None) -> str:
 
 
 def cost_rows(cost: CostReview, has_base: bool) -> list[tuple[str, str, str, str, str]]:
-    """(function, before, after, change, budget) per function, over-budget and changed ones first,
-    then the plan-wide items."""
-    items = sorted(cost.functions, key=lambda c: (not c.over_budget, round(c.delta, 2) == 0))
-    rows = [
-        (
-            c.function,
-            money(c.before),
-            money(c.after),
-            _delta(c.delta, has_base),
-            "—" if c.budget is None else money(c.budget) + (" OVER" if c.over_budget else ""),
-        )
-        for c in items
-    ]
+    """(function, before, after, change, budget): over-budget ones first, then changed ones, then
+    one row for the unchanged rest (every function when there is no BASE), then plan-wide items."""
+    def row(c: FunctionCost) -> tuple[str, str, str, str, str]:
+        budget = "—" if c.budget is None else money(c.budget) + (" OVER" if c.over_budget else "")
+        return (c.function, money(c.before), money(c.after), _delta(c.delta, has_base), budget)
+
+    shown = [c for c in cost.functions if not has_base or c.over_budget or round(c.delta, 2)]
+    rest = [c for c in cost.functions if c not in shown]
+    rows = [row(c) for c in sorted(shown, key=lambda c: not c.over_budget)]
+    if rest:
+        total = sum(c.after or 0.0 for c in rest)
+        rows.append((f"{plural(len(rest), 'function')} unchanged", money(total), money(total), "·", "—"))
     if cost.plan_level_after or cost.plan_level_before:
         delta = cost.plan_level_after - (cost.plan_level_before or 0.0)
         rows.append(("(plan-wide)", money(cost.plan_level_before), money(cost.plan_level_after),
