@@ -1,0 +1,200 @@
+"""An AWS Backup vault: KMS key, vault lock, event notifications, tags.
+
+With `lock_min_retention_days` set the vault is locked: no recovery point can
+be deleted before that age. With `lock_changeable_for_days` as well the lock
+is in compliance mode: after that grace period nobody, root included, can
+change or remove it. Deleting a vault that still holds recovery points is
+refused unless `force_destroy` is set, and the refusal says how many would
+be lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import pulumi
+import pulumi.dynamic
+from botocore.exceptions import ClientError
+
+from provision.stacks.providers.base import (
+    AwsResourceProvider,
+    CreateResult,
+    ProviderError,
+    ReadResult,
+    UpdateResult,
+    aws_call,
+    client,
+    error_code,
+    is_not_found,
+    rollback_on_failure,
+)
+
+LOCK_KEYS = ("lock_min_retention_days", "lock_max_retention_days", "lock_changeable_for_days")
+
+
+def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], keys: Sequence[str]) -> bool:
+    return any(olds.get(k) != news.get(k) for k in keys)
+
+
+class BackupVaultProvider(AwsResourceProvider):
+    REPLACE_ON = frozenset({"vault_name", "kms_key_arn", "region"})
+    OUTPUTS = frozenset({"arn"})
+    DELETE_BEFORE_REPLACE = True  # vault names are unique per account and region
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        backup = client("backup", props.get("region"))
+        name = props["vault_name"]
+        kwargs: dict[str, Any] = {"BackupVaultName": name, "BackupVaultTags": dict(props.get("tags") or {})}
+        if props.get("kms_key_arn"):
+            kwargs["EncryptionKeyArn"] = props["kms_key_arn"]
+        arn = aws_call(f"Backup vault {name}: CreateBackupVault", backup.create_backup_vault, **kwargs)["BackupVaultArn"]
+        with rollback_on_failure(lambda: backup.delete_backup_vault(BackupVaultName=name)):
+            self._set_notifications(backup, name, props, {})
+            # The lock goes last: once it is set, a rollback may no longer delete the vault.
+            self._set_lock(backup, name, props, {})
+        return CreateResult(name, self.outputs(props, arn=arn))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
+        backup = client("backup", props.get("region"))
+        what = f"Backup vault {id_}"
+        try:
+            vault = backup.describe_backup_vault(BackupVaultName=id_)
+        except ClientError as exc:
+            if is_not_found(exc):
+                return None
+            raise ProviderError(f"{what}: DescribeBackupVault: {error_code(exc)}") from exc
+        try:
+            notifications = backup.get_backup_vault_notifications(BackupVaultName=id_)
+        except ClientError as exc:
+            # AWS answers ResourceNotFoundException for a vault without notifications.
+            if not is_not_found(exc):
+                raise ProviderError(f"{what}: GetBackupVaultNotifications: {error_code(exc)}") from exc
+            notifications = {}
+        tags = aws_call(f"{what}: ListTags", backup.list_tags, ResourceArn=vault["BackupVaultArn"])["Tags"]
+        locked = bool(vault.get("Locked"))
+        current = {
+            **props,
+            "vault_name": id_,
+            # Without a key of ours AWS uses its default backup key; only ours is ours to report.
+            "kms_key_arn": vault.get("EncryptionKeyArn") if props.get("kms_key_arn") else None,
+            "lock_min_retention_days": vault.get("MinRetentionDays") if locked else None,
+            "lock_max_retention_days": vault.get("MaxRetentionDays") if locked else None,
+            # AWS reports only the resulting lock date; a lock without one is not in compliance mode.
+            "lock_changeable_for_days": props.get("lock_changeable_for_days") if locked and vault.get("LockDate") else None,
+            "notification_topic_arn": notifications.get("SNSTopicArn"),
+            "notification_events": sorted(notifications.get("BackupVaultEvents", [])),
+            "tags": tags,
+        }
+        return ReadResult(id_, self.outputs(current, arn=vault["BackupVaultArn"]))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        backup = client("backup", news.get("region"))
+        what = f"Backup vault {id_}"
+        arn = aws_call(f"{what}: DescribeBackupVault", backup.describe_backup_vault, BackupVaultName=id_)["BackupVaultArn"]
+        self._set_notifications(backup, id_, news, olds)
+        if _changed(olds, news, LOCK_KEYS):
+            self._set_lock(backup, id_, news, olds)
+        old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
+        removed = sorted(old_tags.keys() - new_tags.keys())
+        if removed:
+            aws_call(f"{what}: UntagResource", backup.untag_resource, ResourceArn=arn, TagKeyList=removed)
+        if new_tags:
+            aws_call(f"{what}: TagResource", backup.tag_resource, ResourceArn=arn, Tags=dict(new_tags))
+        return UpdateResult(self.outputs(news, arn=arn))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        backup = client("backup", props.get("region"))
+        what = f"Backup vault {id_}"
+        try:
+            held = backup.describe_backup_vault(BackupVaultName=id_).get("NumberOfRecoveryPoints", 0)
+        except ClientError as exc:
+            if is_not_found(exc):
+                return
+            raise ProviderError(f"{what}: DescribeBackupVault: {error_code(exc)}") from exc
+        if held and not props.get("force_destroy"):
+            raise ProviderError(
+                f"Backup vault {id_} still holds {held} recovery point(s) that would be lost; "
+                "refusing to delete it. Delete them first or set force_destroy."
+            )
+        if held:
+            self._delete_recovery_points(backup, id_)
+        try:
+            backup.delete_backup_vault(BackupVaultName=id_)
+        except ClientError as exc:
+            if not is_not_found(exc):
+                raise ProviderError(f"{what}: DeleteBackupVault: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+
+    @staticmethod
+    def _delete_recovery_points(backup, name: str) -> None:
+        for page in backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=name):
+            for point in page.get("RecoveryPoints", []):
+                aws_call(
+                    f"Backup vault {name}: DeleteRecoveryPoint",
+                    backup.delete_recovery_point,
+                    BackupVaultName=name,
+                    RecoveryPointArn=point["RecoveryPointArn"],
+                )
+
+    @staticmethod
+    def _set_notifications(backup, name: str, props: Mapping[str, Any], olds: Mapping[str, Any]) -> None:
+        what = f"Backup vault {name}"
+        if props.get("notification_topic_arn"):
+            aws_call(
+                f"{what}: PutBackupVaultNotifications",
+                backup.put_backup_vault_notifications,
+                BackupVaultName=name,
+                SNSTopicArn=props["notification_topic_arn"],
+                BackupVaultEvents=list(props.get("notification_events") or []),
+            )
+        elif olds.get("notification_topic_arn"):
+            aws_call(f"{what}: DeleteBackupVaultNotifications", backup.delete_backup_vault_notifications, BackupVaultName=name)
+
+    @staticmethod
+    def _set_lock(backup, name: str, props: Mapping[str, Any], olds: Mapping[str, Any]) -> None:
+        what = f"Backup vault {name}"
+        if props.get("lock_min_retention_days"):
+            kwargs = {"BackupVaultName": name, "MinRetentionDays": int(props["lock_min_retention_days"])}
+            if props.get("lock_max_retention_days"):
+                kwargs["MaxRetentionDays"] = int(props["lock_max_retention_days"])
+            if props.get("lock_changeable_for_days"):
+                kwargs["ChangeableForDays"] = int(props["lock_changeable_for_days"])
+            aws_call(f"{what}: PutBackupVaultLockConfiguration", backup.put_backup_vault_lock_configuration, **kwargs)
+        elif olds.get("lock_min_retention_days"):
+            aws_call(f"{what}: DeleteBackupVaultLockConfiguration", backup.delete_backup_vault_lock_configuration, BackupVaultName=name)
+
+
+class BackupVault(pulumi.dynamic.Resource):
+    """A Backup vault; the id is the vault name, `arn` its ARN."""
+
+    arn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        vault_name: pulumi.Input[str],
+        kms_key_arn: pulumi.Input[str] | None = None,
+        region: str | None = None,
+        lock_min_retention_days: int | None = None,
+        lock_max_retention_days: int | None = None,
+        lock_changeable_for_days: int | None = None,
+        notification_topic_arn: pulumi.Input[str] | None = None,
+        notification_events: Sequence[str] = (),
+        force_destroy: bool = False,
+        tags: Mapping[str, pulumi.Input[str]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "vault_name": vault_name,
+            "kms_key_arn": kms_key_arn,
+            "region": region,
+            "lock_min_retention_days": lock_min_retention_days,
+            "lock_max_retention_days": lock_max_retention_days,
+            "lock_changeable_for_days": lock_changeable_for_days,
+            "notification_topic_arn": notification_topic_arn,
+            "notification_events": sorted(notification_events),
+            "force_destroy": force_destroy,
+            "tags": dict(tags or {}),
+            "arn": None,
+        }
+        super().__init__(BackupVaultProvider(), resource_name, props, opts)
