@@ -17,6 +17,8 @@ GAP_MODULES = (
     "securityhub",  # batch_enable_standards, get_enabled_standards
     "logs",  # associate_kms_key
     "events",  # put_events to SNS targets
+    "transfer",  # update_server/update_user, tags, AWS not-found errors
+    "budgets",  # update_budget, subscribers, tags
 )
 
 _installed = False
