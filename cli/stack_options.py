@@ -103,12 +103,9 @@ def open_plan_stack(
 ) -> PlanStack:
     """Resolve the target (starting the sandbox if asked), the engine and the plan's stack."""
     from provision.stacks.engine.install import ensure_engine
-    from provision.stacks.engine.operations import StackOps
     from provision.stacks.engine.statedir import StateDir
-    from provision.stacks.engine.workspace import stack_spec
     from provision.stacks.program import build_program
-    from provision.stacks.sandbox import Sandbox
-    from provision.stacks.targets import resolve_target
+    from provision.stacks.targets import resolve_target, target_stack
 
     state = StateDir.resolve(state_dir)
 
@@ -119,24 +116,11 @@ def open_plan_stack(
     engine = ensure_engine(lambda line: click.echo(line, err=True))
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
-    if chosen.sandbox is not None:
-        sandbox = Sandbox(state.sandbox_dir)
-        backend_dir, work_root = sandbox.pulumi_dir / "backend", sandbox.pulumi_dir / "work"
-    else:
-        backend_dir, work_root = state.backend_dir, None
-    spec = stack_spec(
-        project=plan.name,
-        stack=plan.environment,
-        engine=engine,
-        state=state,
-        target_env=chosen.env,
-        default_backend_dir=backend_dir,
-        backend_url=backend,
-        work_root=None if backend else work_root,
-    )
     program = build_program(plan, chosen.account_id()) if with_program else None
-    instance = chosen.sandbox.instance_id if chosen.sandbox is not None else None
-    return PlanStack(plan=plan, target=chosen, ops=StackOps(spec, engine, program, sandbox_instance=instance))
+    ops = target_stack(
+        chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
+    )
+    return PlanStack(plan=plan, target=chosen, ops=ops)
 
 
 @contextmanager

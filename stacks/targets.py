@@ -129,6 +129,43 @@ def resolve_target(
     return sandbox_target(info, region, state.sandbox_dir)
 
 
+def target_stack(
+    target: Target,
+    state: StateDir,
+    *,
+    project: str,
+    stack: str,
+    engine: Any,
+    backend: str | None = None,
+    program: Callable[[], None] | None = None,
+) -> Any:
+    """The StackOps of `project`/`stack` on `target`.
+
+    Without `backend`, the sandbox keeps its Pulumi state inside its own
+    directory (wiped with every instance) and aws in the state dir's backend/.
+    """
+    from provision.stacks.engine.operations import StackOps
+    from provision.stacks.engine.workspace import stack_spec
+
+    if target.sandbox is not None:
+        pulumi_dir = Sandbox(state.sandbox_dir).pulumi_dir
+        backend_dir, work_root = pulumi_dir / "backend", pulumi_dir / "work"
+    else:
+        backend_dir, work_root = state.backend_dir, None
+    spec = stack_spec(
+        project=project,
+        stack=stack,
+        engine=engine,
+        state=state,
+        target_env=target.env,
+        default_backend_dir=backend_dir,
+        backend_url=backend,
+        work_root=None if backend else work_root,
+    )
+    instance = target.sandbox.instance_id if target.sandbox is not None else None
+    return StackOps(spec, engine, program, sandbox_instance=instance)
+
+
 def _isolated_aws_config(directory: Path) -> Path:
     # An empty default profile, plus the one AWS_PROFILE names so botocore does not reject it.
     directory.mkdir(parents=True, exist_ok=True)

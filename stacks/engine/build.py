@@ -163,7 +163,7 @@ def _run_go(cmd: list[str], cwd: Path, log: Path, progress: Progress, started: f
         code = proc.wait()
     if code != 0:
         detail = "\n".join(tail)
-        raise EngineBuildError(f"`{' '.join(cmd[:2])}` failed (exit {code}); full log in {log}:\n{detail}")
+        raise EngineBuildError(f"`go {cmd[1]}` failed (exit {code}); full log in {log}:\n{detail}")
 
 
 def _pump(proc: subprocess.Popen, lines: queue.Queue) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from provision.stacks.engine.events import CREATE, DELETE, REPLACE, UPDATE, ChangeSet, ResourceChange
 
 # The engine's own summary lines say nothing the per-resource errors do not.
@@ -60,10 +58,10 @@ def _plain_errors(changes: ChangeSet | None) -> list[str]:
 
 
 def _error_lines(exc: Exception) -> list[str]:
-    text = "\n".join(str(getattr(exc, attr, "") or "") for attr in ("stderr", "stdout")) or str(exc)
-    found = []
-    for line in text.splitlines():
-        line = line.strip()
+    # A CommandError's text carries the engine's stdout and stderr.
+    found: list[str] = []
+    for line in str(exc).splitlines():
+        line = re.sub(r"^\s*(stdout|stderr):", "", line).strip()
         if line.startswith("error:"):
             message = line[len("error:") :].strip()
             if message and not _GENERIC.match(message) and message not in found:
@@ -75,6 +73,6 @@ def _one_line(message: str) -> str:
     return " ".join(message.split()).rstrip(".")
 
 
-def _exit_code(exc: Any) -> str:
-    code = getattr(exc, "exit_code", None)
-    return f"exit {code}" if code is not None else type(exc).__name__
+def _exit_code(exc: Exception) -> str:
+    code = re.search(r"^\s*code: (-?\d+)", str(exc), re.M)
+    return f"exit {code.group(1)}" if code else type(exc).__name__

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
@@ -70,6 +71,8 @@ def stack_spec(
     """
     state.ensure()
     url = backend_url or file_backend(default_backend_dir)
+    if url.startswith("file://"):
+        Path(urllib.parse.urlparse(url).path).mkdir(parents=True, exist_ok=True)
     work_dir = (work_root or state.work_dir(url)) / project
     work_dir.mkdir(parents=True, exist_ok=True)
     env = {**offline_env(engine, state, url), **target_env}

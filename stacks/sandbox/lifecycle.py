@@ -135,8 +135,8 @@ class Sandbox:
 def healthy(url: str, timeout: float = 2.0) -> bool:
     """True when a moto server answers at `url`."""
     try:
-        with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=timeout) as resp:
-            return resp.status == 200
+        with urllib.request.urlopen(f"{url}/moto-api/config", timeout=timeout) as resp:
+            return 200 <= resp.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False
 

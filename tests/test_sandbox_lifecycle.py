@@ -1,0 +1,118 @@
+"""The sandbox server: real processes, started, checked, stopped and reset."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from provision.cli.main import cli
+from provision.stacks.sandbox import Sandbox
+from provision.stacks.sandbox.lifecycle import healthy
+
+
+def client(info, service: str):
+    return boto3.session.Session(
+        aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name="eu-west-1"
+    ).client(service, endpoint_url=info.url)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+
+
+@pytest.fixture
+def box(tmp_path: Path):
+    sandbox = Sandbox(tmp_path / "sandbox")
+    yield sandbox
+    sandbox.stop()
+
+
+def test_start_status_stop(box: Sandbox) -> None:
+    assert box.status() is None
+    info, new = box.start()
+    assert new and info.host == "127.0.0.1" and healthy(info.url)
+    assert box.status() == info
+    again, new_again = box.start()
+    assert (again, new_again) == (info, False)
+    assert "listening on http://127.0.0.1:" in box.log_file.read_text()
+    box.pulumi_dir.mkdir(parents=True)
+    (box.pulumi_dir / "state.json").write_text("{}")
+    assert box.stop() == info
+    assert not alive(info.pid)
+    assert box.status() is None
+    assert not box.pulumi_dir.exists(), "the sandbox's Pulumi state must die with it"
+    assert box.stop() is None
+
+
+def test_server_loads_managed_policies_and_gap_fills(box: Sandbox) -> None:
+    info, _ = box.start()
+    iam = client(info, "iam")
+    names = {p["PolicyName"] for p in iam.list_policies(Scope="AWS", MaxItems=1000)["Policies"]}
+    assert "AWSBackupServiceRolePolicyForBackup" in names
+    # logs:AssociateKmsKey is one of the gap fills (moto 5.2.1 lacks it).
+    logs, kms = client(info, "logs"), client(info, "kms")
+    logs.create_log_group(logGroupName="/gap/check")
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    logs.associate_kms_key(logGroupName="/gap/check", kmsKeyId=key)
+    assert logs.describe_log_groups(logGroupNamePrefix="/gap/check")["logGroups"][0]["kmsKeyId"] == key
+
+
+def test_reset_gives_a_new_empty_instance(box: Sandbox) -> None:
+    info, _ = box.start()
+    client(info, "s3").create_bucket(Bucket="kept-until-reset", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    fresh = box.reset()
+    assert fresh.instance_id != info.instance_id
+    assert not alive(info.pid)
+    assert client(fresh, "s3").list_buckets()["Buckets"] == []
+
+
+def test_crashed_server_is_replaced_and_its_state_wiped(box: Sandbox) -> None:
+    info, _ = box.start()
+    box.pulumi_dir.mkdir(parents=True)
+    os.kill(info.pid, signal.SIGKILL)  # the server this test started
+    while alive(info.pid):
+        os.waitpid(info.pid, os.WNOHANG)
+        time.sleep(0.05)
+    assert box.status() is None
+    fresh, new = box.start()
+    assert new and fresh.instance_id != info.instance_id
+    assert not box.pulumi_dir.exists()
+
+
+def test_failed_start_reports_the_log(box: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    from provision.stacks.sandbox import SandboxError
+    from provision.stacks.sandbox import lifecycle
+
+    monkeypatch.setattr(lifecycle, "SERVER_MODULE", "provision.stacks.sandbox.no_such_module")
+    with pytest.raises(SandboxError, match=r"The sandbox server exited during start-up \(exit 1\); see .*server.log:\n"):
+        box.start()
+
+
+def test_cli_lifecycle(tmp_path: Path) -> None:
+    runner = CliRunner()
+    state = ["--state-dir", str(tmp_path / "state")]
+    try:
+        steps = [
+            (["status"], 1, "Error: The sandbox is not running. Start it with `provision sandbox start`.\n"),
+            (["start"], 0, "Started sandbox instance "),
+            (["start"], 0, "Already running: sandbox instance "),
+            (["status"], 0, "running: instance "),
+            (["reset"], 0, "Reset: sandbox instance "),
+            (["stop"], 0, "Stopped sandbox instance "),
+            (["stop"], 0, "The sandbox was not running.\n"),
+        ]
+        for args, code, start in steps:
+            result = runner.invoke(cli, ["sandbox", *args, *state])
+            assert (result.exit_code, result.output[: len(start)]) == (code, start), args
+    finally:
+        Sandbox(tmp_path / "state" / "sandbox").stop()
