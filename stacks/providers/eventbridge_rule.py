@@ -32,6 +32,8 @@ from provision.stacks.providers.calls import call_or_none
 from provision.stacks.providers.tag_sync import tag_changes, tags_of
 
 SEVERITIES = ("low", "medium", "high", "critical")
+# API calls that blind an audit trail; they alert whatever the threshold.
+TRAIL_TAMPERING = ("StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors")
 GUARDDUTY_MIN_SCORE = {"low": 1, "medium": 4, "high": 7, "critical": 9}
 
 
@@ -62,6 +64,19 @@ def securityhub_findings_pattern(min_severity: str, exclude_products: tuple[str,
         "source": ["aws.securityhub"],
         "detail-type": ["Security Hub Findings - Imported"],
         "detail": {"findings": findings},
+    }
+
+
+def trail_tampering_pattern(trail_name: str) -> dict[str, Any]:
+    """Calls that stop, delete or change the trail `trail_name` (by name or ARN)."""
+    return {
+        "source": ["aws.cloudtrail"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {
+            "eventSource": ["cloudtrail.amazonaws.com"],
+            "eventName": list(TRAIL_TAMPERING),
+            "requestParameters": {"name": [trail_name, {"suffix": f":trail/{trail_name}"}]},
+        },
     }
 
 

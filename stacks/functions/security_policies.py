@@ -1,0 +1,168 @@
+"""Policy documents of the security-monitoring function: bucket, key and role policies.
+
+Each is built from names known before deployment (bucket names, the trail
+ARN), so it names exactly the resources it protects, and each bucket policy
+denies requests made without TLS.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from provision.stacks.providers.kms_key import key_policy
+
+GUARDDUTY_PREFIX = "guardduty"
+CONFIG_PREFIX = "config"
+
+
+def _document(*statements: Mapping[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
+def _deny_insecure_transport(bucket: str) -> dict[str, Any]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def trail_arn(region: str, account_id: str, name: str) -> str:
+    return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{name}"
+
+
+def trail_bucket_policy(bucket: str, account_id: str, trail: str) -> str:
+    """Only `trail` may check the bucket ACL and write, owner-controlled, under AWSLogs/<account>/."""
+    service = {"Service": "cloudtrail.amazonaws.com"}
+    return _document(
+        {
+            "Sid": "CloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": service,
+            "Action": "s3:GetBucketAcl",
+            "Resource": f"arn:aws:s3:::{bucket}",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        },
+        {
+            "Sid": "CloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": service,
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account_id}/*",
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail}},
+        },
+        _deny_insecure_transport(bucket),
+    )
+
+
+def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[str]) -> str:
+    """GuardDuty exports and Config deliveries from this account only, each under its own prefix."""
+    statements: list[dict[str, Any]] = []
+    this_account = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if "guardduty" in services:
+        guardduty = {"Service": "guardduty.amazonaws.com"}
+        detectors = {**this_account, "ArnLike": {"aws:SourceArn": f"arn:aws:guardduty:{region}:{account_id}:detector/*"}}
+        statements += [
+            {
+                "Sid": "GuardDutyBucketLocation",
+                "Effect": "Allow",
+                "Principal": guardduty,
+                "Action": "s3:GetBucketLocation",
+                "Resource": f"arn:aws:s3:::{bucket}",
+                "Condition": detectors,
+            },
+            {
+                "Sid": "GuardDutyExport",
+                "Effect": "Allow",
+                "Principal": guardduty,
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/{GUARDDUTY_PREFIX}/*",
+                "Condition": detectors,
+            },
+        ]
+    if "config" in services:
+        config = {"Service": "config.amazonaws.com"}
+        statements += [
+            {
+                "Sid": "ConfigBucketCheck",
+                "Effect": "Allow",
+                "Principal": config,
+                "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+                "Resource": f"arn:aws:s3:::{bucket}",
+                "Condition": this_account,
+            },
+            {
+                "Sid": "ConfigDelivery",
+                "Effect": "Allow",
+                "Principal": config,
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/{CONFIG_PREFIX}/AWSLogs/{account_id}/Config/*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id, "s3:x-amz-acl": "bucket-owner-full-control"}
+                },
+            },
+        ]
+    return _document(*statements, _deny_insecure_transport(bucket))
+
+
+def security_key_policy(account_id: str, services: set[str], trail: str | None) -> str:
+    """The account administers the key; the services that write or deliver with it may use it.
+
+    CloudTrail gets only what it needs, and only for this trail; EventBridge
+    needs the key to publish to the encrypted alerts topic.
+    """
+    users = ["events.amazonaws.com"] + (["guardduty.amazonaws.com"] if "guardduty" in services else [])
+    policy = json.loads(key_policy(account_id, users))
+    if trail:
+        cloudtrail = {"Service": "cloudtrail.amazonaws.com"}
+        policy["Statement"] += [
+            {
+                "Sid": "CloudTrailEncryptLogs",
+                "Effect": "Allow",
+                "Principal": cloudtrail,
+                "Action": "kms:GenerateDataKey*",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceArn": trail},
+                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"},
+                },
+            },
+            {
+                "Sid": "CloudTrailDescribeKey",
+                "Effect": "Allow",
+                "Principal": cloudtrail,
+                "Action": "kms:DescribeKey",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+            },
+        ]
+    return json.dumps(policy, sort_keys=True)
+
+
+def config_delivery_policy(bucket: str, account_id: str, key_arn: str) -> str:
+    """What the Config role needs beyond AWS_ConfigRole: deliver to its prefix, encrypted with the key."""
+    return _document(
+        {
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/{CONFIG_PREFIX}/AWSLogs/{account_id}/*",
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+        {"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}"},
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key_arn},
+    )
+
+
+def config_trust_policy(account_id: str) -> str:
+    return _document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        }
+    )
