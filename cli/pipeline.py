@@ -1,0 +1,240 @@
+"""The validate pipeline: load -> schema -> typed plan -> cross-references -> policies.
+
+Each step runs only on what the previous one accepted, and every problem
+becomes a Finding; `validate_file` never raises for any file content. Imports
+neither pulumi nor boto3, so `provision validate` stays fast in CI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import glob
+import os
+import pathlib
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import click
+
+from provision.schemas.findings import Finding, Level
+from provision.schemas.loader import LoadError, load_document
+from provision.schemas.model import Plan, build_plan
+from provision.schemas.positions import PositionMap
+from provision.schemas.schema_check import check_schema
+from provision.schemas.xref import check_references
+
+INTERNAL_RULE = "INTERNAL-ERROR"
+CONFIG_RULE = "POLICY-CONFIG"
+
+
+@dataclass
+class FileReport:
+    file: str  # as given/expanded, for display
+    findings: list[Finding] = field(default_factory=list)  # sorted by (line, column, rule)
+    # The typed plan once it passed the schema and the cross-reference checks; None before.
+    plan: Plan | None = None
+    positions: PositionMap | None = None
+
+
+def validate_file(path: pathlib.Path, *, policy_config=None, today: dt.date | None = None) -> FileReport:
+    """Check one plan file. Without `policy_config`, the nearest provision-policies.yaml applies."""
+    path = pathlib.Path(path)
+    return validate_source(path, filename=str(path), policy_config=policy_config, today=today, config_dir=path.parent)
+
+
+def validate_source(
+    source: pathlib.Path | str | bytes,
+    *,
+    filename: str,
+    policy_config=None,
+    today: dt.date | None = None,
+    config_dir: pathlib.Path | None = None,
+) -> FileReport:
+    """Check a plan given as a path, or as its text (see loader.load_document).
+
+    `config_dir` is where the search for provision-policies.yaml starts when no
+    `policy_config` is given; without either, the built-in defaults apply.
+    """
+    report = FileReport(filename)
+    try:
+        _run(report, source, policy_config, today or dt.date.today(), config_dir)
+    except Exception as error:  # noqa: BLE001 - a bug must become a finding, not a traceback
+        report.plan = None
+        report.findings.append(Finding(
+            filename, 1, 1, INTERNAL_RULE, Level.ERROR,
+            f"provision could not check this file: {type(error).__name__}: {error}",
+            "This is a bug in provision; please report it with the file that triggers it.", title="Internal error"))
+    report.findings.sort(key=lambda f: (f.line, f.column, f.rule))
+    return report
+
+
+def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: pathlib.Path | None) -> None:
+    try:
+        document = load_document(source, filename=report.file)
+    except LoadError as error:
+        report.findings.extend(error.findings)
+        return
+    report.positions = document.positions
+    report.findings.extend(check_schema(document))
+    if report.findings:
+        return
+    plan = build_plan(document.data)
+    report.findings.extend(check_references(plan, document))
+    if report.findings:
+        return
+    report.plan = plan
+    if policy_config is None:
+        try:
+            policy_config = _config_near(config_dir)
+        except _ConfigProblem as problem:
+            report.findings.append(problem.finding)
+            report.plan = None
+            return
+    from provision.policies.engine import evaluate  # the catalogue loads only when a plan gets this far
+
+    for result in evaluate(plan, config=policy_config, today=today):
+        line, column = document.positions.locate(result.violation.path)
+        report.findings.append(result.to_finding(report.file, line, column))
+
+
+def validate_paths(args: Sequence[str], *, policy_config_path: str | None = None,
+                   today: dt.date | None = None) -> list[FileReport]:
+    """Check every plan the arguments name (see expand_paths); click.UsageError when one names nothing."""
+    paths = expand_paths(args)
+    config = load_policy_config(pathlib.Path(policy_config_path)) if policy_config_path else None
+    return [validate_file(path, policy_config=config, today=today) for path in paths]
+
+
+def load_plan(path: pathlib.Path, *, policy_config=None, today: dt.date | None = None) -> tuple[Plan | None, FileReport]:
+    """For plan/apply/diff: the typed plan (None when the file has ERROR findings) and its report.
+
+    A plan with mandatory violations is returned: the caller decides whether
+    they stop it (apply) or not (destroy, status).
+    """
+    report = validate_file(pathlib.Path(path), policy_config=policy_config, today=today)
+    has_errors = any(f.level is Level.ERROR for f in report.findings)
+    return (None if has_errors else report.plan), report
+
+
+def load_policy_config(path: pathlib.Path | None, search_from: pathlib.Path | None = None):
+    """The policy config at `path` (or found from `search_from`); click.BadParameter (exit 2) when invalid."""
+    from provision.policies.config import PolicyConfigError, load_config
+
+    try:
+        return load_config(path, search_from)
+    except PolicyConfigError as error:
+        raise click.BadParameter(str(error), param_hint="'--policy-config'") from None
+
+
+class _ConfigProblem(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _config_near(directory: pathlib.Path | None):
+    from provision.policies.config import PolicyConfig, PolicyConfigError, find_config
+
+    if directory is None:
+        return PolicyConfig()
+    found = find_config(directory)
+    if found is None:
+        return PolicyConfig()
+    try:
+        stamp = found.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    try:
+        return _cached_config(str(found), stamp)
+    except PolicyConfigError as error:
+        raise _ConfigProblem(Finding(
+            error.file or str(found), error.line or 1, error.column or 1, CONFIG_RULE, Level.ERROR,
+            f"The policy config is invalid: {error.message}.",
+            "Fix provision-policies.yaml (see `provision policies` for ids and params), or pass --policy-config.",
+            title="Invalid policy config")) from None
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_config(path: str, stamp: int):
+    # Keyed by modification time: many plans in one directory share one parse.
+    from provision.policies.config import load_config
+
+    return load_config(pathlib.Path(path))
+
+
+# ---- expanding command-line paths -------------------------------------------------------------
+
+_PLAN_SUFFIXES = (".yaml", ".yml")
+_KIND_LINE = re.compile(r"^kind:[ \t]*['\"]?([A-Za-z]+)", re.MULTILINE)
+_API_LINE = re.compile(r"^apiVersion:[ \t]*['\"]?provision/", re.MULTILINE)
+_SNIFF_BYTES = 64 * 1024
+
+
+def expand_paths(args: Sequence[str]) -> list[pathlib.Path]:
+    """The plan files the arguments name, in order, without repeats.
+
+    A file is taken as is. A directory is searched recursively, and a glob
+    (`plans/**/*.yaml`) is expanded; files found that way are kept when they are
+    .yaml/.yml files that look like plans (a top-level `kind: OutsourcingPlan`,
+    even misspelt, or `apiVersion: provision/...`), so that a policy config or
+    CI file next to the plans is left alone. Hidden directories are skipped.
+    Raises click.UsageError for an argument that names no plan.
+    """
+    result: list[pathlib.Path] = []
+    seen: set[str] = set()
+    for arg in args:
+        found = _expand(arg)
+        if not found:
+            raise click.UsageError(_nothing_found(arg))
+        for path in found:
+            key = os.path.normcase(os.path.abspath(path))
+            if key not in seen:
+                seen.add(key)
+                result.append(path)
+    return result
+
+
+def _nothing_found(arg: str) -> str:
+    if glob.has_magic(arg):
+        return f"'{arg}' matches no plan files."
+    if not os.path.exists(arg):
+        return f"'{arg}' does not exist."
+    return f"'{arg}' holds no plan files (YAML files with `kind: OutsourcingPlan`)."
+
+
+def _expand(arg: str) -> list[pathlib.Path]:
+    if glob.has_magic(arg):
+        found: list[pathlib.Path] = []
+        for match in sorted(glob.glob(arg, recursive=True)):
+            path = pathlib.Path(match)
+            found.extend(_plans_under(path) if path.is_dir() else [path] if _looks_like_plan(path) else [])
+        return found
+    path = pathlib.Path(arg)
+    if path.is_dir():
+        return _plans_under(path)
+    return [path] if path.exists() else []
+
+
+def _plans_under(directory: pathlib.Path) -> list[pathlib.Path]:
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(pathlib.Path(root, name) for name in sorted(files) if _looks_like_plan(pathlib.Path(root, name)))
+    return found
+
+
+def _looks_like_plan(path: pathlib.Path) -> bool:
+    if not path.name.endswith(_PLAN_SUFFIXES) or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return True  # unreadable: let validation report it rather than skip it silently
+    kind = _KIND_LINE.search(head)
+    if kind and difflib.SequenceMatcher(None, kind.group(1).lower(), "outsourcingplan").ratio() >= 0.8:
+        return True
+    return bool(_API_LINE.search(head))

@@ -1,0 +1,98 @@
+"""Validate a loaded document against the plan JSON Schema, as Findings.
+
+The validator is compiled once per process. All errors are reported: the most
+relevant one (jsonschema's best_match) first, the others by JSON path; each is
+located at its line:column and carries a fix sentence (see schema_messages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+import json
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match, relevance
+
+from provision.schemas.findings import Finding, Level
+from provision.schemas.loader import Document
+from provision.schemas.schema_messages import Context, Problem, describe
+
+SCHEMA_FILE = "outsourcing-plan.v1.json"
+
+
+@functools.cache
+def schema_text() -> str:
+    """The plan JSON Schema, as shipped."""
+    return importlib.resources.files("provision.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_schema() -> dict[str, Any]:
+    """The plan JSON Schema as a dict (shared: do not mutate)."""
+    return json.loads(schema_text())
+
+
+@functools.cache
+def validator() -> jsonschema.Draft202012Validator:
+    """The compiled validator, with date format checking on."""
+    cls = jsonschema.Draft202012Validator
+    return cls(load_schema(), format_checker=cls.FORMAT_CHECKER)
+
+
+def check_schema(document: Document) -> list[Finding]:
+    """Every schema error of `document`, best first, then by JSON path."""
+    errors = list(validator().iter_errors(jsonable(document.data)))
+    if not errors:
+        return []
+    best = best_match(errors)
+    ordered = sorted(errors, key=lambda e: (_path_key(e.absolute_path), _worst_first(e)))
+    ordered.remove(_top_error_of(best, errors))
+    ordered.insert(0, _top_error_of(best, errors))
+    ctx = Context(document.data, load_schema(), document.positions.sources)
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for error in ordered:
+        for problem in describe(error, ctx):
+            key = (problem.path, problem.message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(problem)
+    return [_finding(problem, document) for problem in problems]
+
+
+def jsonable(value: Any) -> Any:
+    """The document as JSON would hold it: YAML dates become ISO strings."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [jsonable(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _finding(problem: Problem, document: Document) -> Finding:
+    positions = document.positions
+    line, column = positions.locate_key(problem.path) if problem.at_key else positions.locate(problem.path)
+    return Finding(document.filename, line, column, "SCHEMA", Level.ERROR, problem.message, problem.fix,
+                   path=problem.path, title="Plan does not match the schema")
+
+
+def _top_error_of(best: ValidationError, errors: list[ValidationError]) -> ValidationError:
+    # best_match may descend into an error's context; map it back to the top-level error.
+    while best.parent is not None and best not in errors:
+        best = best.parent
+    return best
+
+
+def _worst_first(error: ValidationError) -> tuple:
+    # Sort key: the more relevant error first among siblings at one path.
+    return tuple(not part if isinstance(part, bool) else part for part in relevance(error)[2:])
+
+
+def _path_key(path) -> tuple:
+    # Indexes and keys sort apart so that mixed paths compare without errors.
+    return tuple((isinstance(part, str), str(part).zfill(8) if isinstance(part, int) else part) for part in path)
