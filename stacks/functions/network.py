@@ -1,0 +1,262 @@
+"""The network function: a VPC across availability zones, with flow logs.
+
+From the function's `network` section:
+- the VPC gets `cidr`; it is carved into one public and one private subnet
+  per AZ (`azs`, default 2), all the same size;
+- public subnets route to an internet gateway; private subnets reach the
+  internet only through NAT when `nat: true` (one gateway per AZ for a
+  critical function, one shared gateway otherwise, which is cheaper but ties
+  every AZ's egress to one AZ);
+- every flow (ALL traffic) is logged to a CloudWatch log group encrypted
+  with its own KMS key and kept `flowLogRetentionDays` (default 90) days.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import math
+from typing import Any, Sequence
+
+import pulumi
+
+from provision.stacks.functions.base import FunctionComponent, FunctionContext
+from provision.stacks.providers.flow_log import FlowLog
+from provision.stacks.providers.iam_role import IamRole
+from provision.stacks.providers.internet_gateway import InternetGateway
+from provision.stacks.providers.kms_key import KmsKey
+from provision.stacks.providers.log_group import LogGroup
+from provision.stacks.providers.nat_gateway import NatGateway
+from provision.stacks.providers.route_table import RouteTable
+from provision.stacks.providers.subnet import Subnet
+from provision.stacks.providers.vpc import Vpc
+
+DEFAULT_AZS = 2
+DEFAULT_FLOW_LOG_RETENTION_DAYS = 90
+AZ_LETTERS = "abcdef"
+# AWS's smallest subnet.
+MIN_SUBNET_PREFIX = 28
+
+
+def carve(cidr: str, azs: int) -> tuple[list[str], list[str]]:
+    """(public, private) subnet CIDRs: the VPC CIDR split into 2 x `azs` equal blocks."""
+    network = ipaddress.ip_network(cidr)
+    extra_bits = math.ceil(math.log2(2 * azs))
+    prefix = network.prefixlen + extra_bits
+    if prefix > MIN_SUBNET_PREFIX:
+        raise ValueError(f"{cidr} is too small for {2 * azs} subnets of at least /{MIN_SUBNET_PREFIX}")
+    blocks = [str(block) for block in network.subnets(new_prefix=prefix)]
+    return blocks[:azs], blocks[azs : 2 * azs]
+
+
+def availability_zones(region: str, count: int) -> list[str]:
+    """The first `count` AZ names of `region` (a, b, c, ...)."""
+    return [f"{region}{letter}" for letter in AZ_LETTERS[:count]]
+
+
+def flow_log_group_name(ctx: FunctionContext) -> str:
+    return f"/provision/{ctx.plan.name}/{ctx.plan.environment}/{ctx.function.name}/flow-logs"
+
+
+def _log_group_arn(ctx: FunctionContext, name: str) -> str:
+    return f"arn:aws:logs:{ctx.region}:{ctx.account_id}:log-group:{name}"
+
+
+def flow_log_key_policy(ctx: FunctionContext, log_group_name: str) -> str:
+    """The account administers the key; CloudWatch Logs may use it for this log group only."""
+    account, region = ctx.account_id, ctx.region
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdministers",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "LogsEncryptThisLogGroup",
+                    "Effect": "Allow",
+                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                    "Resource": "*",
+                    "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": _log_group_arn(ctx, log_group_name)}},
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def flow_log_trust_policy(account_id: str) -> str:
+    """VPC Flow Logs may assume the delivery role, for this account's flow logs only."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def flow_log_delivery_policy(log_group_arn: str) -> str:
+    """Write access to the one log group, nothing else."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    "Resource": [log_group_arn, f"{log_group_arn}:log-stream:*"],
+                },
+                {"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def build(ctx: FunctionContext) -> FunctionComponent:
+    settings = ctx.function.settings
+    azs = int(settings.get("azs", DEFAULT_AZS))
+    public_cidrs, private_cidrs = carve(settings["cidr"], azs)
+    zones = availability_zones(ctx.region, azs)
+    fn = ctx.function.name
+
+    component = FunctionComponent(ctx.function)
+    opts = ctx.resource_opts(component)
+
+    vpc = Vpc(f"{fn}-vpc", cidr_block=settings["cidr"], tags=ctx.tags(Name=ctx.physical_name("vpc")), opts=opts)
+    igw = InternetGateway(f"{fn}-igw", vpc_id=vpc.vpc_id, tags=ctx.tags(Name=ctx.physical_name("igw")), opts=opts)
+
+    public = [_subnet(ctx, "public", i, vpc, cidr, zone, opts) for i, (cidr, zone) in enumerate(zip(public_cidrs, zones))]
+    private = [_subnet(ctx, "private", i, vpc, cidr, zone, opts) for i, (cidr, zone) in enumerate(zip(private_cidrs, zones))]
+
+    RouteTable(
+        f"{fn}-public-rt",
+        vpc_id=vpc.vpc_id,
+        routes=[{"destination_cidr_block": "0.0.0.0/0", "gateway_id": igw.internet_gateway_id}],
+        subnet_ids=[s.subnet_id for s in public],
+        tags=ctx.tags(Name=ctx.physical_name("public")),
+        opts=opts,
+    )
+    nats = _private_routing(ctx, vpc, public, private, opts) if settings.get("nat", False) else []
+    if not nats:
+        RouteTable(
+            f"{fn}-private-rt",
+            vpc_id=vpc.vpc_id,
+            subnet_ids=[s.subnet_id for s in private],
+            tags=ctx.tags(Name=ctx.physical_name("private")),
+            opts=opts,
+        )
+
+    log_group = _flow_logs(ctx, vpc, int(settings.get("flowLogRetentionDays", DEFAULT_FLOW_LOG_RETENTION_DAYS)), opts)
+
+    return component.finish(
+        vpc_id=vpc.vpc_id,
+        vpc_arn=vpc.arn,
+        public_subnet_ids=[s.subnet_id for s in public],
+        private_subnet_ids=[s.subnet_id for s in private],
+        nat_gateway_ids=[n.nat_gateway_id for n in nats],
+        flow_log_group=log_group.id,
+    )
+
+
+def _subnet(
+    ctx: FunctionContext, tier: str, index: int, vpc: Vpc, cidr: str, zone: str, opts: pulumi.ResourceOptions
+) -> Subnet:
+    return Subnet(
+        f"{ctx.function.name}-{tier}-{zone[-1]}",
+        vpc_id=vpc.vpc_id,
+        cidr_block=cidr,
+        availability_zone=zone,
+        # Even in public subnets nothing gets a public address unless it asks for one.
+        map_public_ip_on_launch=False,
+        tags=ctx.tags(Name=ctx.physical_name(f"{tier}-{zone[-1]}"), **{"provision:tier": tier}),
+        opts=opts,
+    )
+
+
+def _private_routing(
+    ctx: FunctionContext, vpc: Vpc, public: Sequence[Subnet], private: Sequence[Subnet], opts: pulumi.ResourceOptions
+) -> list[NatGateway]:
+    """NAT gateways in public subnets and the private route tables that use them."""
+    fn = ctx.function.name
+    per_az = ctx.function.tier == "critical"
+    nats = []
+    for i, subnet in enumerate(public if per_az else public[:1]):
+        letter = AZ_LETTERS[i]
+        nats.append(
+            NatGateway(
+                f"{fn}-nat-{letter}",
+                subnet_id=subnet.subnet_id,
+                tags=ctx.tags(Name=ctx.physical_name(f"nat-{letter}")),
+                opts=opts,
+            )
+        )
+    groups: list[tuple[str, NatGateway, Sequence[Subnet]]]
+    if per_az:
+        groups = [(AZ_LETTERS[i], nat, [private[i]]) for i, nat in enumerate(nats)]
+    else:
+        groups = [("", nats[0], private)]
+    for letter, nat, subnets in groups:
+        suffix = f"-{letter}" if letter else ""
+        RouteTable(
+            f"{fn}-private-rt{suffix}",
+            vpc_id=vpc.vpc_id,
+            routes=[{"destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.nat_gateway_id}],
+            subnet_ids=[s.subnet_id for s in subnets],
+            tags=ctx.tags(Name=ctx.physical_name(f"private{suffix}")),
+            opts=opts,
+        )
+    return nats
+
+
+def _flow_logs(ctx: FunctionContext, vpc: Vpc, retention_days: int, opts: pulumi.ResourceOptions) -> LogGroup:
+    fn, tags = ctx.function.name, ctx.tags()
+    name = flow_log_group_name(ctx)
+    key = KmsKey(
+        f"{fn}-flow-logs-key",
+        description=f"Flow logs of {ctx.plan.name}/{fn}",
+        key_policy=flow_log_key_policy(ctx, name),
+        alias=f"alias/{ctx.physical_name('flow-logs', max_len=250)}",
+        tags=tags,
+        opts=opts,
+    )
+    log_group = LogGroup(
+        f"{fn}-flow-logs",
+        log_group_name=name,
+        retention_in_days=retention_days,
+        kms_key_arn=key.arn,
+        tags=tags,
+        opts=opts,
+    )
+    role = IamRole(
+        f"{fn}-flow-logs-role",
+        role_name=ctx.physical_name("flow-logs", max_len=64),
+        assume_role_policy=flow_log_trust_policy(ctx.account_id),
+        description=f"Delivers VPC flow logs of {ctx.plan.name}/{fn} to CloudWatch Logs",
+        inline_policies={"deliver": flow_log_delivery_policy(_log_group_arn(ctx, name))},
+        tags=tags,
+        opts=opts,
+    )
+    FlowLog(
+        f"{fn}-flow-log",
+        vpc_id=vpc.vpc_id,
+        traffic_type="ALL",
+        log_group_name=log_group.id,
+        deliver_logs_permission_arn=role.arn,
+        tags=tags,
+        opts=opts,
+    )
+    return log_group
