@@ -52,15 +52,14 @@ def check_schema(document: Document) -> list[Finding]:
     ordered.remove(_top_error_of(best, errors))
     ordered.insert(0, _top_error_of(best, errors))
     ctx = Context(document.data, load_schema(), document.positions.sources)
-    problems: list[Problem] = []
-    seen: set[tuple] = set()
+    problems: dict[tuple, Problem] = {}  # one per path: the most relevant
     for error in ordered:
         for problem in describe(error, ctx):
-            key = (problem.path, problem.message)
-            if key not in seen:
-                seen.add(key)
-                problems.append(problem)
-    return [_finding(problem, document) for problem in problems]
+            problems.setdefault(problem.path, problem)
+    # Inside a section the function's type does not allow, details are noise.
+    banned = [p.path for p in problems.values() if p.covers_children]
+    kept = [p for p in problems.values() if not any(p.path[: len(b)] == b and p.path != b for b in banned)]
+    return [_finding(problem, document) for problem in kept]
 
 
 def jsonable(value: Any) -> Any:

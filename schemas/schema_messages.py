@@ -28,6 +28,7 @@ class Problem:
     message: str
     fix: str
     at_key: bool = False  # point at the key of `path` rather than its value
+    covers_children: bool = False  # problems inside `path` add nothing to this one
 
 
 def dotted(path: Path) -> str:
@@ -146,7 +147,7 @@ def _forbidden(error: ValidationError, path: Path, ctx: Context) -> Iterator[Pro
                     path + (section,),
                     f"`{dotted(path)}` is a `{type_}` function: it takes only the `{own}:` section, not `{section}:`.",
                     f"Remove `{section}:`, or set `type: {_TYPE_OF_SECTION[section]}` if this function should be one.",
-                    at_key=True)
+                    at_key=True, covers_children=True)
     else:
         for key in _VENDOR_ONLY:
             if key in owner:
@@ -174,8 +175,9 @@ def _type(error: ValidationError, path: Path, ctx: Context) -> Iterator[Problem]
     wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
     if "string" in expected and isinstance(error.instance, (bool, int, float)) and path:
         text = ctx.sources.get(path) or flow(error.instance)
+        key = f"{path[-1]}: " if isinstance(path[-1], str) else ""
         yield Problem(path, f"`{dotted(path)}` must be text, but YAML read `{text}` as {_kind(error.instance)}.",
-                      f'Quote it: `{path[-1]}: "{text}"`.')
+                      f'Quote it: `{key}"{text}"`.')
         return
     example = _example(error.schema)
     fix = f"Write {wanted} here" + (f", e.g. `{path[-1]}: {example}`." if example and path else ".")
