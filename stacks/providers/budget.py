@@ -1,4 +1,8 @@
-"""An AWS Budgets cost budget: a limit per time unit and threshold alerts to email subscribers.
+"""An AWS Budgets cost budget: a limit per time unit, optionally only for costs carrying
+given tags, and threshold alerts to email subscribers.
+
+Tag-scoped budgets count only resources whose tags are activated as cost
+allocation tags in the billing console (an account-level, one-off step).
 
 Budgets is a global service answered from us-east-1. Notifications are
 identified by (type, comparison, threshold, threshold type), as AWS does; a
@@ -61,13 +65,33 @@ def _subscribers(n: Mapping[str, Any]) -> list[dict[str, str]]:
     return [{"SubscriptionType": "EMAIL", "Address": email} for email in sorted(n.get("subscribers") or [])]
 
 
+def filter_expression(cost_tags: Mapping[str, str]) -> dict[str, Any] | None:
+    """A Cost Explorer expression matching costs that carry every one of `cost_tags`."""
+    terms = [{"Tags": {"Key": k, "Values": [v], "MatchOptions": ["EQUALS"]}} for k, v in sorted(cost_tags.items())]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else {"And": terms}
+
+
+def _cost_tags(expression: Mapping[str, Any] | None) -> dict[str, str]:
+    """The tags a filter expression written by filter_expression() matches."""
+    if not expression:
+        return {}
+    terms = expression.get("And") or [expression]
+    return {t["Tags"]["Key"]: t["Tags"]["Values"][0] for t in terms if "Tags" in t}
+
+
 def _budget(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {
+    budget = {
         "BudgetName": props["budget_name"],
         "BudgetLimit": {"Amount": f"{float(props['limit_amount']):.2f}", "Unit": props.get("limit_unit") or "USD"},
         "TimeUnit": props.get("time_unit") or "MONTHLY",
         "BudgetType": props.get("budget_type") or "COST",
     }
+    expression = filter_expression(props.get("cost_tags") or {})
+    if expression:
+        budget["FilterExpression"] = expression
+    return budget
 
 
 def budget_arn(account_id: str, name: str) -> str:
@@ -129,6 +153,7 @@ class BudgetProvider(AwsResourceProvider):
             "limit_unit": budget["BudgetLimit"]["Unit"],
             "time_unit": budget["TimeUnit"],
             "budget_type": budget["BudgetType"],
+            "cost_tags": _cost_tags(budget.get("FilterExpression")),
             "notifications": sorted(notifications, key=_key),
             "tags": tags_of(tags.get("ResourceTags")),
         }
@@ -201,6 +226,7 @@ class Budget(pulumi.dynamic.Resource):
         budget_name: str,
         limit_amount: float,
         notifications: Sequence[Mapping[str, Any]] = (),
+        cost_tags: Mapping[str, str] | None = None,
         account_id: str | None = None,
         time_unit: str = "MONTHLY",
         limit_unit: str = "USD",
@@ -219,6 +245,7 @@ class Budget(pulumi.dynamic.Resource):
             "limit_unit": limit_unit,
             "time_unit": time_unit,
             "budget_type": budget_type,
+            "cost_tags": dict(cost_tags or {}),
             "notifications": sorted((dict(n) for n in notifications), key=_key),
             "tags": dict(tags or {}),
             "arn": None,

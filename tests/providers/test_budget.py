@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from provision.stacks.providers.base import ProviderError
-from provision.stacks.providers.budget import Budget, BudgetProvider, threshold_notifications
+from provision.stacks.providers.budget import Budget, BudgetProvider, filter_expression, threshold_notifications
 
 NAME = "acme-prod"
 OWNER = "platform@acme.example"
@@ -19,6 +19,7 @@ def _props(account_id: str, **overrides):
         "limit_unit": "USD",
         "time_unit": "MONTHLY",
         "budget_type": "COST",
+        "cost_tags": {"provision:plan": "acme", "provision:environment": "prod"},
         "notifications": threshold_notifications([80, 100], [OWNER]),
         "tags": {"provision:plan": "acme"},
     }
@@ -36,6 +37,17 @@ def test_threshold_notifications_one_per_threshold_to_every_email() -> None:
         }
         for threshold in (80.0, 100.0)
     ]
+
+
+def test_filter_expression_ands_every_tag() -> None:
+    assert filter_expression({}) is None
+    assert filter_expression({"a": "1"}) == {"Tags": {"Key": "a", "Values": ["1"], "MatchOptions": ["EQUALS"]}}
+    assert filter_expression({"b": "2", "a": "1"}) == {
+        "And": [
+            {"Tags": {"Key": "a", "Values": ["1"], "MatchOptions": ["EQUALS"]}},
+            {"Tags": {"Key": "b", "Values": ["2"], "MatchOptions": ["EQUALS"]}},
+        ]
+    }
 
 
 def test_create_then_read(aws, account_id) -> None:
@@ -61,7 +73,7 @@ def test_diff_name_account_or_type_replace_limit_alerts_tags_update(account_id) 
     assert provider.diff(NAME, old, _props(account_id, budget_name="b")).replaces == ["budget_name"]
     assert provider.diff(NAME, old, _props("210987654321")).replaces == ["account_id"]
     assert provider.diff(NAME, old, _props(account_id, budget_type="USAGE")).replaces == ["budget_type"]
-    changed = provider.diff(NAME, old, _props(account_id, limit_amount=3000.0, notifications=[], tags={}))
+    changed = provider.diff(NAME, old, _props(account_id, limit_amount=3000.0, cost_tags={}, notifications=[], tags={}))
     assert changed.changes and changed.replaces == []
 
 
@@ -71,6 +83,7 @@ def test_update_limit_thresholds_subscribers_and_tags(aws, account_id) -> None:
     news = _props(
         account_id,
         limit_amount=4000.0,
+        cost_tags={"provision:function": "web"},
         notifications=threshold_notifications([100], [OWNER, "cfo@acme.example"])
         + threshold_notifications([50], [OWNER]),
         tags={"team": "finance"},
@@ -80,6 +93,7 @@ def test_update_limit_thresholds_subscribers_and_tags(aws, account_id) -> None:
 
     outs = provider.read(NAME, created.outs).outs
     assert outs["limit_amount"] == 4000.0
+    assert outs["cost_tags"] == {"provision:function": "web"}
     assert outs["notifications"] == threshold_notifications([50], [OWNER]) + threshold_notifications(
         [100], [OWNER, "cfo@acme.example"]
     )

@@ -1,0 +1,84 @@
+"""Plan-level budgets: one AWS Budget for the plan and one per function with a budget.
+
+Each is a monthly cost budget scoped by the plan's tags (cost allocation tags
+provision:plan, provision:environment and, per function, provision:function),
+alerting the plan owner by email at every `alertThresholds` percentage of the
+limit (actual spend).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from provision.schemas.model import Budget as BudgetSpec, Plan
+from provision.stacks.functions.base import (
+    TAG_ENVIRONMENT,
+    TAG_FUNCTION,
+    TAG_PLAN,
+    TAG_PROVIDER,
+    physical_name,
+)
+from provision.stacks.providers.budget import Budget, threshold_notifications
+
+COMPONENT_TYPE = "provision:plan:Budgets"
+# AWS Budgets names: at most 100 characters.
+MAX_NAME = 100
+
+
+class BudgetsComponent(pulumi.ComponentResource):
+    """Parent of a plan's budgets; `outputs` maps "plan" and function names to budget ARNs."""
+
+    def __init__(self, plan: Plan, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(COMPONENT_TYPE, "budgets", None, opts)
+        self.outputs: dict[str, Any] = {}
+
+    def finish(self, **outputs: Any) -> "BudgetsComponent":
+        self.outputs.update(outputs)
+        self.register_outputs(outputs)
+        return self
+
+
+def build_budgets(plan: Plan, account_id: str, opts: pulumi.ResourceOptions | None = None) -> BudgetsComponent:
+    """The plan's budgets; none when neither the plan nor any function has one."""
+    component = BudgetsComponent(plan, opts)
+    child = pulumi.ResourceOptions(parent=component)
+    plan_tags = {TAG_PLAN: plan.name, TAG_ENVIRONMENT: plan.environment}
+    outputs: dict[str, Any] = {}
+    if plan.budget:
+        outputs["plan"] = _budget(
+            "budget-plan", physical_name(plan, "", "budget", account_id, MAX_NAME), plan, plan.budget, account_id, plan_tags, child
+        ).arn
+    for function in plan.functions.values():
+        if function.budget:
+            tags = {**plan_tags, TAG_FUNCTION: function.name, TAG_PROVIDER: function.provider}
+            name = physical_name(plan, function.name, "budget", account_id, MAX_NAME)
+            budget = _budget(f"budget-{function.name}", name, plan, function.budget, account_id, tags, child)
+            outputs[function.name] = budget.arn
+    return component.finish(**outputs)
+
+
+def _budget(
+    resource_name: str,
+    budget_name: str,
+    plan: Plan,
+    spec: BudgetSpec,
+    account_id: str,
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> Budget:
+    # Cost is attributed by the tags every resource carries; the provider tag
+    # is descriptive only (a function's costs are already its own).
+    cost_tags = {k: v for k, v in tags.items() if k != TAG_PROVIDER}
+    return Budget(
+        resource_name,
+        budget_name=budget_name,
+        account_id=account_id,
+        limit_amount=spec.monthly_usd,
+        time_unit="MONTHLY",
+        cost_tags=cost_tags,
+        notifications=threshold_notifications(spec.alert_thresholds, [plan.owner]),
+        tags=tags,
+        opts=opts,
+    )
