@@ -19,6 +19,7 @@ The policy documents live in stacks.functions.security_policies.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pulumi
@@ -58,134 +59,154 @@ def recipients(ctx: FunctionContext, alerts: Mapping[str, Any]) -> list[str]:
     return sorted(set(alerts.get("notify", ())) | set(ctx.plan.provider_of(ctx.function).contacts))
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What every resource of the function shares: its context, parent, key and retention."""
+
+    ctx: FunctionContext
+    opts: pulumi.ResourceOptions
+    key: KmsKey
+    retention: int
+
+    def resource(self, suffix: str) -> str:
+        return f"{self.ctx.function.name}-{suffix}"
+
+    @property
+    def account(self) -> str:
+        return self.ctx.account_id
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return self.ctx.tags()
+
+    def log_bucket(self, suffix: str, bucket_name: str, policy: str) -> S3Bucket:
+        """Private, versioned, encrypted with the key; objects expire after the retention."""
+        return S3Bucket(
+            self.resource(suffix),
+            bucket_name=bucket_name,
+            kms_key_arn=self.key.arn,
+            versioning=True,
+            block_public_access=True,
+            lifecycle_expiration_days=self.retention,
+            bucket_policy=policy,
+            tags=self.tags,
+            opts=self.opts,
+        )
+
+
 def build(ctx: FunctionContext) -> FunctionComponent:
     settings = ctx.function.settings
     services = set(settings["services"])
-    retention = int(settings.get("trailRetentionDays", DEFAULT_RETENTION_DAYS))
-    alerts = settings["alerts"]
-    fn, account, region, tags = ctx.function.name, ctx.account_id, ctx.region, ctx.tags()
-
     component = FunctionComponent(ctx.function)
     opts = ctx.resource_opts(component)
-    outputs: dict[str, Any] = {}
 
     trail_name = ctx.physical_name("trail", max_len=128)
-    trail = trail_arn(region, account, trail_name) if "cloudtrail" in services else None
+    trail = trail_arn(ctx.region, ctx.account_id, trail_name) if "cloudtrail" in services else None
     key = KmsKey(
-        f"{fn}-key",
-        description=f"Security monitoring logs and alerts of {ctx.plan.name}/{fn}",
-        key_policy=security_key_policy(account, services, trail),
+        f"{ctx.function.name}-key",
+        description=f"Security monitoring logs and alerts of {ctx.plan.name}/{ctx.function.name}",
+        key_policy=security_key_policy(ctx.account_id, services, trail),
         alias=f"alias/{ctx.physical_name('security', max_len=250)}",
-        tags=tags,
+        tags=ctx.tags(),
         opts=opts,
     )
-    outputs["kms_key_arn"] = key.arn
+    scope = _Scope(ctx, opts, key, int(settings.get("trailRetentionDays", DEFAULT_RETENTION_DAYS)))
+    outputs: dict[str, Any] = {"kms_key_arn": key.arn}
 
     if trail:
-        bucket_name = ctx.physical_name("trail")
-        bucket = S3Bucket(
-            f"{fn}-trail-bucket",
-            bucket_name=bucket_name,
-            kms_key_arn=key.arn,
-            versioning=True,
-            block_public_access=True,
-            lifecycle_expiration_days=retention,
-            bucket_policy=trail_bucket_policy(bucket_name, account, trail),
-            tags=tags,
-            opts=opts,
-        )
-        CloudTrailTrail(
-            f"{fn}-trail",
-            name=trail_name,
-            s3_bucket_name=bucket.bucket_name,
-            is_multi_region=True,
-            enable_log_file_validation=True,
-            include_global_service_events=True,
-            kms_key_id=key.arn,
-            logging=True,
-            tags=tags,
-            opts=opts,
-        )
-        outputs.update(trail_arn=trail, trail_bucket=bucket.bucket_name)
-
-    logs = None
+        outputs.update(_trail(scope, trail_name, trail))
     if services & {"guardduty", "config"}:
         logs_name = ctx.physical_name("security-logs")
-        logs = S3Bucket(
-            f"{fn}-logs-bucket",
-            bucket_name=logs_name,
-            kms_key_arn=key.arn,
-            versioning=True,
-            block_public_access=True,
-            lifecycle_expiration_days=retention,
-            bucket_policy=logs_bucket_policy(logs_name, account, region, services),
-            tags=tags,
-            opts=opts,
+        logs = scope.log_bucket(
+            "logs-bucket", logs_name, logs_bucket_policy(logs_name, ctx.account_id, ctx.region, services)
         )
         outputs["logs_bucket"] = logs.bucket_name
-
-    if "guardduty" in services:
-        detector = GuardDutyDetector(
-            f"{fn}-guardduty",
-            enable=True,
-            # Frequent updates: a changed finding reaches EventBridge, and so the SOC, sooner.
-            finding_publishing_frequency="FIFTEEN_MINUTES",
-            features={"S3_DATA_EVENTS": True},
-            destination_arn=logs.arn.apply(lambda arn: f"{arn}/{GUARDDUTY_PREFIX}"),
-            destination_kms_key_arn=key.arn,
-            tags=tags,
-            opts=opts,
-        )
-        outputs["detector_id"] = detector.detector_id
-
+        if "guardduty" in services:
+            outputs["detector_id"] = _guardduty(scope, logs).detector_id
+        if "config" in services:
+            outputs["config_recorder"] = _config(scope, logs, logs_name).id
     if "securityhub" in services:
-        standards = standards_for(ctx.plan.compliance, region)
-        hub = SecurityHubAccount(f"{fn}-securityhub", standards=standards, tags=tags, opts=opts)
+        standards = standards_for(ctx.plan.compliance, ctx.region)
+        hub = SecurityHubAccount(scope.resource("securityhub"), standards=standards, tags=scope.tags, opts=opts)
         outputs.update(security_hub_arn=hub.arn, standards=standards)
 
-    if "config" in services:
-        role = IamRole(
-            f"{fn}-config-role",
-            role_name=ctx.physical_name("config", max_len=64),
-            assume_role_policy=config_trust_policy(account),
-            description=f"AWS Config recorder of {ctx.plan.name}/{fn}",
-            managed_policy_arns=[CONFIG_MANAGED_POLICY],
-            inline_policies={"deliver": key.arn.apply(lambda arn: config_delivery_policy(logs_name, account, arn))},
-            tags=tags,
-            opts=opts,
-        )
-        recorder = ConfigRecorder(
-            f"{fn}-config",
-            name=ctx.physical_name("config"),
-            role_arn=role.arn,
-            s3_bucket_name=logs.bucket_name,
-            s3_key_prefix=CONFIG_PREFIX,
-            s3_kms_key_arn=key.arn,
-            include_global_resource_types=True,
-            recording=True,
-            tags=tags,
-            opts=opts,
-        )
-        outputs["config_recorder"] = recorder.id
-
+    alerts = settings["alerts"]
     topic = SnsTopic(
-        f"{fn}-alerts",
+        scope.resource("alerts"),
         name=ctx.physical_name("alerts", max_len=256),
         kms_master_key_id=key.arn,
         publisher_services=["events.amazonaws.com"],
         email_subscriptions=recipients(ctx, alerts),
-        tags=tags,
+        tags=scope.tags,
         opts=opts,
     )
     outputs["alerts_topic_arn"] = topic.arn
-    outputs["finding_rules"] = _finding_rules(ctx, services, alerts["minSeverity"], trail_name, topic, opts)
+    outputs["finding_rules"] = _finding_rules(scope, services, alerts["minSeverity"], trail_name, topic)
     return component.finish(**outputs)
 
 
+def _trail(scope: _Scope, name: str, arn: str) -> dict[str, Any]:
+    bucket_name = scope.ctx.physical_name("trail")
+    bucket = scope.log_bucket("trail-bucket", bucket_name, trail_bucket_policy(bucket_name, scope.account, arn))
+    CloudTrailTrail(
+        scope.resource("trail"),
+        name=name,
+        s3_bucket_name=bucket.bucket_name,
+        is_multi_region=True,
+        enable_log_file_validation=True,
+        include_global_service_events=True,
+        kms_key_id=scope.key.arn,
+        logging=True,
+        tags=scope.tags,
+        opts=scope.opts,
+    )
+    return {"trail_arn": arn, "trail_bucket": bucket.bucket_name}
+
+
+def _guardduty(scope: _Scope, logs: S3Bucket) -> GuardDutyDetector:
+    return GuardDutyDetector(
+        scope.resource("guardduty"),
+        enable=True,
+        # Frequent updates: a changed finding reaches EventBridge, and so the SOC, sooner.
+        finding_publishing_frequency="FIFTEEN_MINUTES",
+        features={"S3_DATA_EVENTS": True},
+        destination_arn=logs.arn.apply(lambda arn: f"{arn}/{GUARDDUTY_PREFIX}"),
+        destination_kms_key_arn=scope.key.arn,
+        tags=scope.tags,
+        opts=scope.opts,
+    )
+
+
+def _config(scope: _Scope, logs: S3Bucket, logs_name: str) -> ConfigRecorder:
+    ctx = scope.ctx
+    role = IamRole(
+        scope.resource("config-role"),
+        role_name=ctx.physical_name("config", max_len=64),
+        assume_role_policy=config_trust_policy(scope.account),
+        description=f"AWS Config recorder of {ctx.plan.name}/{ctx.function.name}",
+        managed_policy_arns=[CONFIG_MANAGED_POLICY],
+        inline_policies={"deliver": scope.key.arn.apply(lambda arn: config_delivery_policy(logs_name, scope.account, arn))},
+        tags=scope.tags,
+        opts=scope.opts,
+    )
+    return ConfigRecorder(
+        scope.resource("config"),
+        name=ctx.physical_name("config"),
+        role_arn=role.arn,
+        s3_bucket_name=logs.bucket_name,
+        s3_key_prefix=CONFIG_PREFIX,
+        s3_kms_key_arn=scope.key.arn,
+        include_global_resource_types=True,
+        recording=True,
+        tags=scope.tags,
+        opts=scope.opts,
+    )
+
+
 def _finding_rules(
-    ctx: FunctionContext, services: set[str], min_severity: str, trail_name: str, topic: SnsTopic, opts: pulumi.ResourceOptions
+    scope: _Scope, services: set[str], min_severity: str, trail_name: str, topic: SnsTopic
 ) -> dict[str, pulumi.Output[str]]:
-    """One EventBridge rule per finding source, all to the alerts topic; name -> rule ARN."""
+    """One EventBridge rule per finding source, all to the alerts topic; source -> rule ARN."""
     patterns: dict[str, tuple[str, dict[str, Any]]] = {}
     if "guardduty" in services:
         patterns["guardduty"] = (f"GuardDuty findings, {min_severity} and above", guardduty_findings_pattern(min_severity))
@@ -201,13 +222,13 @@ def _finding_rules(
     rules = {}
     for source, (description, pattern) in patterns.items():
         rule = EventBridgeRule(
-            f"{ctx.function.name}-{source}-rule",
-            name=ctx.physical_name(source, max_len=64),
+            scope.resource(f"{source}-rule"),
+            name=scope.ctx.physical_name(source, max_len=64),
             description=description,
             event_pattern=pattern,
             targets={"alerts": topic.arn},
-            tags=ctx.tags(),
-            opts=opts,
+            tags=scope.tags,
+            opts=scope.opts,
         )
         rules[source] = rule.arn
     return rules

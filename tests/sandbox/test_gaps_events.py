@@ -7,7 +7,6 @@ import json
 import boto3
 import pytest
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox.gaps import events as events_gap
 
@@ -22,18 +21,11 @@ SECURITYHUB_HIGH_UP = {
 
 
 @pytest.fixture(autouse=True)
-def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def _installed(gap_env) -> None:
     events_gap.install()
 
 
-class Sandbox:
+class Routing:
     """A topic with a raw-delivery SQS subscriber, so tests can read what SNS published."""
 
     def __init__(self, endpoint: str | None = None) -> None:
@@ -63,18 +55,18 @@ class Sandbox:
 
 
 @pytest.fixture
-def sandbox():
+def routing():
     with mock_aws():
-        yield Sandbox()
+        yield Routing()
 
 
-def test_matching_event_is_published_to_the_topic_as_event_json(sandbox: Sandbox) -> None:
-    sandbox.rule(GUARDDUTY_MEDIUM_UP)
+def test_matching_event_is_published_to_the_topic_as_event_json(routing: Routing) -> None:
+    routing.rule(GUARDDUTY_MEDIUM_UP)
 
-    answer = sandbox.put("aws.guardduty", {"severity": 5.0, "type": "Recon:EC2/PortProbeUnprotectedPort"})
+    answer = routing.put("aws.guardduty", {"severity": 5.0, "type": "Recon:EC2/PortProbeUnprotectedPort"})
 
     assert answer["FailedEntryCount"] == 0
-    (body,) = sandbox.received()
+    (body,) = routing.received()
     event = json.loads(body)
     assert event["id"] == answer["Entries"][0]["EventId"]
     assert (event["source"], event["detail-type"], event["account"], event["region"]) == (
@@ -89,10 +81,10 @@ def test_matching_event_is_published_to_the_topic_as_event_json(sandbox: Sandbox
 
 
 @pytest.mark.parametrize(("severity", "delivered"), [(3.9, 0), (4, 1), (8.9, 1)])
-def test_numeric_severity_threshold(sandbox: Sandbox, severity: float, delivered: int) -> None:
-    sandbox.rule(GUARDDUTY_MEDIUM_UP)
-    sandbox.put("aws.guardduty", {"severity": severity})
-    assert len(sandbox.received()) == delivered
+def test_numeric_severity_threshold(routing: Routing, severity: float, delivered: int) -> None:
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+    routing.put("aws.guardduty", {"severity": severity})
+    assert len(routing.received()) == delivered
 
 
 @pytest.mark.parametrize(
@@ -100,35 +92,35 @@ def test_numeric_severity_threshold(sandbox: Sandbox, severity: float, delivered
     [(["LOW"], 0), (["HIGH"], 1), (["LOW", "CRITICAL"], 1), (["MEDIUM", "INFORMATIONAL"], 0)],
 )
 def test_security_hub_label_matches_inside_the_findings_array(
-    sandbox: Sandbox, labels: list[str], delivered: int
+    routing: Routing, labels: list[str], delivered: int
 ) -> None:
-    sandbox.rule(SECURITYHUB_HIGH_UP)
+    routing.rule(SECURITYHUB_HIGH_UP)
     findings = [{"Id": str(i), "Severity": {"Label": label}} for i, label in enumerate(labels)]
-    sandbox.put("aws.securityhub", {"findings": findings}, "Security Hub Findings - Imported")
-    assert len(sandbox.received()) == delivered
+    routing.put("aws.securityhub", {"findings": findings}, "Security Hub Findings - Imported")
+    assert len(routing.received()) == delivered
 
 
-def test_sns_and_other_targets_are_both_delivered(sandbox: Sandbox) -> None:
-    other_url = sandbox.sqs.create_queue(QueueName="direct")["QueueUrl"]
-    other_arn = sandbox.sqs.get_queue_attributes(QueueUrl=other_url, AttributeNames=["QueueArn"])["Attributes"][
+def test_sns_and_other_targets_are_both_delivered(routing: Routing) -> None:
+    other_url = routing.sqs.create_queue(QueueName="direct")["QueueUrl"]
+    other_arn = routing.sqs.get_queue_attributes(QueueUrl=other_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    sandbox.rule(GUARDDUTY_MEDIUM_UP, {"Id": "sns", "Arn": sandbox.topic_arn}, {"Id": "sqs", "Arn": other_arn})
+    routing.rule(GUARDDUTY_MEDIUM_UP, {"Id": "sns", "Arn": routing.topic_arn}, {"Id": "sqs", "Arn": other_arn})
 
-    sandbox.put("aws.guardduty", {"severity": 7})
+    routing.put("aws.guardduty", {"severity": 7})
 
-    assert len(sandbox.received()) == 1
-    assert len(sandbox.sqs.receive_message(QueueUrl=other_url).get("Messages", [])) == 1
-    assert [t["Id"] for t in sandbox.events.list_targets_by_rule(Rule="findings")["Targets"]] == ["sns", "sqs"]
+    assert len(routing.received()) == 1
+    assert len(routing.sqs.receive_message(QueueUrl=other_url).get("Messages", [])) == 1
+    assert [t["Id"] for t in routing.events.list_targets_by_rule(Rule="findings")["Targets"]] == ["sns", "sqs"]
 
 
-def test_constant_input_and_input_transformer(sandbox: Sandbox) -> None:
-    sandbox.rule(
+def test_constant_input_and_input_transformer(routing: Routing) -> None:
+    routing.rule(
         GUARDDUTY_MEDIUM_UP,
-        {"Id": "constant", "Arn": sandbox.topic_arn, "Input": '{"alert": "guardduty"}'},
+        {"Id": "constant", "Arn": routing.topic_arn, "Input": '{"alert": "guardduty"}'},
         {
             "Id": "shaped",
-            "Arn": sandbox.topic_arn,
+            "Arn": routing.topic_arn,
             "InputTransformer": {
                 "InputPathsMap": {"severity": "$.detail.severity"},
                 "InputTemplate": '{"severity": <severity>}',
@@ -136,26 +128,20 @@ def test_constant_input_and_input_transformer(sandbox: Sandbox) -> None:
         },
     )
 
-    sandbox.put("aws.guardduty", {"severity": 8})
+    routing.put("aws.guardduty", {"severity": 8})
 
-    assert sorted(sandbox.received()) == ['{"alert": "guardduty"}', '{"severity": 8}']
-
-
-def test_a_missing_topic_is_a_silent_delivery_failure(sandbox: Sandbox) -> None:
-    sandbox.rule(GUARDDUTY_MEDIUM_UP, {"Id": "gone", "Arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:deleted"})
-    assert sandbox.put("aws.guardduty", {"severity": 9})["FailedEntryCount"] == 0
+    assert sorted(routing.received()) == ['{"alert": "guardduty"}', '{"severity": 8}']
 
 
-def test_through_a_threaded_moto_server() -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        sandbox = Sandbox(f"http://{host}:{port}")
-        sandbox.rule(GUARDDUTY_MEDIUM_UP)
+def test_a_missing_topic_is_a_silent_delivery_failure(routing: Routing) -> None:
+    routing.rule(GUARDDUTY_MEDIUM_UP, {"Id": "gone", "Arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:deleted"})
+    assert routing.put("aws.guardduty", {"severity": 9})["FailedEntryCount"] == 0
 
-        assert sandbox.put("aws.guardduty", {"severity": 8.5})["FailedEntryCount"] == 0
-        (body,) = sandbox.received()
-        assert json.loads(body)["detail"] == {"severity": 8.5}
-    finally:
-        server.stop()
+
+def test_through_a_threaded_moto_server(moto_endpoint: str) -> None:
+    routing = Routing(moto_endpoint)
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+
+    assert routing.put("aws.guardduty", {"severity": 8.5})["FailedEntryCount"] == 0
+    (body,) = routing.received()
+    assert json.loads(body)["detail"] == {"severity": 8.5}

@@ -6,7 +6,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox.gaps import guardduty as guardduty_gap
 
@@ -16,14 +15,7 @@ BUCKET = "acme-findings"
 
 
 @pytest.fixture(autouse=True)
-def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def _installed(gap_env) -> None:
     guardduty_gap.install()
 
 
@@ -172,25 +164,19 @@ def test_tags_of_an_unknown_detector_are_bad_request(aws) -> None:
     assert _error(exc)[0::2] == ("BadRequestException", 400)
 
 
-def test_through_a_threaded_moto_server() -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        guardduty, s3, kms = clients = _clients(f"http://{host}:{port}")
-        detector_id, key_arn = _setup(*clients)
+def test_through_a_threaded_moto_server(moto_endpoint: str) -> None:
+    guardduty, s3, kms = clients = _clients(moto_endpoint)
+    detector_id, key_arn = _setup(*clients)
 
-        destination_id = _create(guardduty, detector_id, key_arn)
-        described = guardduty.describe_publishing_destination(DetectorId=detector_id, DestinationId=destination_id)
-        assert described["Status"] == "PUBLISHING"
+    destination_id = _create(guardduty, detector_id, key_arn)
+    described = guardduty.describe_publishing_destination(DetectorId=detector_id, DestinationId=destination_id)
+    assert described["Status"] == "PUBLISHING"
 
-        arn = f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/{detector_id}"
-        guardduty.tag_resource(ResourceArn=arn, Tags={"a": "1"})
-        assert guardduty.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"a": "1"}
+    arn = f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/{detector_id}"
+    guardduty.tag_resource(ResourceArn=arn, Tags={"a": "1"})
+    assert guardduty.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"a": "1"}
 
-        guardduty.delete_publishing_destination(DetectorId=detector_id, DestinationId=destination_id)
-        with pytest.raises(ClientError) as exc:
-            guardduty.describe_publishing_destination(DetectorId=detector_id, DestinationId=destination_id)
-        assert _error(exc)[0::2] == ("BadRequestException", 400)
-    finally:
-        server.stop()
+    guardduty.delete_publishing_destination(DetectorId=detector_id, DestinationId=destination_id)
+    with pytest.raises(ClientError) as exc:
+        guardduty.describe_publishing_destination(DetectorId=detector_id, DestinationId=destination_id)
+    assert _error(exc)[0::2] == ("BadRequestException", 400)

@@ -6,7 +6,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox.gaps import securityhub as securityhub_gap
 
@@ -21,14 +20,7 @@ HUB = f"arn:aws:securityhub:{REGION}:{ACCOUNT}:hub/default"
 
 
 @pytest.fixture(autouse=True)
-def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def _installed(gap_env) -> None:
     securityhub_gap.install()
 
 
@@ -167,20 +159,14 @@ def test_tags_of_a_hub_not_enabled_are_not_found(hub) -> None:
     assert _error(exc) == ("ResourceNotFoundException", f"Resource {HUB} not found.", 404)
 
 
-def test_through_a_threaded_moto_server() -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        hub = boto3.client("securityhub", region_name=REGION, endpoint_url=f"http://{host}:{port}")
-        hub.enable_security_hub(EnableDefaultStandards=False)
+def test_through_a_threaded_moto_server(moto_endpoint: str) -> None:
+    hub = boto3.client("securityhub", region_name=REGION, endpoint_url=moto_endpoint)
+    hub.enable_security_hub(EnableDefaultStandards=False)
 
-        hub.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": PCI}])
-        assert list(_enabled(hub)) == [PCI]
-        hub.batch_disable_standards(StandardsSubscriptionArns=[f"{SUBSCRIPTION}/pci-dss/v/3.2.1"])
-        assert _enabled(hub) == {}
+    hub.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": PCI}])
+    assert list(_enabled(hub)) == [PCI]
+    hub.batch_disable_standards(StandardsSubscriptionArns=[f"{SUBSCRIPTION}/pci-dss/v/3.2.1"])
+    assert _enabled(hub) == {}
 
-        hub.tag_resource(ResourceArn=HUB, Tags={"a": "1"})
-        assert hub.list_tags_for_resource(ResourceArn=HUB)["Tags"] == {"a": "1"}
-    finally:
-        server.stop()
+    hub.tag_resource(ResourceArn=HUB, Tags={"a": "1"})
+    assert hub.list_tags_for_resource(ResourceArn=HUB)["Tags"] == {"a": "1"}
