@@ -8,44 +8,42 @@ import boto3
 import pytest
 
 from provision.stacks.providers.base import ProviderError
-from provision.stacks.providers.s3_bucket import S3BucketProvider
+from provision.stacks.providers.s3_bucket import (
+    S3BucketProvider,
+    deny_insecure_transport,
+    log_delivery_statement,
+    policy_document,
+)
 
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 ALL_BLOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 
 
 def _tls_only(bucket: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                }
-            ],
-        }
-    )
+    return policy_document(deny_insecure_transport(bucket))
 
 
 def _log_target_policy(bucket: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "logging.s3.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
-                }
-            ],
-        }
-    )
+    return policy_document(log_delivery_statement(bucket, "123456789012", ["site-bucket"]))
+
+
+def test_policy_helpers() -> None:
+    assert json.loads(_tls_only("b")) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+    several = log_delivery_statement("logs", "123456789012", ["b", "a"], prefix="s3/")
+    assert several["Resource"] == "arn:aws:s3:::logs/s3/*"
+    assert several["Condition"]["ArnLike"] == {"aws:SourceArn": ["arn:aws:s3:::a", "arn:aws:s3:::b"]}
 
 
 def _props(**overrides):
