@@ -35,7 +35,6 @@ from provision.policies.rules import (
     vendor_runbook_actions,
     waiver_duration,
     waiver_expired,
-    waiver_unknown_policy,
 )
 
 POLICIES: tuple[Policy, ...] = (
@@ -69,7 +68,6 @@ POLICIES: tuple[Policy, ...] = (
     budget_respected.POLICY,
     carbon_region.POLICY,
     waiver_expired.POLICY,
-    waiver_unknown_policy.POLICY,
     waiver_duration.POLICY,
 )
 

@@ -13,6 +13,7 @@ import pathlib
 import pytest
 import yaml
 
+from provision.cli.pipeline import validate_file
 from provision.policies.config import PolicyConfig
 from provision.policies.engine import evaluate
 from provision.policies.registry import POLICIES
@@ -63,3 +64,11 @@ def test_every_policy_has_pass_and_fail_fixtures(policy) -> None:
 def test_fixture_folders_name_real_policies() -> None:
     known = {p.id for p in POLICIES}
     assert {d.name for d in FIXTURES.iterdir() if d.is_dir()} <= known
+
+
+@pytest.mark.parametrize("fixture", ALL_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_is_a_valid_plan_through_the_validate_pipeline(fixture: pathlib.Path) -> None:
+    report = validate_file(fixture, policy_config=PolicyConfig(), today=TODAY)
+    assert [f for f in report.findings if f.level is Level.ERROR] == []
+    located = sorted((f.json_pointer, f.message) for f in report.findings if f.rule == fixture.parent.name)
+    assert located == sorted(expectations(fixture))
