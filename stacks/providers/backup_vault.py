@@ -167,6 +167,7 @@ class BackupVault(pulumi.dynamic.Resource):
     """A Backup vault; the id is the vault name, `arn` its ARN."""
 
     arn: pulumi.Output[str]
+    vault_name: pulumi.Output[str]
 
     def __init__(
         self,

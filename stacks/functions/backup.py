@@ -1,0 +1,162 @@
+"""The backup function: AWS Backup for the functions it `protects`.
+
+- a KMS key (rotated) encrypts the vault and its event topic;
+- the vault is locked when `immutable`: in compliance mode, no recovery point
+  can be deleted before `retentionDays`, and after COMPLIANCE_GRACE_DAYS not
+  even the account root can lift the lock;
+- with `copyToRegion`, a second vault (same lock) with its own key in that
+  region receives a copy of every recovery point;
+- the plan backs up often enough to meet `rpoHours` and keeps recovery
+  points (and copies) `retentionDays`;
+- a service role trusted only by AWS Backup runs the jobs;
+- one selection per protected function picks its resources by the
+  provision:plan, provision:function and provision:environment tags every
+  resource carries;
+- vault events (job results, changed recovery points) go to an SNS topic
+  the plan owner subscribes to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, FunctionComponent, FunctionContext
+from provision.stacks.providers.backup_plan import BackupPlan, rule_for_rpo
+from provision.stacks.providers.backup_selection import BackupSelection
+from provision.stacks.providers.backup_vault import BackupVault
+from provision.stacks.providers.iam_role import IamRole, trust_policy
+from provision.stacks.providers.kms_key import KmsKey, key_policy
+from provision.stacks.providers.sns_topic import SnsTopic
+
+BACKUP_SERVICE = "backup.amazonaws.com"
+BACKUP_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+S3_BACKUP_POLICY = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
+# Function types whose data lives in S3, which AWS Backup needs extra rights for.
+S3_BACKED_TYPES = frozenset({"hosting", "data-exchange"})
+# Job outcomes (a completed job may have failed), copy failures and tampering.
+VAULT_EVENTS = (
+    "BACKUP_JOB_COMPLETED",
+    "RESTORE_JOB_COMPLETED",
+    "COPY_JOB_FAILED",
+    "RECOVERY_POINT_MODIFIED",
+    "S3_BACKUP_OBJECT_FAILED",
+    "S3_RESTORE_OBJECT_FAILED",
+)
+# AWS's minimum cooling-off period before a compliance-mode lock is final.
+COMPLIANCE_GRACE_DAYS = 3
+
+
+def build(ctx: FunctionContext) -> FunctionComponent:
+    settings = ctx.function.settings
+    protects = list(settings["protects"])
+    rpo_hours, retention = int(settings["rpoHours"]), int(settings["retentionDays"])
+    copy_region = settings.get("copyToRegion")
+    fn, account, region, tags = ctx.function.name, ctx.account_id, ctx.region, ctx.tags()
+    lock: dict[str, Any] = (
+        {"lock_min_retention_days": retention, "lock_changeable_for_days": COMPLIANCE_GRACE_DAYS}
+        if settings.get("immutable", False)
+        else {}
+    )
+
+    component = FunctionComponent(ctx.function)
+    opts = ctx.resource_opts(component)
+    outputs: dict[str, Any] = {}
+
+    key = KmsKey(
+        f"{fn}-key",
+        description=f"Backups of {ctx.plan.name}/{fn}",
+        key_policy=key_policy(account, [BACKUP_SERVICE]),
+        alias=f"alias/{ctx.physical_name('backup')}",
+        region=region,
+        tags=tags,
+        opts=opts,
+    )
+    topic = SnsTopic(
+        f"{fn}-events",
+        name=ctx.physical_name("backup-events", max_len=256),
+        kms_master_key_id=key.arn,
+        publisher_services=[BACKUP_SERVICE],
+        email_subscriptions=[ctx.plan.owner],
+        tags=tags,
+        opts=opts,
+    )
+    vault = BackupVault(
+        f"{fn}-vault",
+        vault_name=ctx.physical_name("vault", max_len=50),
+        kms_key_arn=key.arn,
+        region=region,
+        notification_topic_arn=topic.arn,
+        notification_events=VAULT_EVENTS,
+        tags=tags,
+        opts=opts,
+        **lock,
+    )
+    copy_vault_arn = None
+    if copy_region:
+        copy_key = KmsKey(
+            f"{fn}-copy-key",
+            description=f"Backup copies of {ctx.plan.name}/{fn} in {copy_region}",
+            key_policy=key_policy(account, [BACKUP_SERVICE]),
+            alias=f"alias/{ctx.physical_name('backup-copy')}",
+            region=copy_region,
+            tags=tags,
+            opts=opts,
+        )
+        copy_vault = BackupVault(
+            f"{fn}-copy-vault",
+            vault_name=ctx.physical_name("vault-copy", max_len=50),
+            kms_key_arn=copy_key.arn,
+            region=copy_region,
+            tags=tags,
+            opts=opts,
+            **lock,
+        )
+        copy_vault_arn = outputs["copy_vault_arn"] = copy_vault.arn
+
+    plan = BackupPlan(
+        f"{fn}-plan",
+        plan_name=ctx.physical_name("plan", max_len=50),
+        rules=[
+            rule_for_rpo(
+                f"rpo-{rpo_hours}h",
+                vault.vault_name,
+                rpo_hours=rpo_hours,
+                retention_days=retention,
+                copy_to_vault_arn=copy_vault_arn,
+            )
+        ],
+        region=region,
+        tags=tags,
+        opts=opts,
+    )
+    protected_types = {ctx.plan.functions[name].type for name in protects}
+    role = IamRole(
+        f"{fn}-role",
+        role_name=ctx.physical_name("backup", max_len=64),
+        assume_role_policy=trust_policy({"Service": BACKUP_SERVICE}),
+        description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
+        managed_policy_arns=[BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else []),
+        tags=tags,
+        opts=opts,
+    )
+    for name in protects:
+        BackupSelection(
+            f"{fn}-protect-{name}",
+            plan_id=plan.plan_id,
+            selection_name=f"protect-{name}",
+            iam_role_arn=role.arn,
+            match_all_tags={TAG_PLAN: ctx.plan.name, TAG_FUNCTION: name, TAG_ENVIRONMENT: ctx.plan.environment},
+            region=region,
+            opts=opts,
+        )
+
+    return component.finish(
+        vault_name=vault.vault_name,
+        vault_arn=vault.arn,
+        plan_id=plan.plan_id,
+        plan_arn=plan.arn,
+        backup_role_arn=role.arn,
+        kms_key_arn=key.arn,
+        notification_topic_arn=topic.arn,
+        **outputs,
+    )
