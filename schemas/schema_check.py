@@ -56,9 +56,12 @@ def check_schema(document: Document) -> list[Finding]:
     for error in ordered:
         for problem in describe(error, ctx):
             problems.setdefault(problem.path, problem)
-    # Inside a section the function's type does not allow, details are noise.
+    # Inside a section the function's type does not allow, details are noise;
+    # so is "missing `region`" next to "unknown `regoin`, did you mean `region`?".
     banned = [p.path for p in problems.values() if p.covers_children]
-    kept = [p for p in problems.values() if not any(p.path[: len(b)] == b and p.path != b for b in banned)]
+    explained = {p.explains for p in problems.values()}
+    kept = [p for p in problems.values()
+            if p.path not in explained and not any(p.path[: len(b)] == b and p.path != b for b in banned)]
     return [_finding(problem, document) for problem in kept]
 
 

@@ -29,6 +29,7 @@ class Problem:
     fix: str
     at_key: bool = False  # point at the key of `path` rather than its value
     covers_children: bool = False  # problems inside `path` add nothing to this one
+    explains: Path | None = None  # a missing key this problem accounts for (a typo of it)
 
 
 def dotted(path: Path) -> str:
@@ -132,7 +133,8 @@ def _unknown_keys(error: ValidationError, path: Path, ctx: Context) -> Iterator[
         where = dotted(path)
         guess = _suggest(key, allowed)
         fix = f"Did you mean `{guess}`?" if guess else f"Remove it; `{where}` takes: {', '.join(allowed)}."
-        yield Problem(path + (key,), f"Unknown key `{key}` in `{where}`.", fix, at_key=True)
+        missing = path + (guess,) if guess and guess not in error.instance else None
+        yield Problem(path + (key,), f"Unknown key `{key}` in `{where}`.", fix, at_key=True, explains=missing)
 
 
 def _forbidden(error: ValidationError, path: Path, ctx: Context) -> Iterator[Problem]:
