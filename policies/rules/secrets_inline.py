@@ -84,7 +84,8 @@ POLICY = Policy(
     description=(
         "Plans live in git and CI logs, so they must only reference secrets (externalIdRef takes "
         "env:, ssm: or secretsmanager: references). Every string in the document is scanned for "
-        "AWS access key ids, private keys, credentials in URLs, password=/token:-style assignments "
+        "AWS access key ids, private keys, credentials in URLs, credential assignments (password=..., "
+        "or token: followed by a value with a digit or symbol) "
         "and long random-looking tokens (32+ characters mixing lower case, upper case and digits, "
         "at least 4 bits of entropy per character; pure hex such as commit hashes is allowed). "
         "Findings name the location and the kind of secret, never the value."
