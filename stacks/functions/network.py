@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import pulumi
 
 from provision.stacks.functions.base import FunctionComponent, FunctionContext
+from provision.stacks.functions.service_roles import service_trust_policy
 from provision.stacks.providers.flow_log import FlowLog
 from provision.stacks.providers.iam_role import IamRole
 from provision.stacks.providers.internet_gateway import InternetGateway
@@ -84,24 +85,6 @@ def flow_log_key_policy(ctx: FunctionContext, log_group_name: str) -> str:
                     "Resource": "*",
                     "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": _log_group_arn(ctx, log_group_name)}},
                 },
-            ],
-        },
-        sort_keys=True,
-    )
-
-
-def flow_log_trust_policy(account_id: str) -> str:
-    """VPC Flow Logs may assume the delivery role, for this account's flow logs only."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-                }
             ],
         },
         sort_keys=True,
@@ -244,7 +227,7 @@ def _flow_logs(ctx: FunctionContext, vpc: Vpc, retention_days: int, opts: pulumi
     role = IamRole(
         f"{fn}-flow-logs-role",
         role_name=ctx.physical_name("flow-logs", max_len=64),
-        assume_role_policy=flow_log_trust_policy(ctx.account_id),
+        assume_role_policy=service_trust_policy("vpc-flow-logs.amazonaws.com", ctx.account_id),
         description=f"Delivers VPC flow logs of {ctx.plan.name}/{fn} to CloudWatch Logs",
         inline_policies={"deliver": flow_log_delivery_policy(_log_group_arn(ctx, name))},
         tags=tags,
