@@ -22,6 +22,7 @@ engine: venv
 	$(BIN)/provision engine install
 
 demo: engine
+	$(BIN)/provision sandbox start
 	$(BIN)/provision apply $(PLAN) --yes
 	$(BIN)/provision status $(PLAN)
 
@@ -32,4 +33,5 @@ bench: engine
 	$(BIN)/python bench/run.py
 
 clean:
+	-test -x $(BIN)/provision && $(BIN)/provision sandbox stop
 	rm -rf $(VENV) .provision

@@ -28,7 +28,7 @@ DONE = {CREATE: "created", UPDATE: "updated", REPLACE: "replaced", DELETE: "dele
 
 def resource_label(change: ResourceChange) -> str:
     owner = f" ({change.function})" if change.function else ""
-    return f"{change.kind} {change.name}{owner}"
+    return f"{change.label}{owner}"
 
 
 class LiveProgress:

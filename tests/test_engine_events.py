@@ -70,7 +70,7 @@ def test_ops_are_folded_per_resource_and_grouped_by_function() -> None:
     )
     summary = [(c.function, c.name, c.kind, c.op, c.replace_keys, c.changed_keys) for c in changes.ordered()]
     assert summary == [
-        ("web", "web-bucket-policy", "dynamic:Resource", "create", (), ()),
+        ("web", "web-bucket-policy", "", "create", (), ()),
         ("web", "web-cdn", "CloudFrontDistribution", "update", (), ("price_class",)),
         ("web", "web-bucket", "S3Bucket", "replace", ("bucket_name",), ()),
         (None, "nightwatch-access", "IamRole", "same", (), ()),

@@ -55,7 +55,7 @@ def destroy(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None
             for function in sorted({r.function for r in status.resources}, key=lambda f: f or "~"):
                 click.echo(function_heading(loaded, function))
                 for res in (r for r in status.resources if r.function == function):
-                    click.echo(f"   - {res.kind} {res.name}")
+                    click.echo(f"   - {res.label}")
             if not yes and not click.confirm(f"\nDelete all of {stack.label}?", default=False, err=True):
                 raise click.ClickException("Nothing was destroyed.")
         with LiveProgress() as progress:

@@ -24,7 +24,7 @@ def function_heading(plan, name: str | None) -> str:
 
 
 def change_line(change) -> str:
-    line = f"  {MARK.get(change.op, '?'):>2} {change.op:<8} {change.kind} {change.name}"
+    line = f"  {MARK.get(change.op, '?'):>2} {change.op:<8} {change.label}"
     if change.op == "replace" and change.replace_keys:
         line += f"  (replaced because {', '.join(change.replace_keys)} changed)"
     elif change.op == "update" and change.changed_keys:

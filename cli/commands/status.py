@@ -13,15 +13,19 @@ from provision.cli.commands.plan import function_heading
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
 
 
+def not_running_document(plan) -> dict[str, Any]:
+    return {**_document_head(plan, "sandbox"), "deployed": False, "resources": [], "outputs": {}, "lastUpdate": None}
+
+
+def _document_head(plan, target: str) -> dict[str, Any]:
+    return {"apiVersion": "provision/v1", "kind": "Status", "plan": plan.name, "environment": plan.environment, "target": target}
+
+
 def status_document(stack, status) -> dict[str, Any]:
     """The machine-readable status (`--format json`)."""
     last = status.last_update if status is not None else None
     return {
-        "apiVersion": "provision/v1",
-        "kind": "Status",
-        "plan": stack.plan.name,
-        "environment": stack.plan.environment,
-        "target": stack.target.name,
+        **_document_head(stack.plan, stack.target.name),
         "deployed": status is not None,
         "resources": [
             {"function": r.function, "resource": r.name, "kind": r.kind, "type": r.type, "id": r.id}
@@ -56,7 +60,7 @@ def render_status(stack, status) -> str:
     for function in sorted({r.function for r in status.resources}, key=lambda f: f or "~"):
         lines.append(f"  {function_heading(stack.plan, function)}")
         for res in (r for r in status.resources if r.function == function):
-            lines.append(f"    {res.kind} {res.name}  {res.id}")
+            lines.append(f"    {res.label}  {res.id}")
     return "\n".join(lines) + "\n" + render_outputs(status.outputs)
 
 
@@ -89,9 +93,15 @@ def status(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
                 loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=False, with_program=False
             )
         except SandboxNotRunning:
+            stack, current = None, None
+        else:
+            current = stack.ops.status()
+    if stack is None:
+        if fmt == "json":
+            click.echo(json.dumps(not_running_document(loaded), indent=2))
+        else:
             click.echo(f"The sandbox is not running: nothing of {loaded.name}/{loaded.environment} is deployed on it.")
-            return
-        current = stack.ops.status()
+        return
     if fmt == "json":
         click.echo(json.dumps(status_document(stack, current), indent=2, default=str))
     else:

@@ -98,6 +98,7 @@ def build_engine(version: str, progress: Progress, go: str | None = None) -> Eng
         staging = Path(tempfile.mkdtemp(prefix=f".v{version}-build-", dir=final.parent))
         try:
             _build_into(staging, version, go, progress)
+            staging.chmod(0o755)  # mkdtemp makes it private; the engine is not a secret
             if final.exists():  # a broken leftover: never complete, or the binary was deleted
                 shutil.rmtree(final)
             os.rename(staging, final)
@@ -149,17 +150,21 @@ def _run_go(cmd: list[str], cwd: Path, log: Path, progress: Progress, started: f
         reader = threading.Thread(target=_pump, args=(proc, lines), daemon=True)
         reader.start()
         count, tail = 0, []
+        last_beat = time.monotonic()
         while True:
             try:
                 line = lines.get(timeout=HEARTBEAT_SECONDS)
             except queue.Empty:
-                progress(f"      ... {count} {unit}, {_elapsed(started)} elapsed")
-                continue
+                line = ""
             if line is None:
                 break
-            sink.write(line)
-            count += 1
-            tail = (tail + [line.rstrip()])[-15:]
+            if line:
+                sink.write(line)
+                count += 1
+                tail = (tail + [line.rstrip()])[-15:]
+            if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                progress(f"      ... {count} {unit}, {_elapsed(started)} elapsed")
+                last_beat = time.monotonic()
         code = proc.wait()
     if code != 0:
         detail = "\n".join(tail)

@@ -17,7 +17,7 @@ class EngineError(Exception):
 
 def describe(change: ResourceChange) -> str:
     where = f" of function {change.function}" if change.function else ""
-    return f"{change.kind} {change.name}{where}"
+    return f"{change.label}{where}"
 
 
 def engine_error(action: str, exc: Exception, changes: ChangeSet | None = None) -> EngineError:

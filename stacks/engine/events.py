@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 COMPONENT_PREFIX = "provision:function:"
+GENERIC_DYNAMIC = "pulumi-python:dynamic:Resource"
 
 CREATE, UPDATE, REPLACE, DELETE, SAME, READ = "create", "update", "replace", "delete", "same", "read"
 # Display and summary order: what changes first, what stays last.
@@ -50,9 +51,12 @@ class ResourceChange:
 
     @property
     def kind(self) -> str:
-        """A short resource kind: the class name a dynamic resource declared, else the type's last part."""
-        last = self.type.rsplit(":", 1)[-1]
-        return last if last != "Resource" else self.type.split(":", 1)[-1]
+        return kind_of(self.type)
+
+    @property
+    def label(self) -> str:
+        """"S3Bucket web-bucket", or just the name when the type says nothing."""
+        return f"{self.kind} {self.name}" if self.kind else self.name
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +69,18 @@ class ResourceChange:
             "changedKeys": list(self.changed_keys),
             "urn": self.urn,
         }
+
+
+def kind_of(resource_type: str) -> str:
+    """A short resource kind from a type token; "" for a dynamic resource that declared none.
+
+    `class S3Bucket(pulumi.dynamic.Resource, module="aws", name="S3Bucket")` has
+    type pulumi-python:dynamic/aws:S3Bucket, kind S3Bucket; a bare subclass is
+    pulumi-python:dynamic:Resource for every resource, which names nothing.
+    """
+    if resource_type == GENERIC_DYNAMIC:
+        return ""
+    return resource_type.rsplit(":", 1)[-1]
 
 
 @dataclass(frozen=True)
