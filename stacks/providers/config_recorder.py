@@ -59,6 +59,8 @@ def _channel(name: str, props: Mapping[str, Any]) -> dict[str, Any]:
 class ConfigRecorderProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name"})
     OUTPUTS = frozenset({"recorder_arn"})
+    # A region holds one recorder: a renamed one can only be made once the old one is gone.
+    DELETE_BEFORE_REPLACE = True
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         config = client("config")

@@ -71,7 +71,8 @@ def test_diff_name_replaces_settings_update(account_id) -> None:
     provider = ConfigRecorderProvider()
     old = {**_props(account_id), "recorder_arn": None}
 
-    assert provider.diff("acme-config", old, _props(account_id, name="other")).replaces == ["name"]
+    renamed = provider.diff("acme-config", old, _props(account_id, name="other"))
+    assert (renamed.replaces, renamed.delete_before_replace) == (["name"], True)
     changed = provider.diff("acme-config", old, _props(account_id, recording=False, delivery_frequency="One_Hour"))
     assert changed.changes and changed.replaces == []
     assert not provider.diff("acme-config", old, _props(account_id)).changes

@@ -142,3 +142,16 @@ def test_a_refused_destination_names_the_error_and_rolls_back(setup) -> None:
         "The request failed because the S3 bucket no-such-bucket does not exist."
     )
     assert guardduty.list_detectors()["DetectorIds"] == []
+
+
+def test_an_existing_detector_is_reported_not_duplicated(setup) -> None:
+    guardduty, key_arn, _ = setup
+    guardduty.create_detector(Enable=True)
+
+    with pytest.raises(ProviderError) as exc:
+        GuardDutyDetectorProvider().create(_props(key_arn))
+
+    assert str(exc.value) == (
+        "GuardDuty detector: CreateDetector: BadRequestException: "
+        "The request is rejected because a detector already exists for the current account."
+    )

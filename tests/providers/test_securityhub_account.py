@@ -105,3 +105,14 @@ def test_an_unknown_standard_is_named_with_its_error_code_and_rolled_back(aws) -
     with pytest.raises(Exception) as gone:
         boto3.client("securityhub").describe_hub()
     assert gone.value.response["Error"]["Code"] == "InvalidAccessException"
+
+
+def test_an_account_already_subscribed_is_reported(aws) -> None:
+    boto3.client("securityhub").enable_security_hub()
+
+    with pytest.raises(ProviderError) as exc:
+        SecurityHubAccountProvider().create({"standards": [FSBP], "tags": {}})
+
+    assert str(exc.value) == (
+        "Security Hub: EnableSecurityHub: ResourceConflictException: Account is already subscribed to Security Hub"
+    )

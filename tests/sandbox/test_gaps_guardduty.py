@@ -146,6 +146,14 @@ def test_unknown_detector_is_bad_request(aws) -> None:
     )
 
 
+def test_a_second_detector_in_the_region_is_refused(aws) -> None:
+    guardduty, *_ = aws
+    with pytest.raises(ClientError) as exc:
+        guardduty.create_detector(Enable=True)
+    assert _error(exc) == ("BadRequestException", guardduty_gap.DETECTOR_EXISTS, 400)
+    assert len(guardduty.list_detectors()["DetectorIds"]) == 1
+
+
 def test_detector_tags_round_trip_and_show_in_get_detector(aws) -> None:
     guardduty, _, _, detector_id, _ = aws
     arn = f"arn:aws:guardduty:{REGION}:{ACCOUNT}:detector/{detector_id}"

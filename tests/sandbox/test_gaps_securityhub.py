@@ -47,6 +47,14 @@ def test_enable_security_hub_turns_on_the_default_standards(hub) -> None:
     }
 
 
+def test_enabling_an_enabled_hub_is_a_conflict(hub) -> None:
+    hub.enable_security_hub(EnableDefaultStandards=False)
+    with pytest.raises(ClientError) as exc:
+        hub.enable_security_hub()
+    assert _error(exc) == ("ResourceConflictException", "Account is already subscribed to Security Hub", 409)
+    assert _enabled(hub) == {}
+
+
 def test_enable_without_default_standards_has_none(hub) -> None:
     hub.enable_security_hub(EnableDefaultStandards=False)
     assert _enabled(hub) == {}

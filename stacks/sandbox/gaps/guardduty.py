@@ -9,7 +9,9 @@ Operations and shapes follow the botocore model (restJson1, camelCase members):
 - TagResource / UntagResource / ListTagsForResource on /tags/{resourceArn}
   (detectors; TagResource and UntagResource answer 204).
 
-Every error is a 400 BadRequestException, as GuardDuty answers. As on AWS,
+Every error is a 400 BadRequestException, as GuardDuty answers. CreateDetector
+is refused while the account already has a detector in the region, as on AWS
+(moto allows any number). As on AWS,
 the destination must exist first: the S3 bucket of `destinationArn`
 (optionally with a folder) and the KMS key of `kmsKeyArn`. A destination
 publishes at once (status PUBLISHING); ClientToken idempotency is not modelled.
@@ -47,6 +49,7 @@ class BadRequest(JsonRESTError):
         return [("X-Amzn-ErrorType", "BadRequestException")]
 
 
+DETECTOR_EXISTS = "The request is rejected because a detector already exists for the current account."
 INVALID_VALUE = "The request is rejected because an invalid or out-of-range value is specified as an input parameter."
 
 
@@ -106,6 +109,15 @@ def _detector_by_arn(backend: GuardDutyBackend, arn: str) -> Detector:
     if detector is None:
         raise BadRequest("The request is rejected because the input resourceArn is not owned by the current account.")
     return detector
+
+
+_original_create_detector = GuardDutyBackend.create_detector
+
+
+def _create_detector(self: GuardDutyBackend, *args: Any, **kwargs: Any) -> str:
+    if self.detectors:
+        raise BadRequest(DETECTOR_EXISTS)
+    return _original_create_detector(self, *args, **kwargs)
 
 
 # --- responses: path parameters come from the URL, members from the JSON body ---
@@ -190,6 +202,7 @@ URL_PATHS = {
 def install() -> None:
     """Add the routes and request handlers to moto's GuardDuty service."""
     urls.url_paths.update(URL_PATHS)
+    GuardDutyBackend.create_detector = _create_detector
     GuardDutyResponse.create_publishing_destination = _create_publishing_destination
     GuardDutyResponse.list_publishing_destinations = _list_publishing_destinations
     GuardDutyResponse.describe_publishing_destination = _describe_publishing_destination

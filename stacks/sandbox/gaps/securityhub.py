@@ -7,8 +7,8 @@ Operations and shapes follow the botocore model (restJson1, PascalCase members):
 - BatchDisableStandards POST /standards/deregister
 - TagResource / UntagResource / ListTagsForResource on /tags/{ResourceArn} (the hub)
 
-As on AWS: the account must be subscribed to Security Hub (else 401
-InvalidAccessException), a standard ARN must be one Security Hub knows (else
+As on AWS: enabling an enabled hub is a 409 ResourceConflictException; the
+account must be subscribed to Security Hub (else 401 InvalidAccessException), a standard ARN must be one Security Hub knows (else
 400 InvalidInputException), enabling an enabled standard is harmless, and
 EnableSecurityHub turns on the standards marked EnabledByDefault unless
 EnableDefaultStandards is false. Subscriptions are READY at once (AWS passes
@@ -54,6 +54,7 @@ STANDARDS = (
     ),
 )
 NOT_SUBSCRIBED = "Account is not subscribed to AWS Security Hub"
+ALREADY_SUBSCRIBED = "Account is already subscribed to Security Hub"
 
 
 def _invalid_input(message: str) -> SecurityHubClientError:
@@ -132,9 +133,10 @@ _original_disable = SecurityHubBackend.disable_security_hub
 
 
 def enable_security_hub(self: SecurityHubBackend, enable_default_standards: bool = True, tags: Any = None) -> Any:
-    newly = not self.enabled
+    if self.enabled:
+        raise SecurityHubClientError("ResourceConflictException", ALREADY_SUBSCRIBED)
     result = _original_enable(self, enable_default_standards=enable_default_standards, tags=tags)
-    if newly and enable_default_standards:
+    if enable_default_standards:
         defaults = [arn for arn, standard in _catalogue(self).items() if standard["EnabledByDefault"]]
         self.batch_enable_standards([{"StandardsArn": arn} for arn in defaults])
     return result
