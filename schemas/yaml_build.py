@@ -109,7 +109,7 @@ class Builder:
         merges = [value for key, value in node.value if key.tag == MERGE_TAG]
         # `<<: [*a, *b]`: earlier sources win, explicit keys win over all of them.
         for source in reversed(merges):
-            for mapping in self._merge_sources(source, path):
+            for mapping in reversed(self._merge_sources(source, path)):
                 result.update(self.build(mapping, path, depth, mark_of(source)))
         first_seen: dict[str, Mark] = {}
         for key_node, value_node in node.value:
