@@ -249,10 +249,10 @@ def test_sarif_driver_and_rules():
     syntax = driver["rules"][0]
     assert syntax == {
         "id": "LOAD-SYNTAX",
-        "name": "YAMLSyntaxError",
+        "name": "LoadSyntax",
         "shortDescription": {"text": "YAML syntax error"},
         "fullDescription": {"text": "The file could not be read as one YAML plan."},
-        "help": {"text": "Quote the value."},
+        "help": {"text": "The file could not be read as one YAML plan. Each result says how to fix it."},
         "helpUri": "https://provision.dev/rules/LOAD-SYNTAX",
         "defaultConfiguration": {"level": "error"},
     }

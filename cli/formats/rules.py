@@ -1,8 +1,7 @@
 """Rule metadata for the formats that carry a rule catalogue (SARIF).
 
-Policies describe themselves (provision.policies.registry); loader, schema and
-cross-reference checks describe themselves through their findings' titles and
-fixes, with a family description as the last resort.
+Policies describe themselves (provision.policies.registry). Loader, schema and
+cross-reference rules get their family's description and their findings' title.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ FAMILIES = {
     "SCHEMA": "The plan does not match the outsourcing-plan JSON Schema.",
     "XREF": "The plan refers to a provider, function or policy it does not define.",
     "PRV": "A governance policy is not met.",
+    "POLICY": "The policy configuration (provision-policies.yaml) is invalid.",
+    "INTERNAL": "provision failed while checking the file; this is a bug in provision.",
 }
 
 # The severity a rule has before configuration and waivers, as SARIF names it.
@@ -36,7 +37,7 @@ ENFORCEMENT_LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "n
 @dataclass(frozen=True)
 class RuleInfo:
     id: str
-    name: str  # PascalCase, for tools that want an identifier
+    name: str  # PascalCase, for tools that want an identifier (XrefSelf, LoadSyntax)
     short: str
     full: str
     help: str
@@ -57,16 +58,15 @@ def describe(rule: str, findings: Sequence[Finding]) -> RuleInfo:
             help_uri=absolute_url(policy.docs_url),
             default_level=ENFORCEMENT_LEVEL[policy.enforcement.value],
         )
-    first = findings[0]
     family = FAMILIES.get(rule.split("-", 1)[0], "A check of the plan failed.")
-    title = first.title or family
     return RuleInfo(
         id=rule,
-        name=_pascal(title) or _pascal(rule),
-        short=title,
+        name=_pascal(rule.lower()),
+        short=findings[0].title or family,
         full=family,
-        help=first.fix or family,
-        help_uri=absolute_url(first.docs_url or f"rules/{rule}"),
+        # Fixes of these checks depend on the case, so each result's message carries its own.
+        help=f"{family} Each result says how to fix it.",
+        help_uri=absolute_url(findings[0].docs_url or f"rules/{rule}"),
         default_level=SARIF_LEVEL[min((f.level for f in findings), key=_severity_rank)],
     )
 
