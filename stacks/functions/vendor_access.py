@@ -1,0 +1,130 @@
+"""Cross-account access for external providers (type msp or bpo).
+
+Each external provider that operates a function gets one IAM role:
+- trusted only by the provider's own account (its root, so the provider
+  decides which of its people may assume it), and only with the ExternalId
+  agreed with it;
+- sessions of one hour at most;
+- one inline policy per function it operates (its `provider`, or a
+  data-exchange `partner`), from stacks.functions.iam_policies, scoped to
+  that function's resources;
+- a permissions boundary capping the role at those policies and denying the
+  guard-rail actions, whatever gets attached to it later.
+
+The ExternalId is read at apply time from the plan's `externalIdRef`
+(`env:VAR`, `ssm:/parameter/name` or `secretsmanager:secret-id`) and handled
+as a Pulumi secret: it is encrypted in state and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+import pulumi
+from botocore.exceptions import ClientError
+
+from provision.schemas.model import Function, Plan, Provider
+from provision.stacks.functions.base import (
+    TAG_ENVIRONMENT,
+    TAG_FUNCTION,
+    TAG_PLAN,
+    TAG_PROVIDER,
+    FunctionComponent,
+    physical_name,
+)
+from provision.stacks.functions.iam_policies import Scope, document, guard_rail_boundary, statements_for
+from provision.stacks.providers.base import client, error_code
+from provision.stacks.providers.iam_role import IamRole, trust_policy
+
+MAX_SESSION_SECONDS = 3600
+VENDOR_ACCESS = "vendor-access"
+
+
+class ExternalIdError(Exception):
+    """A provider's ExternalId could not be read; the message names the provider and the reference."""
+
+
+def resolve_external_id(provider: Provider) -> str:
+    """The value behind `provider.external_id_ref`. Never log or print it."""
+    ref = provider.external_id_ref or ""
+    scheme, _, target = ref.partition(":")
+    where = f"provider '{provider.name}': externalIdRef {ref}"
+    if scheme == "env":
+        value = os.environ.get(target, "")
+        if not value:
+            raise ExternalIdError(f"{where}: environment variable {target} is not set (export it before apply)")
+        return value
+    try:
+        if scheme == "ssm":
+            value = client("ssm").get_parameter(Name=target, WithDecryption=True)["Parameter"]["Value"]
+        elif scheme == "secretsmanager":
+            value = client("secretsmanager").get_secret_value(SecretId=target).get("SecretString", "")
+        else:
+            raise ExternalIdError(f"{where}: unknown reference scheme '{scheme}' (use env:, ssm: or secretsmanager:)")
+    except ClientError as exc:
+        raise ExternalIdError(f"{where}: could not be read: {error_code(exc)}") from None
+    if not value:
+        raise ExternalIdError(f"{where}: the referenced value is empty")
+    return value
+
+
+def vendor_role_name(plan: Plan, provider: str, account_id: str) -> str:
+    """The role's name, known before it exists (IAM names are at most 64 characters)."""
+    return physical_name(plan, f"vendor-{provider}", "", account_id, max_len=64)
+
+
+def vendor_role_arn(plan: Plan, provider: str, account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/{vendor_role_name(plan, provider, account_id)}"
+
+
+def operated_by(plan: Plan, provider: str) -> list[Function]:
+    """The functions a provider operates: its own, and data exchanges it is a partner of."""
+    return [
+        f
+        for f in plan.functions.values()
+        if f.provider == provider or (f.type == "data-exchange" and provider in f.settings.get("partners", ()))
+    ]
+
+
+def build_vendor_roles(
+    plan: Plan,
+    account_id: str,
+    components: Mapping[str, FunctionComponent],
+    *,
+    opts: pulumi.ResourceOptions | None = None,
+) -> dict[str, IamRole]:
+    """One least-privilege cross-account role per external provider that operates a function."""
+    scope = Scope(plan=plan, account_id=account_id, region=plan.region)
+    roles: dict[str, IamRole] = {}
+    for provider in plan.providers.values():
+        functions = operated_by(plan, provider.name)
+        if not provider.external or not functions:
+            continue
+        external_id = pulumi.Output.secret(resolve_external_id(provider))
+        outputs = pulumi.Output.from_input({f.name: dict(components[f.name].outputs) for f in functions})
+        policies = outputs.apply(lambda o, fs=functions: {f.name: statements_for(f, o[f.name], scope) for f in fs})
+        roles[provider.name] = IamRole(
+            f"{VENDOR_ACCESS}-{provider.name}",
+            role_name=vendor_role_name(plan, provider.name, account_id),
+            assume_role_policy=external_id.apply(
+                lambda value, account=provider.account_id: trust_policy({"AWS": f"arn:aws:iam::{account}:root"}, external_id=value)
+            ),
+            description=f"{provider.name} ({provider.type}) operates {', '.join(f.name for f in functions)} of {plan.name}",
+            max_session_duration=MAX_SESSION_SECONDS,
+            permissions_boundary=policies.apply(lambda p: guard_rail_boundary(s for stmts in p.values() for s in stmts)),
+            inline_policies={f"operate-{f.name}": policies.apply(lambda p, n=f.name: document(p[n])) for f in functions},
+            tags=_tags(plan, provider),
+            # The trust policy carries the ExternalId: keep it encrypted in state.
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["assume_role_policy"])),
+        )
+    return roles
+
+
+def _tags(plan: Plan, provider: Provider) -> dict[str, Any]:
+    return {
+        TAG_PLAN: plan.name,
+        TAG_FUNCTION: VENDOR_ACCESS,
+        TAG_PROVIDER: provider.name,
+        TAG_ENVIRONMENT: plan.environment,
+    }

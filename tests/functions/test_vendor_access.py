@@ -1,0 +1,203 @@
+"""Vendor access roles under Pulumi mocks, their policy documents, and reading the ExternalId."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import boto3
+import pytest
+from moto import mock_aws
+from pulumi.runtime import rpc
+
+from provision.stacks.functions import backup, hosting, iam_policies, vendor_access
+from provision.stacks.functions.base import FunctionContext
+
+NIGHTWATCH_ROOT = "arn:aws:iam::210987654321:root"
+CLAIMSCO_ROOT = "arn:aws:iam::444455556666:root"
+EXCHANGE_OUTPUTS = {
+    "bucket_arn": "arn:aws:s3:::acme-exchange",
+    "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/exchange",
+}
+
+
+@pytest.fixture
+def plan(make_plan):
+    return make_plan(
+        {
+            "web": {"type": "hosting", "provider": "nightwatch", "hosting": {"kind": "static-site"}},
+            "backups": {
+                "type": "backup",
+                "provider": "nightwatch",
+                "backup": {"protects": ["web"], "rpoHours": 24, "retentionDays": 35},
+            },
+            "exchange": {"type": "data-exchange", "provider": "aws", "dataExchange": {"retentionDays": 30, "partners": ["claimsco"]}},
+        }
+    )
+
+
+@pytest.fixture
+def external_ids(monkeypatch):
+    monkeypatch.setenv("NIGHTWATCH_EXTERNAL_ID", "nw-secret-123")
+    monkeypatch.setenv("CLAIMSCO_EXTERNAL_ID", "cc-secret-456")
+
+
+def _program(plan, account_id):
+    def run():
+        ctx = {name: FunctionContext(plan=plan, function=plan.functions[name], account_id=account_id) for name in ("web", "backups")}
+        components = {"web": hosting.build(ctx["web"]), "backups": backup.build(ctx["backups"])}
+        components["exchange"] = SimpleNamespace(outputs=EXCHANGE_OUTPUTS)  # its program is not under test here
+        roles = vendor_access.build_vendor_roles(plan, account_id, components)
+        return {name: role.arn for name, role in roles.items()}
+
+    return run
+
+
+@pytest.fixture
+def graph(graph_of, plan, account_id, external_ids):
+    return graph_of(_program(plan, account_id))
+
+
+def _secret(value):
+    assert isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig, "not a secret"
+    return value["value"]
+
+
+def _policies(role) -> dict:
+    return {name: json.loads(doc) for name, doc in role["inline_policies"].items()}
+
+
+def test_one_role_per_external_provider_operating_a_function(graph, plan, account_id) -> None:
+    assert graph.of("IamRoleProvider").keys() >= {"vendor-access-nightwatch", "vendor-access-claimsco"}
+    assert set(graph.outputs) == {"nightwatch", "claimsco"}
+    role = graph["vendor-access-nightwatch"]
+    assert role["role_name"] == vendor_access.vendor_role_name(plan, "nightwatch", account_id)
+    assert graph.outputs["nightwatch"] == role["arn"]
+    assert vendor_access.vendor_role_arn(plan, "nightwatch", account_id) == f"arn:aws:iam::{account_id}:role/{role['role_name']}"
+    assert role["tags"] == {
+        "provision:plan": "acme-prod",
+        "provision:function": "vendor-access",
+        "provision:provider": "nightwatch",
+        "provision:environment": "prod",
+    }
+
+
+def test_trust_is_the_vendor_account_with_its_external_id_kept_secret(graph) -> None:
+    for name, root, external_id in (("nightwatch", NIGHTWATCH_ROOT, "nw-secret-123"), ("claimsco", CLAIMSCO_ROOT, "cc-secret-456")):
+        role = graph[f"vendor-access-{name}"]
+        trust = json.loads(_secret(role["assume_role_policy"]))
+        assert trust["Statement"] == [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": root},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
+            }
+        ]
+        assert role["max_session_duration"] == 3600
+        # Nothing else about the role is secret, and the value appears nowhere else.
+        assert external_id not in json.dumps({k: v for k, v in role.items() if k != "assume_role_policy"})
+
+
+def test_policies_are_per_function_and_scoped_to_its_resources(graph) -> None:
+    nightwatch = _policies(graph["vendor-access-nightwatch"])
+    assert set(nightwatch) == {"operate-web", "operate-backups"}
+    web = {s["Sid"]: s for s in nightwatch["operate-web"]["Statement"]}
+    site_arn = graph["web-site"]["arn"]
+    assert web["PublishSite"]["Resource"] == [f"{site_arn}/*"]
+    assert web["InvalidateCache"]["Resource"] == [graph["web-cdn"]["arn"]]
+    backups = {s["Sid"]: s for s in nightwatch["operate-backups"]["Statement"]}
+    assert backups["StartBackups"]["Resource"] == [graph["backups-vault"]["arn"]]
+    assert backups["PassBackupRole"]["Resource"] == [graph["backups-role"]["arn"]]
+    assert backups["PassBackupRole"]["Condition"] == {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}
+
+    claimsco = _policies(graph["vendor-access-claimsco"])
+    assert set(claimsco) == {"operate-exchange"}
+    exchange = {s["Sid"]: s for s in claimsco["operate-exchange"]["Statement"]}
+    assert exchange["ExchangeFiles"] == {
+        "Sid": "ExchangeFiles",
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": ["arn:aws:s3:::acme-exchange/*"],
+    }
+
+
+def test_no_policy_grants_wildcards_or_writes_everywhere(graph) -> None:
+    for name in ("vendor-access-nightwatch", "vendor-access-claimsco"):
+        role = graph[name]
+        for doc in role["inline_policies"].values():
+            assert iam_policies.least_privilege_problems(doc) == []
+        assert iam_policies.least_privilege_problems(role["permissions_boundary"]) == []
+
+
+def test_boundary_caps_the_role_and_denies_guard_rail_actions(graph) -> None:
+    role = graph["vendor-access-nightwatch"]
+    boundary = {s["Sid"]: s for s in json.loads(role["permissions_boundary"])["Statement"]}
+    granted = {a for doc in _policies(role).values() for s in doc["Statement"] for a in s["Action"]}
+
+    bounded = set(boundary["AtMostTheseResources"]["Action"]) | set(boundary["AtMostTheseReads"]["Action"])
+    assert bounded == granted
+    assert boundary["AtMostTheseReads"]["Resource"] == "*"
+    assert set(boundary["AtMostTheseReads"]["Action"]) <= iam_policies.UNSCOPED_READ_ACTIONS
+    assert boundary["GuardRails"] == {"Sid": "GuardRails", "Effect": "Deny", "Action": list(iam_policies.GUARD_RAIL_DENIES), "Resource": "*"}
+
+
+def test_cloud_providers_and_idle_vendors_get_no_role(graph_of, make_plan, account_id, external_ids) -> None:
+    plan = make_plan({"web": {"type": "hosting", "provider": "aws", "hosting": {"kind": "static-site"}}})
+
+    def run():
+        web = hosting.build(FunctionContext(plan=plan, function=plan.functions["web"], account_id=account_id))
+        return vendor_access.build_vendor_roles(plan, account_id, {"web": web})
+
+    assert graph_of(run).of("IamRoleProvider") == {}
+
+
+def test_missing_external_id_names_the_provider_and_variable(plan, monkeypatch) -> None:
+    monkeypatch.delenv("NIGHTWATCH_EXTERNAL_ID", raising=False)
+
+    with pytest.raises(vendor_access.ExternalIdError) as missing:
+        vendor_access.resolve_external_id(plan.providers["nightwatch"])
+
+    assert str(missing.value) == (
+        "provider 'nightwatch': externalIdRef env:NIGHTWATCH_EXTERNAL_ID: "
+        "environment variable NIGHTWATCH_EXTERNAL_ID is not set (export it before apply)"
+    )
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield
+
+
+def _vendor(ref: str):
+    return SimpleNamespace(name="nightwatch", external_id_ref=ref)
+
+
+def test_external_id_from_ssm_and_secrets_manager(aws) -> None:
+    boto3.client("ssm").put_parameter(Name="/vendors/nightwatch/external-id", Value="from-ssm", Type="SecureString")
+    boto3.client("secretsmanager").create_secret(Name="vendors/nightwatch", SecretString="from-sm")
+
+    assert vendor_access.resolve_external_id(_vendor("ssm:/vendors/nightwatch/external-id")) == "from-ssm"
+    assert vendor_access.resolve_external_id(_vendor("secretsmanager:vendors/nightwatch")) == "from-sm"
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("ssm:/missing", "provider 'nightwatch': externalIdRef ssm:/missing: could not be read: ParameterNotFound"),
+        (
+            "secretsmanager:missing",
+            "provider 'nightwatch': externalIdRef secretsmanager:missing: could not be read: ResourceNotFoundException",
+        ),
+        ("vault:x", "provider 'nightwatch': externalIdRef vault:x: unknown reference scheme 'vault' (use env:, ssm: or secretsmanager:)"),
+    ],
+)
+def test_unreadable_external_id_names_the_reference(aws, ref, message) -> None:
+    with pytest.raises(vendor_access.ExternalIdError) as failed:
+        vendor_access.resolve_external_id(_vendor(ref))
+
+    assert str(failed.value) == message
