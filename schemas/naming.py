@@ -21,11 +21,12 @@ def physical_name(plan_name: str, environment: str, region: str, account_id: str
     long for `max_len` keep the hash and lose the end of their readable part.
     """
     digest = hashlib.sha256(f"{plan_name}/{environment}/{region}/{account_id}".encode()).hexdigest()[:DIGEST_LENGTH]
-    readable = re.sub(r"[^a-z0-9-]+", "-", "-".join(p for p in (plan_name, environment, function, suffix) if p).lower())
-    readable = readable.strip("-")
-    if len(readable) + 1 + DIGEST_LENGTH > max_len:
-        readable = readable[: max_len - DIGEST_LENGTH - 1].rstrip("-")
-    return f"{readable}-{digest}"
+    parts = (plan_name, environment, function, suffix, digest)
+    name = re.sub(r"[^a-z0-9-]+", "-", "-".join(p for p in parts if p).lower()).strip("-")
+    if len(name) > max_len:
+        # Keep the hash (uniqueness) and cut the readable middle.
+        name = name[: max_len - DIGEST_LENGTH - 1].rstrip("-") + "-" + digest
+    return name
 
 
 def function_stem(plan_name: str, environment: str, function: str, max_len: int = 63) -> str:
