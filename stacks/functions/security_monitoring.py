@@ -218,7 +218,10 @@ def _finding_rules(
             securityhub_findings_pattern(min_severity, exclude),
         )
     if "cloudtrail" in services:
-        patterns["trail-tampering"] = ("Attempts to stop, delete or change the audit trail", trail_tampering_pattern(trail_name))
+        patterns["trail-tampering"] = (
+            "Attempts to stop, delete or change the audit trail",
+            trail_tampering_pattern(trail_name),
+        )
     rules = {}
     for source, (description, pattern) in patterns.items():
         rule = EventBridgeRule(

@@ -128,7 +128,9 @@ def security_key_policy(account_id: str, services: set[str], trail: str | None) 
                 "Resource": "*",
                 "Condition": {
                     "StringEquals": {"aws:SourceArn": trail},
-                    "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"},
+                    "StringLike": {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"
+                    },
                 },
             },
             {

@@ -148,7 +148,9 @@ class ConfigRecorderProvider(AwsResourceProvider):
         config = client("config")
         what = f"Config recorder {id_}"
         # Stop first: AWS refuses to delete the last channel of a running recorder.
-        call_or_none(f"{what}: StopConfigurationRecorder", config.stop_configuration_recorder, ConfigurationRecorderName=id_)
+        call_or_none(
+            f"{what}: StopConfigurationRecorder", config.stop_configuration_recorder, ConfigurationRecorderName=id_
+        )
         call_or_none(f"{what}: DeleteDeliveryChannel", config.delete_delivery_channel, DeliveryChannelName=id_)
         call_or_none(
             f"{what}: DeleteConfigurationRecorder", config.delete_configuration_recorder, ConfigurationRecorderName=id_
@@ -157,7 +159,8 @@ class ConfigRecorderProvider(AwsResourceProvider):
     @staticmethod
     def _set_recording(config, name: str, on: bool) -> None:
         call = config.start_configuration_recorder if on else config.stop_configuration_recorder
-        aws_call(f"Config recorder {name}: {'Start' if on else 'Stop'}ConfigurationRecorder", call, ConfigurationRecorderName=name)
+        what = f"Config recorder {name}: {'Start' if on else 'Stop'}ConfigurationRecorder"
+        aws_call(what, call, ConfigurationRecorderName=name)
 
     @staticmethod
     def _arn(config, name: str) -> str | None:

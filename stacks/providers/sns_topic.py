@@ -17,7 +17,6 @@ from typing import Any, Mapping, Sequence
 
 import pulumi
 import pulumi.dynamic
-from botocore.exceptions import ClientError
 
 from provision.stacks.providers.base import (
     AwsResourceProvider,
@@ -26,10 +25,10 @@ from provision.stacks.providers.base import (
     UpdateResult,
     aws_call,
     client,
-    error_code,
     rollback_on_failure,
     tag_list,
 )
+from provision.stacks.providers.calls import call_or_none
 from provision.stacks.providers.tag_sync import tag_changes, tags_of
 
 SERVICE_PUBLISH_SID = "AllowServicePublish"
@@ -92,12 +91,11 @@ def _publishers_in(policy: str | None) -> list[str]:
 
 def _email_subscriptions(sns, topic_arn: str) -> dict[str, str]:
     """Email endpoint -> subscription ARN ("PendingConfirmation" while pending)."""
-    found: dict[str, str] = {}
-    for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn):
-        for sub in page["Subscriptions"]:
-            if sub["Protocol"] == "email":
-                found[sub["Endpoint"]] = sub["SubscriptionArn"]
-    return found
+    pages = sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn)
+    subscriptions = aws_call(
+        f"SNS topic {topic_arn}: ListSubscriptionsByTopic", lambda: [s for page in pages for s in page["Subscriptions"]]
+    )
+    return {s["Endpoint"]: s["SubscriptionArn"] for s in subscriptions if s["Protocol"] == "email"}
 
 
 class SnsTopicProvider(AwsResourceProvider):
@@ -124,12 +122,10 @@ class SnsTopicProvider(AwsResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
         sns = client("sns")
-        try:
-            attributes = sns.get_topic_attributes(TopicArn=id_)["Attributes"]
-        except ClientError as exc:
-            if error_code(exc) == "NotFound":
-                return None
-            raise
+        found = call_or_none(f"SNS topic {id_}: GetTopicAttributes", sns.get_topic_attributes, TopicArn=id_)
+        if found is None:
+            return None
+        attributes = found["Attributes"]
         tags = aws_call(f"SNS topic {id_}: ListTagsForResource", sns.list_tags_for_resource, ResourceArn=id_)["Tags"]
         current = {
             **props,

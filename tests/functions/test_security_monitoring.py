@@ -270,7 +270,11 @@ def test_config_records_everything_with_its_own_role(full: Graph) -> None:
     assert role["managed_policy_arns"] == ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"]
     deliver = json.loads(role["inline_policies"]["deliver"])["Statement"]
     assert deliver[0]["Resource"] == f"arn:aws:s3:::{logs}/config/AWSLogs/{ACCOUNT}/*"
-    assert deliver[2] == {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": full["key"]["arn"]}
+    assert deliver[2] == {
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": full["key"]["arn"],
+    }
 
 
 def test_alerts_topic_is_encrypted_and_reaches_notify_and_provider_contacts(full: Graph) -> None:

@@ -8,8 +8,9 @@ Operations and shapes follow the botocore model (restJson1, PascalCase members):
 - TagResource / UntagResource / ListTagsForResource on /tags/{ResourceArn} (the hub)
 
 As on AWS: enabling an enabled hub is a 409 ResourceConflictException; the
-account must be subscribed to Security Hub (else 401 InvalidAccessException), a standard ARN must be one Security Hub knows (else
-400 InvalidInputException), enabling an enabled standard is harmless, and
+account must be subscribed to Security Hub (else 401 InvalidAccessException);
+a standard ARN must be one Security Hub knows (else 400
+InvalidInputException); enabling an enabled standard is harmless; and
 EnableSecurityHub turns on the standards marked EnabledByDefault unless
 EnableDefaultStandards is false. Subscriptions are READY at once (AWS passes
 through PENDING); a disabled one is answered DELETING and is gone.
