@@ -98,12 +98,16 @@ def _email_subscriptions(sns, topic_arn: str) -> dict[str, str]:
     return {s["Endpoint"]: s["SubscriptionArn"] for s in subscriptions if s["Protocol"] == "email"}
 
 
+def _region_of(topic_arn: str) -> str:
+    return topic_arn.split(":")[3]
+
+
 class SnsTopicProvider(AwsResourceProvider):
-    REPLACE_ON = frozenset({"name"})
+    REPLACE_ON = frozenset({"name", "region"})
     OUTPUTS = frozenset({"arn"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        sns = client("sns")
+        sns = client("sns", props.get("region"))
         name = props["name"]
         attributes = {}
         if props.get("kms_master_key_id"):
@@ -121,7 +125,7 @@ class SnsTopicProvider(AwsResourceProvider):
         return CreateResult(arn, self.outputs(props, arn=arn))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
-        sns = client("sns")
+        sns = client("sns", _region_of(id_))
         found = call_or_none(f"SNS topic {id_}: GetTopicAttributes", sns.get_topic_attributes, TopicArn=id_)
         if found is None:
             return None
@@ -138,7 +142,7 @@ class SnsTopicProvider(AwsResourceProvider):
         return ReadResult(id_, self.outputs(current, arn=id_))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        sns = client("sns")
+        sns = client("sns", _region_of(id_))
         if olds.get("kms_master_key_id") != news.get("kms_master_key_id"):
             aws_call(
                 f"SNS topic {id_}: SetTopicAttributes KmsMasterKeyId",
@@ -155,7 +159,7 @@ class SnsTopicProvider(AwsResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         # DeleteTopic succeeds for a topic that is already gone.
-        aws_call(f"SNS topic {id_}: DeleteTopic", client("sns").delete_topic, TopicArn=id_)
+        aws_call(f"SNS topic {id_}: DeleteTopic", client("sns", _region_of(id_)).delete_topic, TopicArn=id_)
 
     @staticmethod
     def _set_policy(sns, arn: str, props: Mapping[str, Any]) -> None:
@@ -200,6 +204,7 @@ class SnsTopic(pulumi.dynamic.Resource):
         publisher_services: Sequence[str] = (),
         email_subscriptions: Sequence[str] = (),
         tags: Mapping[str, pulumi.Input[str]] | None = None,
+        region: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -208,6 +213,9 @@ class SnsTopic(pulumi.dynamic.Resource):
             "publisher_services": sorted(publisher_services),
             "email_subscriptions": sorted(set(email_subscriptions)),
             "tags": dict(tags or {}),
+            # Where the topic lives when not the stack's region (CloudWatch alarms
+            # notify topics of their own region, e.g. us-east-1 for CloudFront).
+            "region": region,
             "arn": None,
         }
         super().__init__(SnsTopicProvider(), resource_name, props, opts)

@@ -142,3 +142,17 @@ def test_aws_error_code_is_in_the_message(aws) -> None:
     with pytest.raises(ProviderError) as exc:
         SnsTopicProvider().create(_props(name="not a valid name"))
     assert str(exc.value).startswith("SNS topic not a valid name: CreateTopic: InvalidParameter: Topic names must")
+
+
+def test_a_topic_in_another_region_is_created_read_and_deleted_there(aws) -> None:
+    provider = SnsTopicProvider()
+    props = _props(region="us-east-1")
+
+    arn = provider.create(props).id
+
+    assert arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"
+    assert boto3.client("sns", region_name=REGION).list_topics()["Topics"] == []
+    assert provider.read(arn, props).outs["arn"] == arn
+    provider.delete(arn, props)
+    assert provider.read(arn, props) is None
+    assert provider.diff(arn, {**props, "arn": arn}, _props(region=None)).replaces == ["region"]
