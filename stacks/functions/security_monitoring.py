@@ -29,12 +29,12 @@ from provision.stacks.functions.security_policies import (
     CONFIG_PREFIX,
     GUARDDUTY_PREFIX,
     config_delivery_policy,
-    config_trust_policy,
     logs_bucket_policy,
     security_key_policy,
     trail_arn,
     trail_bucket_policy,
 )
+from provision.stacks.functions.service_roles import service_trust_policy
 from provision.stacks.providers.cloudtrail_trail import CloudTrailTrail
 from provision.stacks.providers.config_recorder import ConfigRecorder
 from provision.stacks.providers.eventbridge_rule import (
@@ -182,7 +182,7 @@ def _config(scope: _Scope, logs: S3Bucket, logs_name: str) -> ConfigRecorder:
     role = IamRole(
         scope.resource("config-role"),
         role_name=ctx.physical_name("config", max_len=64),
-        assume_role_policy=config_trust_policy(scope.account),
+        assume_role_policy=service_trust_policy("config.amazonaws.com", scope.account),
         description=f"AWS Config recorder of {ctx.plan.name}/{ctx.function.name}",
         managed_policy_arns=[CONFIG_MANAGED_POLICY],
         inline_policies={"deliver": scope.key.arn.apply(lambda arn: config_delivery_policy(logs_name, scope.account, arn))},

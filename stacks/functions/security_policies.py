@@ -8,27 +8,13 @@ denies requests made without TLS.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any
 
 from provision.stacks.providers.kms_key import key_policy
+from provision.stacks.providers.s3_bucket import deny_insecure_transport, policy_document
 
 GUARDDUTY_PREFIX = "guardduty"
 CONFIG_PREFIX = "config"
-
-
-def _document(*statements: Mapping[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
-
-
-def _deny_insecure_transport(bucket: str) -> dict[str, Any]:
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
 
 
 def trail_arn(region: str, account_id: str, name: str) -> str:
@@ -38,7 +24,7 @@ def trail_arn(region: str, account_id: str, name: str) -> str:
 def trail_bucket_policy(bucket: str, account_id: str, trail: str) -> str:
     """Only `trail` may check the bucket ACL and write, owner-controlled, under AWSLogs/<account>/."""
     service = {"Service": "cloudtrail.amazonaws.com"}
-    return _document(
+    return policy_document(
         {
             "Sid": "CloudTrailAclCheck",
             "Effect": "Allow",
@@ -55,7 +41,7 @@ def trail_bucket_policy(bucket: str, account_id: str, trail: str) -> str:
             "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account_id}/*",
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail}},
         },
-        _deny_insecure_transport(bucket),
+        deny_insecure_transport(bucket),
     )
 
 
@@ -106,7 +92,7 @@ def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[
                 },
             },
         ]
-    return _document(*statements, _deny_insecure_transport(bucket))
+    return policy_document(*statements, deny_insecure_transport(bucket))
 
 
 def security_key_policy(account_id: str, services: set[str], trail: str | None) -> str:
@@ -147,7 +133,7 @@ def security_key_policy(account_id: str, services: set[str], trail: str | None) 
 
 def config_delivery_policy(bucket: str, account_id: str, key_arn: str) -> str:
     """What the Config role needs beyond AWS_ConfigRole: deliver to its prefix, encrypted with the key."""
-    return _document(
+    return policy_document(
         {
             "Effect": "Allow",
             "Action": "s3:PutObject",
@@ -156,15 +142,4 @@ def config_delivery_policy(bucket: str, account_id: str, key_arn: str) -> str:
         },
         {"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}"},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key_arn},
-    )
-
-
-def config_trust_policy(account_id: str) -> str:
-    return _document(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "config.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }
     )
