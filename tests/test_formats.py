@@ -126,71 +126,17 @@ def test_text_does_not_interpret_rich_markup_in_messages():
 # -- json ---------------------------------------------------------------------------------
 
 # The documented version-1 schema (cli/formats/json.py), held to exactly these keys.
-JSON_V1 = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["version", "tool", "files", "summary"],
-    "properties": {
-        "version": {"const": 1},
-        "tool": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["name", "version"],
-            "properties": {"name": {"const": "provision"}, "version": {"type": "string"}},
-        },
-        "files": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["file", "passed", "findings"],
-                "properties": {
-                    "file": {"type": "string"},
-                    "passed": {"type": "boolean"},
-                    "findings": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["line", "column", "rule", "level", "title", "message", "fix", "path", "pointer", "docsUrl"],
-                            "properties": {
-                                "line": {"type": "integer"},
-                                "column": {"type": "integer"},
-                                "rule": {"type": "string"},
-                                "level": {"enum": ["error", "mandatory", "advisory", "waived"]},
-                                "title": {"type": "string"},
-                                "message": {"type": "string"},
-                                "fix": {"type": "string"},
-                                "path": {"type": "array", "items": {"type": ["string", "integer"]}},
-                                "pointer": {"type": "string"},
-                                "docsUrl": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
-        },
-        "summary": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["files", "errors", "mandatory", "advisory", "waived", "passed", "exitCode"],
-            "properties": {
-                "files": {"type": "integer"},
-                "errors": {"type": "integer"},
-                "mandatory": {"type": "integer"},
-                "advisory": {"type": "integer"},
-                "waived": {"type": "integer"},
-                "passed": {"type": "boolean"},
-                "exitCode": {"enum": [0, 1, 2]},
-            },
-        },
-    },
-}
+JSON_V1 = json.loads((Path(__file__).parent / "golden/validate/json-report.v1.schema.json").read_text(encoding="utf-8"))
 
 
 def test_json_matches_the_documented_version_1_schema():
+    jsonschema.Draft202012Validator.check_schema(JSON_V1)
+    validator = jsonschema.Draft202012Validator(JSON_V1)
     document = json.loads(JsonFormatter().render(sample()))
-    jsonschema.Draft202012Validator(JSON_V1).validate(document)
+    validator.validate(document)
+    # The schema is strict: a renamed or extra key would be caught.
+    document["files"][0]["findings"][0]["severity"] = "high"
+    assert not validator.is_valid(document)
 
 
 def test_json_content():
