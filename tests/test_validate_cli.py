@@ -341,3 +341,26 @@ def test_help_teaches_exit_codes_and_examples():
         "[text|json|sarif|junit|github|markdown]",
     ):
         assert fragment in output
+
+
+# -- pre-commit hook ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "matched"),
+    [
+        ("plans/prod.yaml", True),
+        ("infra/plans/team/dev.yml", True),
+        (".github/workflows/ci.yml", False),
+        ("provision-policies.yaml", False),
+        ("plans/README.md", False),
+    ],
+)
+def test_pre_commit_hook_runs_validate_on_plans(path, matched):
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"]) == ("provision-validate", "provision validate", "python")
+    assert bool(re.search(hook["files"], path)) is matched

@@ -23,6 +23,7 @@ from provision.cli.formats.base import Summary
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    callback=lambda ctx, param, value: _writable(value),
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 @click.option(
@@ -93,11 +94,16 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def _writable(target: Path | None) -> Path | None:
+    # Checked before validating, so a typo in -o fails fast rather than after the whole run.
+    if target is not None and not target.parent.is_dir():
+        raise click.BadParameter(f"directory '{target.parent}' does not exist.", param_hint="'--output'")
+    return target
+
+
 def write_atomically(target: Path, text: str) -> None:
     """Replace `target` with `text` in one step, so readers never see half a report."""
-    directory = target.parent
-    if not directory.is_dir():
-        raise click.BadParameter(f"directory '{directory}' does not exist.", param_hint="'--output'")
+    directory = _writable(target).parent
     try:
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
