@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from provision.cli import pipeline
@@ -357,10 +359,6 @@ def test_help_teaches_exit_codes_and_examples():
     ],
 )
 def test_pre_commit_hook_runs_validate_on_plans(path, matched):
-    import re
-
-    import yaml
-
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert (hook["id"], hook["entry"], hook["language"]) == ("provision-validate", "provision validate", "python")
     assert bool(re.search(hook["files"], path)) is matched
