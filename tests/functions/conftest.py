@@ -4,7 +4,9 @@
 and returns a `Graph`: each dynamic resource's inputs by logical name, the
 provider class behind it, its parent's type, and the component's outputs.
 Mocked outputs are deterministic: a provider's unset OUTPUTS become
-"<name>-<output>" ("arn:aws:mock:<name>" for arn), the id "<name>-id".
+"<name>-<output>", an ARN "arn:aws:<service>:mock:<name>" (the service of
+the provider's module, so code that scopes by service sees the right one),
+the id "<name>-id".
 """
 
 from __future__ import annotations
@@ -19,6 +21,24 @@ import pytest
 from pulumi.runtime.mocks import MockMonitor
 
 DYNAMIC = "pulumi-python:dynamic:Resource"
+# Provider modules whose first word is not the ARN's service.
+ARN_SERVICES = {
+    "budget": "budgets",
+    "eventbridge_rule": "events",
+    "flow_log": "ec2",
+    "internet_gateway": "ec2",
+    "log_group": "logs",
+    "nat_gateway": "ec2",
+    "route_table": "ec2",
+    "subnet": "ec2",
+    "vpc": "ec2",
+}
+
+
+def mock_arn(provider, name: str) -> str:
+    """The ARN the mocks give resource `name` served by `provider`."""
+    module = type(provider).__module__.rsplit(".", 1)[-1]
+    return f"arn:aws:{ARN_SERVICES.get(module, module.split('_')[0])}:mock:{name}"
 
 
 def _provider(inputs: dict[str, Any]):
@@ -31,9 +51,10 @@ class GraphMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         outputs = dict(args.inputs)
         if args.typ == DYNAMIC:
-            for key in _provider(args.inputs).OUTPUTS:
+            provider = _provider(args.inputs)
+            for key in provider.OUTPUTS:
                 if outputs.get(key) is None:
-                    outputs[key] = f"arn:aws:mock:{args.name}" if key == "arn" else f"{args.name}-{key}"
+                    outputs[key] = mock_arn(provider, args.name) if key == "arn" else f"{args.name}-{key}"
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def test_a_plan_budget_and_one_per_function_with_a_budget(graph_of, plan) -> Non
     assert sorted(graph.of("BudgetProvider")) == ["budget-plan", "budget-web"]
     assert graph.components == {"budgets": "provision:plan:Budgets"}
     assert all(graph.parent_types[name] == "provision:plan:Budgets" for name in graph.resources)
-    assert graph.outputs == {"plan": "arn:aws:mock:budget-plan", "web": "arn:aws:mock:budget-web"}
+    assert graph.outputs == {"plan": "arn:aws:budgets:mock:budget-plan", "web": "arn:aws:budgets:mock:budget-web"}
 
 
 def test_the_plan_budget_has_its_limit_default_thresholds_and_plan_scope(graph_of, plan) -> None:

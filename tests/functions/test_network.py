@@ -107,10 +107,10 @@ def test_flow_logs_go_to_an_encrypted_log_group_with_the_plan_retention(graph_of
 
     log_group = graph["net-flow-logs"]
     assert (log_group["log_group_name"], log_group["retention_in_days"]) == (name, 365)
-    assert log_group["kms_key_arn"] == "arn:aws:mock:net-flow-logs-key"
+    assert log_group["kms_key_arn"] == "arn:aws:kms:mock:net-flow-logs-key"
     flow = graph["net-flow-log"]
     assert (flow["vpc_id"], flow["traffic_type"], flow["log_group_name"]) == ("net-vpc-vpc_id", "ALL", "net-flow-logs-id")
-    assert flow["deliver_logs_permission_arn"] == "arn:aws:mock:net-flow-logs-role"
+    assert flow["deliver_logs_permission_arn"] == "arn:aws:iam:mock:net-flow-logs-role"
 
     key_policy = json.loads(graph["net-flow-logs-key"]["key_policy"])
     logs_statement = next(s for s in key_policy["Statement"] if s["Sid"] == "LogsEncryptThisLogGroup")
