@@ -1,0 +1,135 @@
+"""Every resource carries the provision:* tags with the right values.
+
+Tags are read live, one reader per kind of resource (each AWS service has its
+own tagging call and shape); stacks.verify.owners says what is expected.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from botocore.exceptions import ClientError
+
+from provision.stacks.providers.base import error_code
+from provision.stacks.providers.s3_bucket import UNSET_CODES
+from provision.stacks.providers.tag_sync import tags_of
+from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, check, fail, ok
+from provision.stacks.verify.owners import expected_tags
+
+TagReader = Callable[[LiveResource, VerifyContext], "dict[str, str] | None"]
+
+
+def _s3(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    try:
+        answer = ctx.client("s3", res).get_bucket_tagging(Bucket=res.id)
+    except ClientError as exc:
+        if error_code(exc) in UNSET_CODES:
+            return {}
+        raise
+    return tags_of(answer["TagSet"])
+
+
+def _kms(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    answer = ctx.client("kms", res).list_resource_tags(KeyId=res.arn)
+    return tags_of(answer.get("Tags"), "TagKey", "TagValue")
+
+
+def _iam_role(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    return tags_of(ctx.client("iam", res).list_role_tags(RoleName=res.id)["Tags"])
+
+
+def _arn_list(service: str, arn_key: str, result_key: str = "Tags") -> TagReader:
+    """Services answering ListTagsForResource(<arn_key>=arn) with [{Key, Value}]."""
+
+    def read(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+        return tags_of(getattr(ctx.client(service, res), "list_tags_for_resource")(**{arn_key: res.arn})[result_key])
+
+    return read
+
+
+def _arn_map(service: str, call: str, arn_key: str, result_key: str = "Tags") -> TagReader:
+    """Services answering <call>(<arn_key>=arn) with a plain {key: value} map."""
+
+    def read(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+        return dict(getattr(ctx.client(service, res), call)(**{arn_key: res.arn})[result_key] or {})
+
+    return read
+
+
+def _log_group(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    arn = res.arn.removesuffix(":*")
+    return dict(ctx.client("logs", res).list_tags_for_resource(resourceArn=arn)["tags"] or {})
+
+
+def _trail(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    listed = ctx.client("cloudtrail", res).list_tags(ResourceIdList=[res.arn])["ResourceTagList"]
+    return tags_of(listed[0].get("TagsList") if listed else [])
+
+
+def _config_recorder(res: LiveResource, ctx: VerifyContext) -> dict[str, str] | None:
+    if not res.outputs.get("recorder_arn"):
+        return None  # AWS reported no recorder ARN, so its tags cannot be asked for
+    return _arn_list("config", "ResourceArn")(res, ctx)
+
+
+def _cloudfront(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    answer = ctx.client("cloudfront", res).list_tags_for_resource(Resource=res.arn)
+    return tags_of(answer["Tags"].get("Items"))
+
+
+def _ec2(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    pages = ctx.client("ec2", res).get_paginator("describe_tags").paginate(
+        Filters=[{"Name": "resource-id", "Values": [res.id]}]
+    )
+    return tags_of([t for page in pages for t in page["Tags"]])
+
+
+def _budget(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
+    answer = ctx.clients("budgets", "us-east-1").list_tags_for_resource(ResourceARN=res.arn)
+    return tags_of(answer.get("ResourceTags"))
+
+
+# kind -> how to read its live tags. Kinds AWS cannot tag (a dashboard, a
+# backup selection) are absent.
+TAG_READERS: dict[str, TagReader] = {
+    "S3Bucket": _s3,
+    "KmsKey": _kms,
+    "IamRole": _iam_role,
+    "SnsTopic": _arn_list("sns", "ResourceArn"),
+    "LogGroup": _log_group,
+    "CloudTrailTrail": _trail,
+    "GuardDutyDetector": _arn_map("guardduty", "list_tags_for_resource", "ResourceArn"),
+    "SecurityHubAccount": _arn_map("securityhub", "list_tags_for_resource", "ResourceArn"),
+    "ConfigRecorder": _config_recorder,
+    "BackupVault": _arn_map("backup", "list_tags", "ResourceArn"),
+    "BackupPlan": _arn_map("backup", "list_tags", "ResourceArn"),
+    "Budget": _budget,
+    "CloudFrontDistribution": _cloudfront,
+    "CloudWatchAlarm": _arn_list("cloudwatch", "ResourceARN"),
+    "EventBridgeRule": _arn_list("events", "ResourceARN"),
+    "TransferServer": _arn_list("transfer", "Arn"),
+    "TransferUser": _arn_list("transfer", "Arn"),
+    "Vpc": _ec2,
+    "Subnet": _ec2,
+    "InternetGateway": _ec2,
+    "RouteTable": _ec2,
+    "NatGateway": _ec2,
+    "FlowLog": _ec2,
+}
+
+
+@check("tags")
+def required_tags(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
+    """The provision:* tags are present, with the values the plan gives them."""
+    reader = TAG_READERS.get(res.kind)
+    live = reader(res, ctx) if reader is not None else None
+    if live is None:
+        return
+    wanted = expected_tags(res, ctx.plan)
+    missing = sorted(k for k in wanted if k not in live)
+    wrong = sorted(f"{k}={live[k]!r} (expected {v!r})" for k, v in wanted.items() if k in live and live[k] != v)
+    if missing or wrong:
+        problems = ([f"missing {', '.join(missing)}"] if missing else []) + wrong
+        yield fail("; ".join(problems))
+    else:
+        yield ok(", ".join(f"{k}={v}" for k, v in sorted(wanted.items())))

@@ -1,0 +1,96 @@
+"""The plan's live resources, from an exported Pulumi deployment.
+
+Each dynamic resource is known by its kind: the provider's resource class
+(S3Bucket, IamRole, ...). A type token that names it
+(`pulumi-python:dynamic/aws:S3Bucket`) says so directly; the generic
+`pulumi-python:dynamic:Resource` does not, so the kind is then recognised by
+a property only that provider's resources have. Secret outputs (ciphertext
+in an export) are left out: no check needs them, and they must not be shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from provision.stacks.engine.events import kind_of
+from provision.stacks.engine.operations import deployed_resources
+from provision.stacks.verify.model import LiveResource
+
+# Pulumi marks a secret value in an exported deployment with this key.
+SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
+
+# (kind, a property only that provider's resources have), most specific first:
+# a NatGateway also has a subnet_id, so it is tried before the Subnet.
+KIND_MARKERS: tuple[tuple[str, str], ...] = (
+    ("S3Bucket", "bucket_name"),
+    ("IamRole", "role_name"),
+    ("KmsKey", "key_id"),
+    ("SnsTopic", "email_subscriptions"),
+    ("LogGroup", "retention_in_days"),
+    ("CloudTrailTrail", "is_multi_region"),
+    ("GuardDutyDetector", "detector_id"),
+    ("SecurityHubAccount", "standards"),
+    ("ConfigRecorder", "recorder_arn"),
+    ("BackupVault", "vault_name"),
+    ("BackupPlan", "plan_name"),
+    ("BackupSelection", "selection_name"),
+    ("Budget", "budget_name"),
+    ("CloudFrontDistribution", "distribution_id"),
+    ("CloudWatchAlarm", "alarm_name"),
+    ("CloudWatchDashboard", "dashboard_name"),
+    ("EventBridgeRule", "event_pattern"),
+    ("FlowLog", "flow_log_id"),
+    ("InternetGateway", "internet_gateway_id"),
+    ("NatGateway", "nat_gateway_id"),
+    ("RouteTable", "route_table_id"),
+    ("Subnet", "map_public_ip_on_launch"),
+    ("Vpc", "enable_dns_support"),
+    ("TransferServer", "protocols"),
+    ("TransferUser", "home_directory_mappings"),
+)
+
+
+def resource_kind(resource_type: str, outputs: Mapping[str, Any]) -> str:
+    """The provider resource class behind a state entry; "" when unknown."""
+    named = kind_of(resource_type)
+    if named:
+        return named
+    return next((kind for kind, marker in KIND_MARKERS if marker in outputs), "")
+
+
+def plain_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Outputs without secrets and engine keys (the pickled provider)."""
+    return {
+        k: v
+        for k, v in outputs.items()
+        if not k.startswith("__") and not (isinstance(v, Mapping) and SECRET_SIGNATURE in v)
+    }
+
+
+def region_of(outputs: Mapping[str, Any], default: str) -> str:
+    """Where the resource lives: its `region` property, its ARN's region, else `default`."""
+    if outputs.get("region"):
+        return str(outputs["region"])
+    arn = str(outputs.get("arn") or "")
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else default
+
+
+def live_resources(deployment: Mapping[str, Any] | None, default_region: str) -> list[LiveResource]:
+    """The plan's resources in a deployment, in state order."""
+    raw = {r.get("urn"): r for r in (deployment or {}).get("resources") or []}
+    out = []
+    for res in deployed_resources(dict(deployment or {})):
+        outputs = plain_outputs(raw[res.urn].get("outputs") or {})
+        out.append(
+            LiveResource(
+                urn=res.urn,
+                name=res.name,
+                kind=resource_kind(res.type, outputs),
+                function=res.function,
+                id=res.id,
+                outputs=outputs,
+                region=region_of(outputs, default_region),
+            )
+        )
+    return out

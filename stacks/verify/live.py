@@ -1,0 +1,67 @@
+"""Verify a plan's stack on a target: its deployment, clients for the target, the run."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from provision.schemas.model import Plan
+from provision.stacks.verify.inventory import live_resources
+from provision.stacks.verify.model import ClientFactory, VerifyContext
+from provision.stacks.verify.runner import VerifyReport, verify
+
+
+def deployment_of(ops: Any) -> dict[str, Any] | None:
+    """The exported deployment of a StackOps' stack; None when the stack does not exist.
+
+    On the sandbox, a state whose resources lived in another sandbox instance
+    is refused (StaleSandboxState), as every other stack operation does.
+    """
+    from provision.stacks.engine import consistency
+    from provision.stacks.engine.operations import deployed_resources
+    from provision.stacks.engine.workspace import existing_stack
+
+    stack = existing_stack(ops.spec, ops.engine)
+    if stack is None:
+        return None
+    if ops.sandbox_instance is not None:
+        consistency.check_instance(
+            stack, ops.sandbox_instance, lambda: len(deployed_resources(stack.export_stack().deployment))
+        )
+    return stack.export_stack().deployment
+
+
+def cached(factory: ClientFactory) -> ClientFactory:
+    """One client per service and region for the whole run."""
+    return functools.lru_cache(maxsize=None)(factory)
+
+
+def target_clients(target: Any) -> ClientFactory:
+    """Clients for a Target, built from its env the way the providers' clients are
+    (endpoint, credentials, region, the providers' retry policy)."""
+    import boto3
+
+    from provision.stacks.providers.base import RETRY_CONFIG
+
+    env = target.env
+
+    @functools.lru_cache(maxsize=None)
+    def session(region: str) -> Any:
+        # One session per region: a session caches the service models its clients load.
+        return boto3.session.Session(
+            aws_access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
+            aws_session_token=env.get("AWS_SESSION_TOKEN") or None,
+            region_name=region,
+        )
+
+    def make(service: str, region: str | None = None) -> Any:
+        return session(region or target.region).client(service, endpoint_url=target.endpoint, config=RETRY_CONFIG)
+
+    return cached(make)
+
+
+def verify_deployment(plan: Plan, deployment: dict[str, Any], clients: ClientFactory) -> VerifyReport:
+    """Audit every resource of `deployment` against `plan`."""
+    resources = live_resources(deployment, plan.region)
+    return verify(VerifyContext(plan=plan, clients=clients, resources=resources))
