@@ -208,8 +208,7 @@ def _nothing_found(arg: str) -> str:
 def _expand(arg: str) -> list[pathlib.Path]:
     if glob.has_magic(arg):
         found: list[pathlib.Path] = []
-        for match in sorted(glob.glob(arg, recursive=True)):
-            path = pathlib.Path(match)
+        for path in sorted(map(pathlib.Path, glob.glob(arg, recursive=True))):
             found.extend(_plans_under(path) if path.is_dir() else [path] if _looks_like_plan(path) else [])
         return found
     path = pathlib.Path(arg)
@@ -221,9 +220,9 @@ def _expand(arg: str) -> list[pathlib.Path]:
 def _plans_under(directory: pathlib.Path) -> list[pathlib.Path]:
     found = []
     for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(pathlib.Path(root, name) for name in sorted(files) if _looks_like_plan(pathlib.Path(root, name)))
-    return found
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(pathlib.Path(root, name) for name in files if _looks_like_plan(pathlib.Path(root, name)))
+    return sorted(found)
 
 
 def _looks_like_plan(path: pathlib.Path) -> bool:
