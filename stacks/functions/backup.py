@@ -14,6 +14,9 @@
   resource carries;
 - vault events (job results, changed recovery points) go to an SNS topic
   the plan owner subscribes to.
+
+Vaults refuse deletion while they hold recovery points, unless the target is
+disposable (the sandbox).
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         region=region,
         notification_topic_arn=topic.arn,
         notification_events=VAULT_EVENTS,
+        force_destroy=ctx.disposable,
         tags=tags,
         opts=opts,
         **lock,
@@ -107,6 +111,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
             vault_name=ctx.physical_name("vault-copy", max_len=50),
             kms_key_arn=copy_key.arn,
             region=copy_region,
+            force_destroy=ctx.disposable,
             tags=tags,
             opts=opts,
             **lock,

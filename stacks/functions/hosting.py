@@ -8,6 +8,9 @@
   kept LOG_RETENTION_DAYS), writable only by S3 log delivery for the site;
 - a CloudFront distribution serves the bucket through its own origin access
   control, HTTPS only, with `priceClass` and `indexDocument` from the plan.
+
+Both buckets refuse deletion while they hold objects, unless the target is
+disposable (the sandbox).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         kms_key_arn=None,  # S3 log delivery cannot write with a customer key; SSE-S3 it is
         lifecycle_expiration_days=LOG_RETENTION_DAYS,
         bucket_policy=log_bucket_policy(log_name, account, site_name),
+        force_destroy=ctx.disposable,
         tags=tags,
         opts=opts,
     )
@@ -93,6 +97,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         versioning=True,
         access_log_bucket=logs.bucket_name,
         bucket_policy=distribution.arn.apply(lambda arn: site_bucket_policy(site_name, arn)),
+        force_destroy=ctx.disposable,
         tags=tags,
         opts=opts,
     )

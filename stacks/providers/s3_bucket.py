@@ -123,17 +123,29 @@ def count_versions(s3, bucket: str) -> int:
 
 
 def _empty(s3, bucket: str) -> None:
+    """Delete every object version and delete marker; fail on any that will not go."""
+    # The bucket is being discarded: lift its policy first, since a policy may
+    # deny even the owner (a TLS or network condition, say) and strand the data.
+    aws_call(f"S3 bucket {bucket}: DeleteBucketPolicy", s3.delete_bucket_policy, Bucket=bucket)
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
         items = [
             {"Key": v["Key"], "VersionId": v["VersionId"]}
             for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
         ]
-        if items:
-            aws_call(
-                f"S3 bucket {bucket}: DeleteObjects",
-                s3.delete_objects,
-                Bucket=bucket,
-                Delete={"Objects": items, "Quiet": True},
+        if not items:
+            continue
+        result = aws_call(
+            f"S3 bucket {bucket}: DeleteObjects",
+            s3.delete_objects,
+            Bucket=bucket,
+            Delete={"Objects": items, "Quiet": True},
+        )
+        errors = result.get("Errors", [])
+        if errors:
+            first = errors[0]
+            raise ProviderError(
+                f"S3 bucket {bucket}: DeleteObjects: {len(errors)} object(s) could not be deleted, "
+                f"e.g. {first['Key']}: {first.get('Code', 'Unknown')}: {first.get('Message', '')}"
             )
 
 
@@ -216,7 +228,8 @@ class S3BucketProvider(AwsResourceProvider):
                 f"S3 bucket {id_} still holds {held} object(s)/version(s) that would be lost; "
                 "refusing to delete it. Empty it first or set force_destroy."
             )
-        _empty(s3, id_)
+        if held:
+            _empty(s3, id_)
         try:
             s3.delete_bucket(Bucket=id_)
         except ClientError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -74,6 +75,14 @@ def test_immutable_vault_is_locked_for_the_retention_in_compliance_mode(full, ct
     assert vault["region"] == region
     assert (vault["lock_min_retention_days"], vault["lock_changeable_for_days"]) == (35, 3)
     assert vault["force_destroy"] is False
+
+
+def test_vaults_keep_recovery_points_unless_the_target_is_disposable(full, graph_of, ctx) -> None:
+    assert (full["backups-vault"]["force_destroy"], full["backups-copy-vault"]["force_destroy"]) == (False, False)
+
+    disposable = graph_of(backup.build, dataclasses.replace(ctx(copyToRegion="eu-central-1"), disposable=True))
+
+    assert (disposable["backups-vault"]["force_destroy"], disposable["backups-copy-vault"]["force_destroy"]) == (True, True)
 
 
 def test_vault_events_go_to_an_encrypted_topic_for_the_plan_owner(full) -> None:

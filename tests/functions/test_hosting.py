@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -104,6 +105,14 @@ def test_distribution_serves_the_site_bucket_over_https(graph, region) -> None:
     assert cdn["origin_domain_name"] == f"{graph['web-site']['bucket_name']}.s3.{region}.amazonaws.com"
     assert cdn["viewer_protocol_policy"] == "redirect-to-https"
     assert (cdn["price_class"], cdn["default_root_object"], cdn["enabled"]) == ("PriceClass_100", "index.html", True)
+
+
+def test_buckets_keep_their_data_unless_the_target_is_disposable(graph, graph_of, ctx) -> None:
+    assert (graph["web-site"]["force_destroy"], graph["web-logs"]["force_destroy"]) == (False, False)
+
+    disposable = graph_of(hosting.build, dataclasses.replace(ctx(), disposable=True))
+
+    assert (disposable["web-site"]["force_destroy"], disposable["web-logs"]["force_destroy"]) == (True, True)
 
 
 def test_plan_settings_reach_the_distribution(graph_of, ctx) -> None:

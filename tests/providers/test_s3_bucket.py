@@ -225,12 +225,13 @@ def test_delete_removes_an_empty_bucket_and_tolerates_it_being_gone(s3) -> None:
 
 def test_delete_refuses_to_lose_data_unless_forced(s3) -> None:
     provider = S3BucketProvider()
-    # No TLS-only policy here: moto ignores its condition and would deny the uploads.
     provider.create(_props(bucket_policy=None))
     s3.put_object(Bucket="site-bucket", Key="index.html", Body=b"v1")
     s3.put_object(Bucket="site-bucket", Key="index.html", Body=b"v2")
     s3.put_object(Bucket="site-bucket", Key="old.html", Body=b"x")
     s3.delete_object(Bucket="site-bucket", Key="old.html")
+    # A policy that (in moto, whose conditions never match) denies even the owner's deletes.
+    s3.put_bucket_policy(Bucket="site-bucket", Policy=_tls_only("site-bucket"))
 
     with pytest.raises(ProviderError) as refused:
         provider.delete("site-bucket", _props())
@@ -241,6 +242,21 @@ def test_delete_refuses_to_lose_data_unless_forced(s3) -> None:
 
     provider.delete("site-bucket", _props(force_destroy=True))
     assert provider.read("site-bucket", _props()) is None
+
+
+def test_forced_delete_reports_objects_that_will_not_go(s3, region) -> None:
+    s3.create_bucket(
+        Bucket="locked-bucket", CreateBucketConfiguration={"LocationConstraint": region}, ObjectLockEnabledForBucket=True
+    )
+    s3.put_object(Bucket="locked-bucket", Key="evidence.log", Body=b"x", ObjectLockLegalHoldStatus="ON")
+
+    with pytest.raises(ProviderError) as failed:
+        S3BucketProvider().delete("locked-bucket", _props(bucket_name="locked-bucket", force_destroy=True))
+
+    assert str(failed.value) == (
+        "S3 bucket locked-bucket: DeleteObjects: 1 object(s) could not be deleted, "
+        "e.g. evidence.log: AccessDenied: Access Denied because object protected by object lock."
+    )
 
 
 def test_create_with_a_name_taken_by_another_account_says_so(s3, monkeypatch) -> None:
