@@ -257,7 +257,7 @@ _SYNTAX_FIXES = (
 
 def _syntax_error(text: str, err: yaml.MarkedYAMLError) -> _Fail:
     mark = err.problem_mark or err.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _within_text(text, (mark.line + 1, mark.column + 1)) if mark else (1, 1)
     tab = _first_indent_tab(text, line)
     if tab:
         return _Fail("LOAD-TABS", tab, "A tab is used for indentation; YAML allows only spaces there.",
@@ -266,10 +266,21 @@ def _syntax_error(text: str, err: yaml.MarkedYAMLError) -> _Fail:
     rule = "LOAD-ALIAS" if "alias" in problem or "anchor" in problem else "LOAD-SYNTAX"
     message = f"YAML syntax error: {problem}"
     if err.context and err.context_mark and err.problem:
-        message += f" ({err.context} at line {err.context_mark.line + 1})"
+        message += f" ({err.context} at line {_within_text(text, (err.context_mark.line + 1, 1))[0]})"
     fix = next((fix for needle, fix in _SYNTAX_FIXES if needle in problem),
                "Fix the YAML syntax here: check indentation, quotes, brackets and the ': ' after keys.")
     return _Fail(rule, (line, column), message + ".", fix)
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _within_text(text: str, at: Mark) -> Mark:
+    """`at`, or the end of the last line when the parser points past it (end of stream, no final newline)."""
+    lines = _LINE_BREAK.split(text)
+    if at[0] <= len(lines):
+        return at
+    return len(lines), len(lines[-1]) + 1
 
 
 def _first_indent_tab(text: str, up_to_line: int) -> Mark | None:
