@@ -28,6 +28,8 @@ FAKE_ENV = {
     # No profile or credentials from the machine running the tests.
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    # moto's catalogue of public AMIs takes seconds to load per test and no provider uses it.
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 # Anything that could point boto3 at a real account or endpoint.
 UNSET_ENV = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_REGION")
