@@ -8,6 +8,7 @@ using the schema's own enums, examples and `patternErrorMessage`s.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
@@ -43,7 +44,10 @@ def dotted(path: Path) -> str:
 def flow(value: Any) -> str:
     """`value` as one line of YAML, the way a user would type it."""
     text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
-    return text.removesuffix("\n...").removesuffix("...").strip()
+    text = text.removesuffix("\n...").removesuffix("...").strip()
+    if isinstance(value, str) and text.startswith("'"):
+        return json.dumps(value, ensure_ascii=False)  # the quotes people type in plans
+    return text
 
 
 def _one_of(values: list) -> str:
