@@ -56,16 +56,6 @@ BAD_TEXT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "rule", "line", "column", "message"), BAD_TEXT)
-def test_bad_text_is_one_located_finding(text: str, rule: str, line: int, column: int, message: str) -> None:
-    with pytest.raises(LoadError) as caught:
-        load_document(text, filename="plan.yaml")
-    [finding] = caught.value.findings
-    assert (finding.rule, finding.line, finding.column, finding.message) == (rule, line, column, message)
-    assert (finding.file, finding.level) == ("plan.yaml", Level.ERROR)
-    assert finding.fix.endswith(".") or finding.fix.endswith("?")
-
-
 # (bytes, rule, line, column, message)
 BAD_BYTES = [
     (b"a: 1\nname: caf\xe9\n", "LOAD-ENCODING", 2, 10,
@@ -81,12 +71,14 @@ BAD_BYTES = [
 ]
 
 
-@pytest.mark.parametrize(("data", "rule", "line", "column", "message"), BAD_BYTES)
-def test_bad_bytes_are_one_located_finding(data: bytes, rule: str, line: int, column: int, message: str) -> None:
+@pytest.mark.parametrize(("source", "rule", "line", "column", "message"), BAD_TEXT + BAD_BYTES)
+def test_bad_input_is_one_located_finding(source: str | bytes, rule: str, line: int, column: int, message: str) -> None:
     with pytest.raises(LoadError) as caught:
-        load_document(data, filename="plan.yaml")
+        load_document(source, filename="plan.yaml")
     [finding] = caught.value.findings
     assert (finding.rule, finding.line, finding.column, finding.message) == (rule, line, column, message)
+    assert (finding.file, finding.level) == ("plan.yaml", Level.ERROR)
+    assert finding.fix.endswith(".") or finding.fix.endswith("?")
 
 
 def test_file_too_large_reports_its_size(tmp_path: pathlib.Path) -> None:
