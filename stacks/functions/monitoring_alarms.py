@@ -92,36 +92,34 @@ def _hosting(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
 
 def _backup(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     rpo_hours = int(fn.settings["rpoHours"])
-    vault = {"BackupVaultName": OutputRef("vault_name")}
+    on_vault: dict[str, Any] = {
+        "watched": fn.name,
+        "namespace": "AWS/Backup",
+        "dimensions": {"BackupVaultName": OutputRef("vault_name")},
+        "statistic": "Sum",
+        "period": 3600,
+    }
     return [
         AlarmSpec(
             key=f"{fn.name}-failed-jobs",
-            watched=fn.name,
             description=f"{fn.name}: a backup job failed",
-            namespace="AWS/Backup",
             metric_name="NumberOfBackupJobsFailed",
-            dimensions=vault,
-            statistic="Sum",
-            period=3600,
             evaluation_periods=1,
             threshold=0,
             comparison_operator="GreaterThanThreshold",
+            **on_vault,
         ),
         AlarmSpec(
             key=f"{fn.name}-rpo",
-            watched=fn.name,
             description=f"{fn.name}: no completed backup for {rpo_hours} h (RPO)",
-            namespace="AWS/Backup",
             metric_name="NumberOfBackupJobsCompleted",
-            dimensions=vault,
-            statistic="Sum",
-            period=3600,
             # Every hour of the RPO window without a completed job.
             evaluation_periods=rpo_hours,
             datapoints_to_alarm=rpo_hours,
             threshold=1,
             comparison_operator="LessThanThreshold",
             treat_missing_data="breaching",
+            **on_vault,
         ),
     ]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
-from typing import Any, Sequence
+from typing import Sequence
 
 import pulumi
 

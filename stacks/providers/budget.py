@@ -26,7 +26,7 @@ from provision.stacks.providers.base import (
     tag_list,
 )
 from provision.stacks.providers.calls import call_or_none, caller_account
-from provision.stacks.providers.tag_sync import tag_changes, tags_of
+from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 BUDGETS_REGION = "us-east-1"
 TIME_UNITS = frozenset({"DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY"})
@@ -165,12 +165,13 @@ class BudgetProvider(AwsResourceProvider):
         if _budget(olds) != _budget(news):
             aws_call(f"Budget {id_}: UpdateBudget", budgets.update_budget, AccountId=account_id, NewBudget=_budget(news))
         self._sync_notifications(budgets, account_id, id_, olds.get("notifications") or [], news.get("notifications") or [])
-        to_set, to_remove = tag_changes(olds.get("tags"), news.get("tags"))
         arn = olds["arn"]
-        if to_remove:
-            aws_call(f"Budget {id_}: UntagResource", budgets.untag_resource, ResourceARN=arn, ResourceTagKeys=to_remove)
-        if to_set:
-            aws_call(f"Budget {id_}: TagResource", budgets.tag_resource, ResourceARN=arn, ResourceTags=tag_list(to_set))
+        apply_tag_changes(
+            olds.get("tags"),
+            news.get("tags"),
+            untag=lambda keys: aws_call(f"Budget {id_}: UntagResource", budgets.untag_resource, ResourceARN=arn, ResourceTagKeys=keys),
+            tag=lambda tags: aws_call(f"Budget {id_}: TagResource", budgets.tag_resource, ResourceARN=arn, ResourceTags=tag_list(tags)),
+        )
         return UpdateResult(self.outputs({**news, "account_id": account_id}, arn=arn))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

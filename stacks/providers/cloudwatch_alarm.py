@@ -22,7 +22,7 @@ from provision.stacks.providers.base import (
     tag_list,
 )
 from provision.stacks.providers.calls import call_or_none
-from provision.stacks.providers.tag_sync import tag_changes, tags_of
+from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 COMPARISONS = frozenset(
     {
@@ -108,11 +108,12 @@ class CloudWatchAlarmProvider(AwsResourceProvider):
         cloudwatch = client("cloudwatch", news.get("region"))
         aws_call(f"Alarm {id_}: PutMetricAlarm", cloudwatch.put_metric_alarm, **_alarm_request(news))
         arn = olds["arn"]
-        to_set, to_remove = tag_changes(olds.get("tags"), news.get("tags"))
-        if to_remove:
-            aws_call(f"Alarm {id_}: UntagResource", cloudwatch.untag_resource, ResourceARN=arn, TagKeys=to_remove)
-        if to_set:
-            aws_call(f"Alarm {id_}: TagResource", cloudwatch.tag_resource, ResourceARN=arn, Tags=tag_list(to_set))
+        apply_tag_changes(
+            olds.get("tags"),
+            news.get("tags"),
+            untag=lambda keys: aws_call(f"Alarm {id_}: UntagResource", cloudwatch.untag_resource, ResourceARN=arn, TagKeys=keys),
+            tag=lambda tags: aws_call(f"Alarm {id_}: TagResource", cloudwatch.tag_resource, ResourceARN=arn, Tags=tag_list(tags)),
+        )
         return UpdateResult(self.outputs(news, arn=arn))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

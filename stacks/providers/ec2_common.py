@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from provision.stacks.providers.base import aws_call, tag_list
-from provision.stacks.providers.tag_sync import tag_changes
+from provision.stacks.providers.tag_sync import apply_tag_changes
 
 
 def tag_specifications(resource_type: str, tags: Mapping[str, str] | None) -> list[dict[str, Any]]:
@@ -15,11 +15,14 @@ def tag_specifications(resource_type: str, tags: Mapping[str, str] | None) -> li
 
 def sync_tags(ec2, resource_id: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None) -> None:
     """Make the resource's tags go from `old` to `new`."""
-    to_set, to_remove = tag_changes(old, new)
-    if to_remove:
-        aws_call(f"{resource_id}: DeleteTags", ec2.delete_tags, Resources=[resource_id], Tags=[{"Key": k} for k in to_remove])
-    if to_set:
-        aws_call(f"{resource_id}: CreateTags", ec2.create_tags, Resources=[resource_id], Tags=tag_list(to_set))
+    apply_tag_changes(
+        old,
+        new,
+        untag=lambda keys: aws_call(
+            f"{resource_id}: DeleteTags", ec2.delete_tags, Resources=[resource_id], Tags=[{"Key": k} for k in keys]
+        ),
+        tag=lambda tags: aws_call(f"{resource_id}: CreateTags", ec2.create_tags, Resources=[resource_id], Tags=tag_list(tags)),
+    )
 
 
 def ec2_arn(ec2, account_id: str, kind: str, resource_id: str) -> str:

@@ -22,7 +22,7 @@ from provision.stacks.providers.base import (
     rollback_on_failure,
 )
 from provision.stacks.providers.calls import call_or_none
-from provision.stacks.providers.tag_sync import tag_changes
+from provision.stacks.providers.tag_sync import apply_tag_changes
 
 # The only retention periods CloudWatch Logs accepts (days).
 RETENTION_DAYS = frozenset(
@@ -103,11 +103,12 @@ class LogGroupProvider(AwsResourceProvider):
 
     @staticmethod
     def _sync_tags(logs, arn: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None) -> None:
-        to_set, to_remove = tag_changes(old, new)
-        if to_remove:
-            aws_call(f"Log group {arn}: UntagResource", logs.untag_resource, resourceArn=arn, tagKeys=to_remove)
-        if to_set:
-            aws_call(f"Log group {arn}: TagResource", logs.tag_resource, resourceArn=arn, tags=to_set)
+        apply_tag_changes(
+            old,
+            new,
+            untag=lambda keys: aws_call(f"Log group {arn}: UntagResource", logs.untag_resource, resourceArn=arn, tagKeys=keys),
+            tag=lambda tags: aws_call(f"Log group {arn}: TagResource", logs.tag_resource, resourceArn=arn, tags=tags),
+        )
 
 
 class LogGroup(pulumi.dynamic.Resource):

@@ -23,7 +23,7 @@ from provision.stacks.providers.base import (
     tag_list,
 )
 from provision.stacks.providers.calls import call_or_none
-from provision.stacks.providers.tag_sync import tag_changes, tags_of
+from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 DEFAULT_SECURITY_POLICY = "TransferSecurityPolicy-2024-01"
 # prop -> UpdateServer/CreateServer parameter, for the settings updated in place
@@ -37,11 +37,12 @@ SETTINGS = {
 
 def sync_transfer_tags(transfer, arn: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None) -> None:
     """Tag a Transfer server or user from `old` to `new`."""
-    to_set, to_remove = tag_changes(old, new)
-    if to_remove:
-        aws_call(f"{arn}: UntagResource", transfer.untag_resource, Arn=arn, TagKeys=to_remove)
-    if to_set:
-        aws_call(f"{arn}: TagResource", transfer.tag_resource, Arn=arn, Tags=tag_list(to_set))
+    apply_tag_changes(
+        old,
+        new,
+        untag=lambda keys: aws_call(f"{arn}: UntagResource", transfer.untag_resource, Arn=arn, TagKeys=keys),
+        tag=lambda tags: aws_call(f"{arn}: TagResource", transfer.tag_resource, Arn=arn, Tags=tag_list(tags)),
+    )
 
 
 def _endpoint(transfer, server_id: str) -> str:

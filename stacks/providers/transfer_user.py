@@ -35,6 +35,15 @@ def _api_mappings(mappings: Sequence[Mapping[str, str]] | None) -> list[dict[str
     return [{"Entry": m["entry"], "Target": m["target"], "Type": "DIRECTORY"} for m in mappings or ()]
 
 
+def _home_and_role(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The CreateUser/UpdateUser settings this resource manages."""
+    return {
+        "Role": props["role"],
+        "HomeDirectoryType": "LOGICAL",
+        "HomeDirectoryMappings": _api_mappings(props.get("home_directory_mappings")),
+    }
+
+
 def _user_id(server_id: str, user_name: str) -> str:
     return f"{server_id}/{user_name}"
 
@@ -57,10 +66,8 @@ class TransferUserProvider(AwsResourceProvider):
             transfer.create_user,
             ServerId=server_id,
             UserName=user_name,
-            Role=props["role"],
-            HomeDirectoryType="LOGICAL",
-            HomeDirectoryMappings=_api_mappings(props.get("home_directory_mappings")),
             Tags=tag_list(props.get("tags")),
+            **_home_and_role(props),
         )
         with rollback_on_failure(lambda: self.delete(id_, props)):
             self._sync_keys(transfer, id_, props.get("ssh_public_keys") or [])
@@ -94,9 +101,7 @@ class TransferUserProvider(AwsResourceProvider):
                 transfer.update_user,
                 ServerId=server_id,
                 UserName=user_name,
-                Role=news["role"],
-                HomeDirectoryType="LOGICAL",
-                HomeDirectoryMappings=_api_mappings(news.get("home_directory_mappings")),
+                **_home_and_role(news),
             )
         self._sync_keys(transfer, id_, news.get("ssh_public_keys") or [])
         sync_transfer_tags(transfer, olds["arn"], olds.get("tags"), news.get("tags"))
