@@ -171,13 +171,13 @@ def _parse(text: str, filename: str) -> Document:
             raise _Fail("LOAD-MULTI-DOC", _second_document(text, root),
                         "The file holds more than one YAML document; a plan file holds exactly one.",
                         "Move each plan to its own file, or remove the extra `---` line.")
-        builder = Builder(loader)
         if isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null"):
             raise _empty()
         if not isinstance(root, yaml.MappingNode):
             kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
             raise _Fail("LOAD-NOT-MAPPING", mark_of(root), f"The document is {kind}; a plan is a mapping of keys.",
                         "Start the file with `apiVersion: provision/v1` and `kind: OutsourcingPlan`.")
+        builder = Builder(loader)
         builder.positions.anchors[()] = mark_of(root)
         data = builder.build(root)
         return Document(data, builder.positions, filename)
@@ -204,7 +204,7 @@ def _empty() -> _Fail:
 
 
 def _second_document(text: str, first: yaml.Node) -> Mark:
-    lines = text.splitlines()
+    lines = text.split("\n")  # as libyaml counts lines (splitlines also breaks at \f, \x1c...)
     for number in range(first.end_mark.line, len(lines)):
         if lines[number].startswith("---"):
             return number + 1, 1

@@ -245,7 +245,7 @@ def mutated(draw: st.DrawFn) -> str | bytes:
     return text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_plans_never_crash_and_every_finding_is_located(source: str | bytes) -> None:
     report = validate_source(source, filename="fuzz.yaml", today=TODAY)
@@ -255,7 +255,7 @@ def test_mutated_plans_never_crash_and_every_finding_is_located(source: str | by
         assert finding.message and finding.fix
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.one_of(st.text(max_size=200), st.binary(max_size=200)))
 def test_arbitrary_input_never_crashes(source: str | bytes) -> None:
     report = validate_source(source, filename="fuzz.yaml", today=TODAY)
