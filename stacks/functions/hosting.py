@@ -20,7 +20,12 @@ from typing import Any
 from provision.stacks.functions.base import FunctionComponent, FunctionContext
 from provision.stacks.providers.cloudfront_distribution import CloudFrontDistribution
 from provision.stacks.providers.kms_key import KmsKey, key_policy
-from provision.stacks.providers.s3_bucket import S3Bucket, deny_insecure_transport, log_delivery_statement, policy_document
+from provision.stacks.providers.s3_bucket import (
+    S3Bucket,
+    deny_insecure_transport,
+    log_delivery_statement,
+    policy_document,
+)
 
 DEFAULT_PRICE_CLASS = "PriceClass_100"
 DEFAULT_INDEX = "index.html"
@@ -45,7 +50,9 @@ def site_bucket_policy(bucket: str, distribution_arn: str) -> str:
 
 
 def log_bucket_policy(log_bucket: str, account_id: str, site_bucket: str) -> str:
-    return policy_document(log_delivery_statement(log_bucket, account_id, [site_bucket]), deny_insecure_transport(log_bucket))
+    return policy_document(
+        log_delivery_statement(log_bucket, account_id, [site_bucket]), deny_insecure_transport(log_bucket)
+    )
 
 
 def build(ctx: FunctionContext) -> FunctionComponent:
@@ -110,4 +117,3 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         distribution_arn=distribution.arn,
         domain_name=distribution.domain_name,
     )
-

@@ -103,7 +103,9 @@ class Scope:
     region: str
 
 
-def statement(sid: str, actions: Iterable[str], resources: str | Sequence[str], condition: Mapping[str, Any] | None = None) -> Statement:
+def statement(
+    sid: str, actions: Iterable[str], resources: str | Sequence[str], condition: Mapping[str, Any] | None = None
+) -> Statement:
     result: Statement = {"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions))}
     result["Resource"] = resources if isinstance(resources, str) else sorted(set(resources))
     if condition:
@@ -163,7 +165,9 @@ def least_privilege_problems(doc: str | Mapping[str, Any]) -> list[str]:
 def _need(function: Function, outputs: Mapping[str, Any], key: str) -> Any:
     value = outputs.get(key)
     if not value:
-        raise MissingOutput(f"function '{function.name}' ({function.type}) has no output '{key}' to scope its access policy to")
+        raise MissingOutput(
+            f"function '{function.name}' ({function.type}) has no output '{key}' to scope its access policy to"
+        )
     return value
 
 
@@ -180,11 +184,23 @@ def hosting(function: Function, o: Mapping[str, Any], scope: Scope) -> list[Stat
     bucket = _need(function, o, "bucket_arn")
     return [
         statement("ListSite", ["s3:GetBucketLocation", "s3:ListBucket"], [bucket]),
-        statement("PublishSite", ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], [f"{bucket}/*"]),
-        statement("UseSiteKey", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], [_need(function, o, "kms_key_arn")], _via_s3(scope)),
+        statement(
+            "PublishSite", ["s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], [f"{bucket}/*"]
+        ),
+        statement(
+            "UseSiteKey",
+            ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            [_need(function, o, "kms_key_arn")],
+            _via_s3(scope),
+        ),
         statement(
             "InvalidateCache",
-            ["cloudfront:CreateInvalidation", "cloudfront:GetDistribution", "cloudfront:GetInvalidation", "cloudfront:ListInvalidations"],
+            [
+                "cloudfront:CreateInvalidation",
+                "cloudfront:GetDistribution",
+                "cloudfront:GetInvalidation",
+                "cloudfront:ListInvalidations",
+            ],
             [_need(function, o, "distribution_arn")],
         ),
         statement("ReadMetrics", ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"], "*"),
@@ -197,7 +213,9 @@ def backup(function: Function, o: Mapping[str, Any], scope: Scope) -> list[State
     recovery_points = f"arn:aws:backup:{scope.region}:{scope.account_id}:recovery-point:*"
     return [
         statement("InspectVaults", ["backup:DescribeBackupVault", "backup:ListRecoveryPointsByBackupVault"], vaults),
-        statement("InspectPlan", ["backup:GetBackupPlan", "backup:ListBackupSelections"], [_need(function, o, "plan_arn")]),
+        statement(
+            "InspectPlan", ["backup:GetBackupPlan", "backup:ListBackupSelections"], [_need(function, o, "plan_arn")]
+        ),
         statement("StartBackups", ["backup:StartBackupJob"], vaults[:1]),
         statement("StartRestores", ["backup:DescribeRecoveryPoint", "backup:StartRestoreJob"], [recovery_points]),
         statement(
@@ -215,7 +233,9 @@ def security_monitoring(function: Function, o: Mapping[str, Any], scope: Scope) 
     region, account = scope.region, scope.account_id
     statements = [statement("LookupEvents", ["cloudtrail:LookupEvents"], "*")]
     if o.get("trail_arn"):
-        statements.append(statement("ReadTrail", ["cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"], [o["trail_arn"]]))
+        statements.append(
+            statement("ReadTrail", ["cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"], [o["trail_arn"]])
+        )
     buckets = [f"arn:aws:s3:::{_bucket_name(o[k])}" for k in ("trail_bucket", "logs_bucket") if o.get(k)]
     if buckets:
         statements.append(statement("ListLogs", ["s3:ListBucket"], buckets))
@@ -233,11 +253,19 @@ def security_monitoring(function: Function, o: Mapping[str, Any], scope: Scope) 
         )  # fmt: skip
     if o.get("security_hub_arn"):
         statements.append(
-            statement("TriageSecurityHub", ["securityhub:BatchUpdateFindings", "securityhub:GetFindings"], [o["security_hub_arn"]])
+            statement(
+                "TriageSecurityHub",
+                ["securityhub:BatchUpdateFindings", "securityhub:GetFindings"],
+                [o["security_hub_arn"]],
+            )
         )
     if o.get("config_recorder"):
         statements.append(
-            statement("ReadConfig", ["config:DescribeComplianceByConfigRule", "config:DescribeConfigurationRecorderStatus"], "*")
+            statement(
+                "ReadConfig",
+                ["config:DescribeComplianceByConfigRule", "config:DescribeConfigurationRecorderStatus"],
+                "*",
+            )
         )
     return statements
 
@@ -259,7 +287,11 @@ def network(function: Function, o: Mapping[str, Any], scope: Scope) -> list[Stat
 
 def monitoring(function: Function, o: Mapping[str, Any], scope: Scope) -> list[Statement]:
     """Read alarms and metrics; run the plan's runbook actions on watched functions only."""
-    statements = [statement("ReadAlarms", ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics"], "*")]
+    statements = [
+        statement(
+            "ReadAlarms", ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics"], "*"
+        )
+    ]
     if o.get("alarm_arns"):
         statements.append(statement("ReadAlarmHistory", ["cloudwatch:DescribeAlarmHistory"], list(o["alarm_arns"])))
     actions = list(function.settings.get("runbookActions", ()))
@@ -289,7 +321,12 @@ def data_exchange(function: Function, o: Mapping[str, Any], scope: Scope) -> lis
     return [
         statement("ListExchange", ["s3:GetBucketLocation", "s3:ListBucket"], [bucket]),
         statement("ExchangeFiles", ["s3:GetObject", "s3:PutObject"], [f"{bucket}/*"]),
-        statement("UseExchangeKey", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], [_need(function, o, "kms_key_arn")], _via_s3(scope)),
+        statement(
+            "UseExchangeKey",
+            ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            [_need(function, o, "kms_key_arn")],
+            _via_s3(scope),
+        ),
     ]
 
 

@@ -108,15 +108,23 @@ def build_vendor_roles(
             f"{VENDOR_ACCESS}-{provider.name}",
             role_name=vendor_role_name(plan, provider.name, account_id),
             assume_role_policy=external_id.apply(
-                lambda value, account=provider.account_id: trust_policy({"AWS": f"arn:aws:iam::{account}:root"}, external_id=value)
+                lambda value, account=provider.account_id: trust_policy(
+                    {"AWS": f"arn:aws:iam::{account}:root"}, external_id=value
+                )
             ),
             description=f"{provider.name} ({provider.type}) operates {', '.join(f.name for f in functions)} of {plan.name}",
             max_session_duration=MAX_SESSION_SECONDS,
-            permissions_boundary=policies.apply(lambda p: guard_rail_boundary(s for stmts in p.values() for s in stmts)),
-            inline_policies={f"operate-{f.name}": policies.apply(lambda p, n=f.name: document(p[n])) for f in functions},
+            permissions_boundary=policies.apply(
+                lambda p: guard_rail_boundary(s for stmts in p.values() for s in stmts)
+            ),
+            inline_policies={
+                f"operate-{f.name}": policies.apply(lambda p, n=f.name: document(p[n])) for f in functions
+            },
             tags=_tags(plan, provider),
             # The trust policy carries the ExternalId: keep it encrypted in state.
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["assume_role_policy"])),
+            opts=pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(additional_secret_outputs=["assume_role_policy"])
+            ),
         )
     return roles
 

@@ -95,7 +95,10 @@ def _to_aws(rule: Mapping[str, Any]) -> dict[str, Any]:
     if rule.get("copy_to_vault_arn"):
         # Copies keep the same retention as the originals.
         aws["CopyActions"] = [
-            {"DestinationBackupVaultArn": rule["copy_to_vault_arn"], "Lifecycle": {"DeleteAfterDays": int(rule["delete_after_days"])}}
+            {
+                "DestinationBackupVaultArn": rule["copy_to_vault_arn"],
+                "Lifecycle": {"DeleteAfterDays": int(rule["delete_after_days"])},
+            }
         ]
     return aws
 
@@ -156,12 +159,24 @@ class BackupPlanProvider(AwsResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         backup = client("backup", news.get("region"))
         what = f"Backup plan {id_}"
-        updated = aws_call(f"{what}: UpdateBackupPlan", backup.update_backup_plan, BackupPlanId=id_, BackupPlan=_document(news))
+        updated = aws_call(
+            f"{what}: UpdateBackupPlan", backup.update_backup_plan, BackupPlanId=id_, BackupPlan=_document(news)
+        )
         removed = sorted((olds.get("tags") or {}).keys() - (news.get("tags") or {}).keys())
         if removed:
-            aws_call(f"{what}: UntagResource", backup.untag_resource, ResourceArn=updated["BackupPlanArn"], TagKeyList=removed)
+            aws_call(
+                f"{what}: UntagResource",
+                backup.untag_resource,
+                ResourceArn=updated["BackupPlanArn"],
+                TagKeyList=removed,
+            )
         if news.get("tags"):
-            aws_call(f"{what}: TagResource", backup.tag_resource, ResourceArn=updated["BackupPlanArn"], Tags=dict(news["tags"]))
+            aws_call(
+                f"{what}: TagResource",
+                backup.tag_resource,
+                ResourceArn=updated["BackupPlanArn"],
+                Tags=dict(news["tags"]),
+            )
         return UpdateResult(self._outputs(news, {**updated, "BackupPlanId": id_}))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -175,7 +190,9 @@ class BackupPlanProvider(AwsResourceProvider):
                 ) from exc
 
     def _outputs(self, props: Mapping[str, Any], plan: Mapping[str, Any]) -> dict[str, Any]:
-        return self.outputs(props, arn=plan["BackupPlanArn"], plan_id=plan["BackupPlanId"], version_id=plan["VersionId"])
+        return self.outputs(
+            props, arn=plan["BackupPlanArn"], plan_id=plan["BackupPlanId"], version_id=plan["VersionId"]
+        )
 
 
 class BackupPlan(pulumi.dynamic.Resource):

@@ -41,11 +41,14 @@ def _to_aws(props: Mapping[str, Any]) -> dict[str, Any]:
         selection["Resources"] = resources
     if all_tags:
         selection["Conditions"] = {
-            "StringEquals": [{"ConditionKey": TAG_KEY_PREFIX + k, "ConditionValue": v} for k, v in sorted(all_tags.items())]
+            "StringEquals": [
+                {"ConditionKey": TAG_KEY_PREFIX + k, "ConditionValue": v} for k, v in sorted(all_tags.items())
+            ]
         }
     if any_tags:
         selection["ListOfTags"] = [
-            {"ConditionType": "STRINGEQUALS", "ConditionKey": k, "ConditionValue": v} for k, v in sorted(any_tags.items())
+            {"ConditionType": "STRINGEQUALS", "ConditionKey": k, "ConditionValue": v}
+            for k, v in sorted(any_tags.items())
         ]
     return selection
 

@@ -47,7 +47,9 @@ class BackupVaultProvider(AwsResourceProvider):
         kwargs: dict[str, Any] = {"BackupVaultName": name, "BackupVaultTags": dict(props.get("tags") or {})}
         if props.get("kms_key_arn"):
             kwargs["EncryptionKeyArn"] = props["kms_key_arn"]
-        arn = aws_call(f"Backup vault {name}: CreateBackupVault", backup.create_backup_vault, **kwargs)["BackupVaultArn"]
+        arn = aws_call(f"Backup vault {name}: CreateBackupVault", backup.create_backup_vault, **kwargs)[
+            "BackupVaultArn"
+        ]
         with rollback_on_failure(lambda: backup.delete_backup_vault(BackupVaultName=name)):
             self._set_notifications(backup, name, props, {})
             # The lock goes last: once it is set, a rollback may no longer delete the vault.
@@ -80,7 +82,9 @@ class BackupVaultProvider(AwsResourceProvider):
             "lock_min_retention_days": vault.get("MinRetentionDays") if locked else None,
             "lock_max_retention_days": vault.get("MaxRetentionDays") if locked else None,
             # AWS reports only the resulting lock date; a lock without one is not in compliance mode.
-            "lock_changeable_for_days": props.get("lock_changeable_for_days") if locked and vault.get("LockDate") else None,
+            "lock_changeable_for_days": (
+                props.get("lock_changeable_for_days") if locked and vault.get("LockDate") else None
+            ),
             "notification_topic_arn": notifications.get("SNSTopicArn"),
             "notification_events": sorted(notifications.get("BackupVaultEvents", [])),
             "tags": tags,
@@ -90,7 +94,9 @@ class BackupVaultProvider(AwsResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         backup = client("backup", news.get("region"))
         what = f"Backup vault {id_}"
-        arn = aws_call(f"{what}: DescribeBackupVault", backup.describe_backup_vault, BackupVaultName=id_)["BackupVaultArn"]
+        arn = aws_call(f"{what}: DescribeBackupVault", backup.describe_backup_vault, BackupVaultName=id_)[
+            "BackupVaultArn"
+        ]
         self._set_notifications(backup, id_, news, olds)
         if _changed(olds, news, LOCK_KEYS):
             self._set_lock(backup, id_, news, olds)
@@ -122,7 +128,9 @@ class BackupVaultProvider(AwsResourceProvider):
             backup.delete_backup_vault(BackupVaultName=id_)
         except ClientError as exc:
             if not is_not_found(exc):
-                raise ProviderError(f"{what}: DeleteBackupVault: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+                raise ProviderError(
+                    f"{what}: DeleteBackupVault: {error_code(exc)}: {exc.response['Error'].get('Message', '')}"
+                ) from exc
 
     @staticmethod
     def _delete_recovery_points(backup, name: str) -> None:
@@ -147,7 +155,11 @@ class BackupVaultProvider(AwsResourceProvider):
                 BackupVaultEvents=list(props.get("notification_events") or []),
             )
         elif olds.get("notification_topic_arn"):
-            aws_call(f"{what}: DeleteBackupVaultNotifications", backup.delete_backup_vault_notifications, BackupVaultName=name)
+            aws_call(
+                f"{what}: DeleteBackupVaultNotifications",
+                backup.delete_backup_vault_notifications,
+                BackupVaultName=name,
+            )
 
     @staticmethod
     def _set_lock(backup, name: str, props: Mapping[str, Any], olds: Mapping[str, Any]) -> None:
@@ -160,7 +172,11 @@ class BackupVaultProvider(AwsResourceProvider):
                 kwargs["ChangeableForDays"] = int(props["lock_changeable_for_days"])
             aws_call(f"{what}: PutBackupVaultLockConfiguration", backup.put_backup_vault_lock_configuration, **kwargs)
         elif olds.get("lock_min_retention_days"):
-            aws_call(f"{what}: DeleteBackupVaultLockConfiguration", backup.delete_backup_vault_lock_configuration, BackupVaultName=name)
+            aws_call(
+                f"{what}: DeleteBackupVaultLockConfiguration",
+                backup.delete_backup_vault_lock_configuration,
+                BackupVaultName=name,
+            )
 
 
 class BackupVault(pulumi.dynamic.Resource):

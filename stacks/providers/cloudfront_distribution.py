@@ -50,7 +50,9 @@ def _managed_config(props: Mapping[str, Any], oac_id: str) -> dict[str, Any]:
     """The parts of a DistributionConfig this resource owns."""
     policy = props.get("viewer_protocol_policy") or "redirect-to-https"
     if policy not in VIEWER_POLICIES:
-        raise ProviderError(f"CloudFront distribution: viewer_protocol_policy must be one of {', '.join(VIEWER_POLICIES)}, not {policy!r}")
+        raise ProviderError(
+            f"CloudFront distribution: viewer_protocol_policy must be one of {', '.join(VIEWER_POLICIES)}, not {policy!r}"
+        )
     get_head = {"Quantity": 2, "Items": ["GET", "HEAD"]}
     return {
         "Comment": props.get("comment") or "",
@@ -123,7 +125,9 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
         config = dist["DistributionConfig"]
         origin = next((o for o in config["Origins"].get("Items", []) if o["Id"] == ORIGIN_ID), None) or {}
         oac_id = props.get("oac_id")
-        tags = aws_call(f"CloudFront distribution {id_}: ListTagsForResource", cf.list_tags_for_resource, Resource=dist["ARN"])
+        tags = aws_call(
+            f"CloudFront distribution {id_}: ListTagsForResource", cf.list_tags_for_resource, Resource=dist["ARN"]
+        )
         current = {
             **props,
             "origin_domain_name": origin.get("DomainName"),
@@ -145,7 +149,11 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
         oac_id = self._ensure_oac(cf, olds.get("oac_id"), news)
         config = {**current["DistributionConfig"], **_managed_config(news, oac_id)}
         dist = aws_call(
-            f"{what}: UpdateDistribution", cf.update_distribution, Id=id_, IfMatch=current["ETag"], DistributionConfig=config
+            f"{what}: UpdateDistribution",
+            cf.update_distribution,
+            Id=id_,
+            IfMatch=current["ETag"],
+            DistributionConfig=config,
         )["Distribution"]
         old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
         removed = sorted(old_tags.keys() - new_tags.keys())
@@ -168,18 +176,28 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
             if current["DistributionConfig"]["Enabled"]:
                 # CloudFront deletes only disabled, fully deployed distributions.
                 config = {**current["DistributionConfig"], "Enabled": False}
-                etag = aws_call(f"{what}: UpdateDistribution (disable)", cf.update_distribution, Id=id_, IfMatch=etag, DistributionConfig=config)["ETag"]
+                etag = aws_call(
+                    f"{what}: UpdateDistribution (disable)",
+                    cf.update_distribution,
+                    Id=id_,
+                    IfMatch=etag,
+                    DistributionConfig=config,
+                )["ETag"]
                 cf.get_waiter("distribution_deployed").wait(Id=id_, WaiterConfig=DEPLOY_WAIT)
             try:
                 cf.delete_distribution(Id=id_, IfMatch=etag)
             except ClientError as exc:
                 if not _gone(exc):
-                    raise ProviderError(f"{what}: DeleteDistribution: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+                    raise ProviderError(
+                        f"{what}: DeleteDistribution: {error_code(exc)}: {exc.response['Error'].get('Message', '')}"
+                    ) from exc
         if props.get("oac_id"):
             self._delete_oac(cf, props["oac_id"])
 
     def _outputs(self, props: Mapping[str, Any], dist: Mapping[str, Any], oac_id: str | None) -> dict[str, Any]:
-        return self.outputs(props, arn=dist["ARN"], distribution_id=dist["Id"], domain_name=dist["DomainName"], oac_id=oac_id)
+        return self.outputs(
+            props, arn=dist["ARN"], distribution_id=dist["Id"], domain_name=dist["DomainName"], oac_id=oac_id
+        )
 
     @staticmethod
     def _oac_name(cf, oac_id: str | None) -> str | None:

@@ -84,7 +84,9 @@ class IamRoleProvider(AwsResourceProvider):
         boundary_arn = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
         inline = {
             policy: same_json(
-                aws_call(f"{what}: GetRolePolicy {policy}", iam.get_role_policy, RoleName=id_, PolicyName=policy)["PolicyDocument"],
+                aws_call(f"{what}: GetRolePolicy {policy}", iam.get_role_policy, RoleName=id_, PolicyName=policy)[
+                    "PolicyDocument"
+                ],
                 (props.get("inline_policies") or {}).get(policy),
             )
             for page in iam.get_paginator("list_role_policies").paginate(RoleName=id_)
@@ -116,7 +118,12 @@ class IamRoleProvider(AwsResourceProvider):
         iam = client("iam")
         what = f"IAM role {id_}"
         if olds.get("assume_role_policy") != news["assume_role_policy"]:
-            aws_call(f"{what}: UpdateAssumeRolePolicy", iam.update_assume_role_policy, RoleName=id_, PolicyDocument=news["assume_role_policy"])
+            aws_call(
+                f"{what}: UpdateAssumeRolePolicy",
+                iam.update_assume_role_policy,
+                RoleName=id_,
+                PolicyDocument=news["assume_role_policy"],
+            )
         aws_call(
             f"{what}: UpdateRole",
             iam.update_role,
@@ -139,7 +146,11 @@ class IamRoleProvider(AwsResourceProvider):
         iam = client("iam")
         what = f"IAM role {id_}"
         try:
-            inline = [n for page in iam.get_paginator("list_role_policies").paginate(RoleName=id_) for n in page["PolicyNames"]]
+            inline = [
+                n
+                for page in iam.get_paginator("list_role_policies").paginate(RoleName=id_)
+                for n in page["PolicyNames"]
+            ]
             attached = [
                 p["PolicyArn"]
                 for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=id_)
@@ -151,7 +162,9 @@ class IamRoleProvider(AwsResourceProvider):
             inline, attached = [], []
         # A role must be stripped of its policies before IAM lets it go.
         for policy in inline:
-            _ignore_missing(f"{what}: DeleteRolePolicy {policy}", iam.delete_role_policy, RoleName=id_, PolicyName=policy)
+            _ignore_missing(
+                f"{what}: DeleteRolePolicy {policy}", iam.delete_role_policy, RoleName=id_, PolicyName=policy
+            )
         for arn in attached:
             _ignore_missing(f"{what}: DetachRolePolicy {arn}", iam.detach_role_policy, RoleName=id_, PolicyArn=arn)
         _ignore_missing(f"{what}: DeleteRole", iam.delete_role, RoleName=id_)
@@ -184,7 +197,9 @@ class IamRoleProvider(AwsResourceProvider):
         what = f"IAM role {name}"
         if not new_doc:
             if old_doc:
-                _ignore_missing(f"{what}: DeleteRolePermissionsBoundary", iam.delete_role_permissions_boundary, RoleName=name)
+                _ignore_missing(
+                    f"{what}: DeleteRolePermissionsBoundary", iam.delete_role_permissions_boundary, RoleName=name
+                )
                 self._delete_policy(iam, self._boundary_arn(name))
             return None
         arn = self._boundary_arn(name)
@@ -199,16 +214,34 @@ class IamRoleProvider(AwsResourceProvider):
             self._create_boundary(iam, name, news)
         elif old_doc != new_doc:
             self._new_default_version(iam, arn, new_doc)
-        aws_call(f"{what}: PutRolePermissionsBoundary", iam.put_role_permissions_boundary, RoleName=name, PermissionsBoundary=arn)
+        aws_call(
+            f"{what}: PutRolePermissionsBoundary",
+            iam.put_role_permissions_boundary,
+            RoleName=name,
+            PermissionsBoundary=arn,
+        )
         return arn
 
     @staticmethod
     def _new_default_version(iam, arn: str, document: str) -> None:
-        versions = aws_call(f"IAM policy {arn}: ListPolicyVersions", iam.list_policy_versions, PolicyArn=arn)["Versions"]
+        versions = aws_call(f"IAM policy {arn}: ListPolicyVersions", iam.list_policy_versions, PolicyArn=arn)[
+            "Versions"
+        ]
         old = sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
         if len(versions) >= MAX_POLICY_VERSIONS:
-            aws_call(f"IAM policy {arn}: DeletePolicyVersion", iam.delete_policy_version, PolicyArn=arn, VersionId=old[0]["VersionId"])
-        aws_call(f"IAM policy {arn}: CreatePolicyVersion", iam.create_policy_version, PolicyArn=arn, PolicyDocument=document, SetAsDefault=True)
+            aws_call(
+                f"IAM policy {arn}: DeletePolicyVersion",
+                iam.delete_policy_version,
+                PolicyArn=arn,
+                VersionId=old[0]["VersionId"],
+            )
+        aws_call(
+            f"IAM policy {arn}: CreatePolicyVersion",
+            iam.create_policy_version,
+            PolicyArn=arn,
+            PolicyDocument=document,
+            SetAsDefault=True,
+        )
 
     @staticmethod
     def _delete_policy(iam, arn: str) -> None:
@@ -220,7 +253,12 @@ class IamRoleProvider(AwsResourceProvider):
             raise ProviderError(f"IAM policy {arn}: ListPolicyVersions: {error_code(exc)}") from exc
         for version in versions:
             if not version["IsDefaultVersion"]:
-                _ignore_missing(f"IAM policy {arn}: DeletePolicyVersion", iam.delete_policy_version, PolicyArn=arn, VersionId=version["VersionId"])
+                _ignore_missing(
+                    f"IAM policy {arn}: DeletePolicyVersion",
+                    iam.delete_policy_version,
+                    PolicyArn=arn,
+                    VersionId=version["VersionId"],
+                )
         _ignore_missing(f"IAM policy {arn}: DeletePolicy", iam.delete_policy, PolicyArn=arn)
 
     @staticmethod
@@ -239,15 +277,25 @@ class IamRoleProvider(AwsResourceProvider):
     @staticmethod
     def _sync_inline(iam, name: str, old: Mapping[str, str], new: Mapping[str, str]) -> None:
         for policy in sorted(old.keys() - new.keys()):
-            _ignore_missing(f"IAM role {name}: DeleteRolePolicy {policy}", iam.delete_role_policy, RoleName=name, PolicyName=policy)
+            _ignore_missing(
+                f"IAM role {name}: DeleteRolePolicy {policy}", iam.delete_role_policy, RoleName=name, PolicyName=policy
+            )
         for policy, document in sorted(new.items()):
             if old.get(policy) != document:
-                aws_call(f"IAM role {name}: PutRolePolicy {policy}", iam.put_role_policy, RoleName=name, PolicyName=policy, PolicyDocument=document)
+                aws_call(
+                    f"IAM role {name}: PutRolePolicy {policy}",
+                    iam.put_role_policy,
+                    RoleName=name,
+                    PolicyName=policy,
+                    PolicyDocument=document,
+                )
 
     @staticmethod
     def _sync_managed(iam, name: str, old: Sequence[str], new: Sequence[str]) -> None:
         for arn in sorted(set(old) - set(new)):
-            _ignore_missing(f"IAM role {name}: DetachRolePolicy {arn}", iam.detach_role_policy, RoleName=name, PolicyArn=arn)
+            _ignore_missing(
+                f"IAM role {name}: DetachRolePolicy {arn}", iam.detach_role_policy, RoleName=name, PolicyArn=arn
+            )
         for arn in sorted(set(new) - set(old)):
             aws_call(f"IAM role {name}: AttachRolePolicy {arn}", iam.attach_role_policy, RoleName=name, PolicyArn=arn)
 

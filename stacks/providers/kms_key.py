@@ -120,7 +120,12 @@ class KmsKeyProvider(AwsResourceProvider):
         kms = client("kms", news.get("region"))
         what = f"KMS key {id_}"
         if olds.get("description") != news.get("description"):
-            aws_call(f"{what}: UpdateKeyDescription", kms.update_key_description, KeyId=id_, Description=news.get("description") or "")
+            aws_call(
+                f"{what}: UpdateKeyDescription",
+                kms.update_key_description,
+                KeyId=id_,
+                Description=news.get("description") or "",
+            )
         key_arn = olds.get("arn") or aws_call(f"{what}: DescribeKey", kms.describe_key, KeyId=id_)["KeyMetadata"]["Arn"]
         if olds.get("key_policy") != news.get("key_policy"):
             # No policy of ours means KMS's default: the account administers the key.

@@ -61,7 +61,9 @@ def deny_insecure_transport(bucket: str) -> dict[str, Any]:
     }
 
 
-def log_delivery_statement(log_bucket: str, account_id: str, source_buckets: Sequence[str], prefix: str = "") -> dict[str, Any]:
+def log_delivery_statement(
+    log_bucket: str, account_id: str, source_buckets: Sequence[str], prefix: str = ""
+) -> dict[str, Any]:
     """Let S3 server access logging write into `log_bucket`, only for this
     account's `source_buckets` (names)."""
     sources = [f"arn:aws:s3:::{b}" for b in sorted(source_buckets)]
@@ -159,7 +161,10 @@ class S3BucketProvider(AwsResourceProvider):
         s3 = client("s3", props.get("region"))
         name = props["bucket_name"]
         region = s3.meta.region_name
-        kwargs: dict[str, Any] = {"Bucket": name, "ObjectOwnership": props.get("object_ownership") or "BucketOwnerEnforced"}
+        kwargs: dict[str, Any] = {
+            "Bucket": name,
+            "ObjectOwnership": props.get("object_ownership") or "BucketOwnerEnforced",
+        }
         if region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
         aws_call(f"S3 bucket {name}: CreateBucket", s3.create_bucket, **kwargs)
@@ -179,7 +184,9 @@ class S3BucketProvider(AwsResourceProvider):
         encryption = _optional(f"{what}: GetBucketEncryption", s3.get_bucket_encryption, Bucket=id_)
         block = _optional(f"{what}: GetPublicAccessBlock", s3.get_public_access_block, Bucket=id_)
         ownership = _optional(f"{what}: GetBucketOwnershipControls", s3.get_bucket_ownership_controls, Bucket=id_)
-        lifecycle = _optional(f"{what}: GetBucketLifecycleConfiguration", s3.get_bucket_lifecycle_configuration, Bucket=id_)
+        lifecycle = _optional(
+            f"{what}: GetBucketLifecycleConfiguration", s3.get_bucket_lifecycle_configuration, Bucket=id_
+        )
         policy = _optional(f"{what}: GetBucketPolicy", s3.get_bucket_policy, Bucket=id_)
         tags = _optional(f"{what}: GetBucketTagging", s3.get_bucket_tagging, Bucket=id_)
         versioning = aws_call(f"{what}: GetBucketVersioning", s3.get_bucket_versioning, Bucket=id_)
@@ -194,7 +201,10 @@ class S3BucketProvider(AwsResourceProvider):
             "kms_key_arn": default.get("KMSMasterKeyID") if default.get("SSEAlgorithm") == "aws:kms" else None,
             "block_public_access": bool(block)
             and all(block["PublicAccessBlockConfiguration"].get(k) for k in PUBLIC_ACCESS_SETTINGS),
-            "object_ownership": (ownership or {}).get("OwnershipControls", {}).get("Rules", [{}])[0].get("ObjectOwnership"),
+            "object_ownership": (ownership or {})
+            .get("OwnershipControls", {})
+            .get("Rules", [{}])[0]
+            .get("ObjectOwnership"),
             "versioning": versioning.get("Status") == "Enabled",
             "access_log_bucket": logging.get("TargetBucket"),
             "access_log_prefix": (
@@ -210,7 +220,9 @@ class S3BucketProvider(AwsResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         s3 = client("s3", news.get("region"))
-        if (olds.get("object_ownership") or "BucketOwnerEnforced") != (news.get("object_ownership") or "BucketOwnerEnforced"):
+        if (olds.get("object_ownership") or "BucketOwnerEnforced") != (
+            news.get("object_ownership") or "BucketOwnerEnforced"
+        ):
             self._put_ownership(s3, id_, news)
         self._configure(s3, id_, news, olds)
         return UpdateResult(self._outputs(news, id_, s3.meta.region_name))
@@ -272,10 +284,20 @@ class S3BucketProvider(AwsResourceProvider):
             ServerSideEncryptionConfiguration={"Rules": [_encryption_rule(props.get("kms_key_arn"))]},
         )
         if props.get("versioning"):
-            aws_call(f"{what}: PutBucketVersioning", s3.put_bucket_versioning, Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+            aws_call(
+                f"{what}: PutBucketVersioning",
+                s3.put_bucket_versioning,
+                Bucket=name,
+                VersioningConfiguration={"Status": "Enabled"},
+            )
         elif olds.get("versioning"):
             # Versioning can never be switched off again, only suspended.
-            aws_call(f"{what}: PutBucketVersioning", s3.put_bucket_versioning, Bucket=name, VersioningConfiguration={"Status": "Suspended"})
+            aws_call(
+                f"{what}: PutBucketVersioning",
+                s3.put_bucket_versioning,
+                Bucket=name,
+                VersioningConfiguration={"Status": "Suspended"},
+            )
         if props.get("lifecycle_expiration_days"):
             aws_call(
                 f"{what}: PutBucketLifecycleConfiguration",
@@ -303,7 +325,12 @@ class S3BucketProvider(AwsResourceProvider):
         if status or olds.get("access_log_bucket"):
             aws_call(f"{what}: PutBucketLogging", s3.put_bucket_logging, Bucket=name, BucketLoggingStatus=status)
         if props.get("tags"):
-            aws_call(f"{what}: PutBucketTagging", s3.put_bucket_tagging, Bucket=name, Tagging={"TagSet": tag_list(props["tags"])})
+            aws_call(
+                f"{what}: PutBucketTagging",
+                s3.put_bucket_tagging,
+                Bucket=name,
+                Tagging={"TagSet": tag_list(props["tags"])},
+            )
         elif olds.get("tags"):
             aws_call(f"{what}: DeleteBucketTagging", s3.delete_bucket_tagging, Bucket=name)
 

@@ -82,7 +82,10 @@ def test_vaults_keep_recovery_points_unless_the_target_is_disposable(full, graph
 
     disposable = graph_of(backup.build, dataclasses.replace(ctx(copyToRegion="eu-central-1"), disposable=True))
 
-    assert (disposable["backups-vault"]["force_destroy"], disposable["backups-copy-vault"]["force_destroy"]) == (True, True)
+    assert (disposable["backups-vault"]["force_destroy"], disposable["backups-copy-vault"]["force_destroy"]) == (
+        True,
+        True,
+    )
 
 
 def test_vault_events_go_to_an_encrypted_topic_for_the_plan_owner(full) -> None:
@@ -119,7 +122,9 @@ def test_service_role_trusts_only_aws_backup(full) -> None:
     role = full["backups-role"]
     assert json.loads(role["assume_role_policy"]) == {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
     assert role["max_session_duration"] == 3600
     # The protected hosting function keeps its data in S3.

@@ -53,7 +53,11 @@ def test_site_bucket_is_private_encrypted_versioned_and_logged(graph, ctx, regio
     assert site["bucket_name"] == ctx().physical_name("site")
     assert site["region"] == region
     assert site["kms_key_arn"] == graph["web-key"]["arn"]
-    assert (site["versioning"], site["block_public_access"], site["object_ownership"]) == (True, True, "BucketOwnerEnforced")
+    assert (site["versioning"], site["block_public_access"], site["object_ownership"]) == (
+        True,
+        True,
+        "BucketOwnerEnforced",
+    )
     assert site["access_log_bucket"] == logs["bucket_name"] == ctx().physical_name("logs")
     assert site["force_destroy"] is False
 

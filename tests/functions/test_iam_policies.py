@@ -32,14 +32,24 @@ OUTPUTS = {
     },
     "network": {"flow_log_group": "/provision/flow-logs"},
     "monitoring": {"alarm_arns": ["arn:aws:cloudwatch:eu-west-1:111122223333:alarm:a"]},
-    "data-exchange": {"bucket_arn": "arn:aws:s3:::exchange", "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/k3"},
+    "data-exchange": {
+        "bucket_arn": "arn:aws:s3:::exchange",
+        "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/k3",
+    },
 }
 SECTIONS = {
     "hosting": {"kind": "static-site"},
     "backup": {"protects": ["web"], "rpoHours": 24, "retentionDays": 35},
-    "security-monitoring": {"services": ["guardduty", "cloudtrail", "securityhub", "config"], "alerts": {"minSeverity": "high", "notify": ["a@b.example"]}},
+    "security-monitoring": {
+        "services": ["guardduty", "cloudtrail", "securityhub", "config"],
+        "alerts": {"minSeverity": "high", "notify": ["a@b.example"]},
+    },
     "network": {"cidr": "10.0.0.0/16"},
-    "monitoring": {"watches": ["web"], "notify": ["a@b.example"], "runbookActions": ["ec2:RebootInstances", "rds:RebootDBInstance"]},
+    "monitoring": {
+        "watches": ["web"],
+        "notify": ["a@b.example"],
+        "runbookActions": ["ec2:RebootInstances", "rds:RebootDBInstance"],
+    },
     "data-exchange": {"retentionDays": 30},
 }
 SECTION_KEY = {"security-monitoring": "securityMonitoring", "data-exchange": "dataExchange"}
@@ -48,7 +58,11 @@ SECTION_KEY = {"security-monitoring": "securityMonitoring", "data-exchange": "da
 @pytest.fixture
 def plan(make_plan):
     functions = {
-        "web" if type_ == "hosting" else type_: {"type": type_, "provider": "nightwatch", SECTION_KEY.get(type_, type_): section}
+        "web" if type_ == "hosting" else type_: {
+            "type": type_,
+            "provider": "nightwatch",
+            SECTION_KEY.get(type_, type_): section,
+        }
         for type_, section in SECTIONS.items()
     }
     return make_plan(functions)
@@ -82,14 +96,19 @@ def test_hosting_keys_are_used_only_through_s3(plan, scope) -> None:
 def test_backup_covers_the_copy_vault_and_never_deletes(plan, scope) -> None:
     statements = {s["Sid"]: s for s in statements_for(_function(plan, "backup"), OUTPUTS["backup"], scope)}
 
-    assert statements["InspectVaults"]["Resource"] == sorted([OUTPUTS["backup"]["vault_arn"], OUTPUTS["backup"]["copy_vault_arn"]])
+    assert statements["InspectVaults"]["Resource"] == sorted(
+        [OUTPUTS["backup"]["vault_arn"], OUTPUTS["backup"]["copy_vault_arn"]]
+    )
     assert statements["StartBackups"]["Resource"] == [OUTPUTS["backup"]["vault_arn"]]
     actions = {a for s in statements.values() for a in s["Action"]}
     assert not any(a.startswith("backup:Delete") for a in actions)
 
 
 def test_security_monitoring_follows_the_services_in_use(plan, scope) -> None:
-    full = {s["Sid"]: s for s in statements_for(_function(plan, "security-monitoring"), OUTPUTS["security-monitoring"], scope)}
+    full = {
+        s["Sid"]: s
+        for s in statements_for(_function(plan, "security-monitoring"), OUTPUTS["security-monitoring"], scope)
+    }
     assert full["TriageGuardDuty"]["Resource"] == ["arn:aws:guardduty:eu-west-1:111122223333:detector/d1"]
     assert full["ReadLogs"]["Resource"] == ["arn:aws:s3:::logs-bucket/*", "arn:aws:s3:::trail-bucket/*"]
 
@@ -122,7 +141,10 @@ def test_runbook_actions_reach_only_watched_functions_of_this_plan(plan, scope) 
 
 
 def test_a_missing_output_is_named(plan, scope) -> None:
-    with pytest.raises(MissingOutput, match=r"^function 'data-exchange' \(data-exchange\) has no output 'kms_key_arn' to scope its access policy to$"):
+    with pytest.raises(
+        MissingOutput,
+        match=r"^function 'data-exchange' \(data-exchange\) has no output 'kms_key_arn' to scope its access policy to$",
+    ):
         statements_for(_function(plan, "data-exchange"), {"bucket_arn": "arn:aws:s3:::exchange"}, scope)
 
 
@@ -130,10 +152,19 @@ def test_a_missing_output_is_named(plan, scope) -> None:
     ("stmt", "problems"),
     [
         ({"Sid": "A", "Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}, ["A: wildcard action *"]),
-        ({"Sid": "B", "Effect": "Allow", "Action": ["s3:*"], "Resource": "arn:aws:s3:::b"}, ["B: wildcard action s3:*"]),
-        ({"Sid": "C", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}, ["C: s3:PutObject on every resource"]),
+        (
+            {"Sid": "B", "Effect": "Allow", "Action": ["s3:*"], "Resource": "arn:aws:s3:::b"},
+            ["B: wildcard action s3:*"],
+        ),
+        (
+            {"Sid": "C", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"},
+            ["C: s3:PutObject on every resource"],
+        ),
         ({"Sid": "D", "Effect": "Allow", "Action": ["ec2:DescribeVpcs"], "Resource": "*"}, []),
-        ({"Sid": "E", "Effect": "Allow", "Action": ["kms:ScheduleKeyDeletion"], "Resource": "arn:k"}, ["E: guard-railed action kms:ScheduleKeyDeletion"]),
+        (
+            {"Sid": "E", "Effect": "Allow", "Action": ["kms:ScheduleKeyDeletion"], "Resource": "arn:k"},
+            ["E: guard-railed action kms:ScheduleKeyDeletion"],
+        ),
         ({"Sid": "F", "Effect": "Deny", "Action": "*", "Resource": "*"}, []),
     ],
 )
@@ -151,7 +182,12 @@ def test_boundary_merges_scoped_and_unscoped_statements() -> None:
     boundary = json.loads(iam_policies.guard_rail_boundary(statements))
 
     assert boundary["Statement"][:2] == [
-        {"Sid": "AtMostTheseResources", "Effect": "Allow", "Action": ["kms:Decrypt", "s3:GetObject"], "Resource": ["arn:aws:s3:::b/*", "arn:k"]},
+        {
+            "Sid": "AtMostTheseResources",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "s3:GetObject"],
+            "Resource": ["arn:aws:s3:::b/*", "arn:k"],
+        },
         {"Sid": "AtMostTheseReads", "Effect": "Allow", "Action": ["cloudwatch:ListMetrics"], "Resource": "*"},
     ]
     assert boundary["Statement"][2]["Effect"] == "Deny"

@@ -31,7 +31,11 @@ def plan(make_plan):
                 "provider": "nightwatch",
                 "backup": {"protects": ["web"], "rpoHours": 24, "retentionDays": 35},
             },
-            "exchange": {"type": "data-exchange", "provider": "aws", "dataExchange": {"retentionDays": 30, "partners": ["claimsco"]}},
+            "exchange": {
+                "type": "data-exchange",
+                "provider": "aws",
+                "dataExchange": {"retentionDays": 30, "partners": ["claimsco"]},
+            },
         }
     )
 
@@ -44,7 +48,10 @@ def external_ids(monkeypatch):
 
 def _program(plan, account_id):
     def run():
-        ctx = {name: FunctionContext(plan=plan, function=plan.functions[name], account_id=account_id) for name in ("web", "backups")}
+        ctx = {
+            name: FunctionContext(plan=plan, function=plan.functions[name], account_id=account_id)
+            for name in ("web", "backups")
+        }
         components = {"web": hosting.build(ctx["web"]), "backups": backup.build(ctx["backups"])}
         components["exchange"] = SimpleNamespace(outputs=EXCHANGE_OUTPUTS)  # its program is not under test here
         roles = vendor_access.build_vendor_roles(plan, account_id, components)
@@ -73,7 +80,10 @@ def test_one_role_per_external_provider_operating_a_function(graph, plan, accoun
     role = graph["vendor-access-nightwatch"]
     assert role["role_name"] == vendor_access.vendor_role_name(plan, "nightwatch", account_id)
     assert graph.outputs["nightwatch"] == role["arn"]
-    assert vendor_access.vendor_role_arn(plan, "nightwatch", account_id) == f"arn:aws:iam::{account_id}:role/{role['role_name']}"
+    assert (
+        vendor_access.vendor_role_arn(plan, "nightwatch", account_id)
+        == f"arn:aws:iam::{account_id}:role/{role['role_name']}"
+    )
     assert role["tags"] == {
         "provision:plan": "acme-prod",
         "provision:function": "vendor-access",
@@ -83,7 +93,10 @@ def test_one_role_per_external_provider_operating_a_function(graph, plan, accoun
 
 
 def test_trust_is_the_vendor_account_with_its_external_id_kept_secret(graph) -> None:
-    for name, root, external_id in (("nightwatch", NIGHTWATCH_ROOT, "nw-secret-123"), ("claimsco", CLAIMSCO_ROOT, "cc-secret-456")):
+    for name, root, external_id in (
+        ("nightwatch", NIGHTWATCH_ROOT, "nw-secret-123"),
+        ("claimsco", CLAIMSCO_ROOT, "cc-secret-456"),
+    ):
         role = graph[f"vendor-access-{name}"]
         trust = json.loads(_secret(role["assume_role_policy"]))
         assert trust["Statement"] == [
@@ -139,7 +152,12 @@ def test_boundary_caps_the_role_and_denies_guard_rail_actions(graph) -> None:
     assert bounded == granted
     assert boundary["AtMostTheseReads"]["Resource"] == "*"
     assert set(boundary["AtMostTheseReads"]["Action"]) <= iam_policies.UNSCOPED_READ_ACTIONS
-    assert boundary["GuardRails"] == {"Sid": "GuardRails", "Effect": "Deny", "Action": list(iam_policies.GUARD_RAIL_DENIES), "Resource": "*"}
+    assert boundary["GuardRails"] == {
+        "Sid": "GuardRails",
+        "Effect": "Deny",
+        "Action": list(iam_policies.GUARD_RAIL_DENIES),
+        "Resource": "*",
+    }
 
 
 def test_cloud_providers_and_idle_vendors_get_no_role(graph_of, make_plan, account_id, external_ids) -> None:
@@ -166,7 +184,11 @@ def test_missing_external_id_names_the_provider_and_variable(plan, monkeypatch) 
 
 @pytest.fixture
 def aws(monkeypatch):
-    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+    for var, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
         monkeypatch.setenv(var, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
@@ -193,7 +215,10 @@ def test_external_id_from_ssm_and_secrets_manager(aws) -> None:
             "secretsmanager:missing",
             "provider 'nightwatch': externalIdRef secretsmanager:missing: could not be read: ResourceNotFoundException",
         ),
-        ("vault:x", "provider 'nightwatch': externalIdRef vault:x: unknown reference scheme 'vault' (use env:, ssm: or secretsmanager:)"),
+        (
+            "vault:x",
+            "provider 'nightwatch': externalIdRef vault:x: unknown reference scheme 'vault' (use env:, ssm: or secretsmanager:)",
+        ),
     ],
 )
 def test_unreadable_external_id_names_the_reference(aws, ref, message) -> None:

@@ -95,7 +95,9 @@ def test_read_reflects_drift(backup) -> None:
         BackupPlanId=created.id,
         BackupPlan={
             "BackupPlanName": "acme-backups",
-            "Rules": [{"RuleName": "daily", "TargetBackupVaultName": "acme-vault", "Lifecycle": {"DeleteAfterDays": 1}}],
+            "Rules": [
+                {"RuleName": "daily", "TargetBackupVaultName": "acme-vault", "Lifecycle": {"DeleteAfterDays": 1}}
+            ],
         },
     )
 

@@ -57,7 +57,9 @@ def test_create_with_any_of_tags(backup, plan_id) -> None:
     result = BackupSelectionProvider().create(props)
 
     selection = backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=result.id)["BackupSelection"]
-    assert selection["ListOfTags"] == [{"ConditionType": "STRINGEQUALS", "ConditionKey": "provision:function", "ConditionValue": "web"}]
+    assert selection["ListOfTags"] == [
+        {"ConditionType": "STRINGEQUALS", "ConditionKey": "provision:function", "ConditionValue": "web"}
+    ]
     assert selection["Resources"] == []
     assert BackupSelectionProvider().read(result.id, result.outs).outs == result.outs
 
@@ -119,5 +121,8 @@ def test_create_without_any_tag_or_resource_names_the_aws_error(backup, plan_id)
 
 
 def test_create_on_an_unknown_plan_names_the_aws_error(backup) -> None:
-    with pytest.raises(ProviderError, match=r"^Backup selection acme-web of plan nope: CreateBackupSelection: InvalidParameterValueException: "):
+    with pytest.raises(
+        ProviderError,
+        match=r"^Backup selection acme-web of plan nope: CreateBackupSelection: InvalidParameterValueException: ",
+    ):
         BackupSelectionProvider().create(_props("nope"))

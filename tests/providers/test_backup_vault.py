@@ -54,14 +54,18 @@ def test_create_sets_key_lock_notifications_and_tags(backup, key_arn, region, ac
 
 
 def test_create_in_another_region(aws) -> None:
-    result = BackupVaultProvider().create(_props(region="eu-central-1", notification_topic_arn=None, notification_events=[]))
+    result = BackupVaultProvider().create(
+        _props(region="eu-central-1", notification_topic_arn=None, notification_events=[])
+    )
 
     assert result.outs["arn"].startswith("arn:aws:backup:eu-central-1:")
     assert boto3.client("backup", region_name="eu-central-1").describe_backup_vault(BackupVaultName="acme-vault")
 
 
 def test_unlocked_vault_without_notifications(backup) -> None:
-    props = _props(lock_min_retention_days=None, lock_changeable_for_days=None, notification_topic_arn=None, notification_events=[])
+    props = _props(
+        lock_min_retention_days=None, lock_changeable_for_days=None, notification_topic_arn=None, notification_events=[]
+    )
 
     result = BackupVaultProvider().create(props)
 
@@ -113,14 +117,21 @@ def test_diff_replaces_for_name_key_and_region(change, replaces) -> None:
 def test_update_changes_lock_notifications_and_tags(backup) -> None:
     provider = BackupVaultProvider()
     olds = provider.create(_props(lock_changeable_for_days=None)).outs
-    news = _props(lock_min_retention_days=7, lock_max_retention_days=90, lock_changeable_for_days=None,
-                  notification_events=["BACKUP_JOB_FAILED"], tags={"team": "ops"})
+    news = _props(
+        lock_min_retention_days=7,
+        lock_max_retention_days=90,
+        lock_changeable_for_days=None,
+        notification_events=["BACKUP_JOB_FAILED"],
+        tags={"team": "ops"},
+    )
 
     result = provider.update("acme-vault", olds, news)
 
     vault = backup.describe_backup_vault(BackupVaultName="acme-vault")
     assert (vault["MinRetentionDays"], vault["MaxRetentionDays"]) == (7, 90)
-    assert backup.get_backup_vault_notifications(BackupVaultName="acme-vault")["BackupVaultEvents"] == ["BACKUP_JOB_FAILED"]
+    assert backup.get_backup_vault_notifications(BackupVaultName="acme-vault")["BackupVaultEvents"] == [
+        "BACKUP_JOB_FAILED"
+    ]
     assert backup.list_tags(ResourceArn=olds["arn"])["Tags"] == {"team": "ops"}
     assert provider.read("acme-vault", result.outs).outs == result.outs
 
@@ -129,8 +140,16 @@ def test_update_removing_lock_and_notifications(backup) -> None:
     provider = BackupVaultProvider()
     olds = provider.create(_props(lock_changeable_for_days=None)).outs
 
-    provider.update("acme-vault", olds, _props(lock_min_retention_days=None, lock_changeable_for_days=None,
-                                                notification_topic_arn=None, notification_events=[]))
+    provider.update(
+        "acme-vault",
+        olds,
+        _props(
+            lock_min_retention_days=None,
+            lock_changeable_for_days=None,
+            notification_topic_arn=None,
+            notification_events=[],
+        ),
+    )
 
     assert backup.describe_backup_vault(BackupVaultName="acme-vault")["Locked"] is False
     with pytest.raises(backup.exceptions.ResourceNotFoundException):
@@ -142,7 +161,9 @@ def test_a_compliance_lock_past_its_grace_period_cannot_change(backup, region, a
     olds = provider.create(_props()).outs
     backup_backends[account_id][region].vaults["acme-vault"].lock_date = 0  # grace period over
 
-    with pytest.raises(ProviderError, match=r"^Backup vault acme-vault: PutBackupVaultLockConfiguration: InvalidRequestException: "):
+    with pytest.raises(
+        ProviderError, match=r"^Backup vault acme-vault: PutBackupVaultLockConfiguration: InvalidRequestException: "
+    ):
         provider.update("acme-vault", olds, _props(lock_min_retention_days=1))
 
 
@@ -179,7 +200,9 @@ def test_name_clash_is_reported(backup) -> None:
 
 
 def test_bad_notification_event_is_reported_and_the_vault_rolled_back(backup) -> None:
-    with pytest.raises(ProviderError, match=r"^Backup vault acme-vault: PutBackupVaultNotifications: InvalidParameterValueException: "):
+    with pytest.raises(
+        ProviderError, match=r"^Backup vault acme-vault: PutBackupVaultNotifications: InvalidParameterValueException: "
+    ):
         BackupVaultProvider().create(_props(notification_events=["NOT_AN_EVENT"]))
 
     assert BackupVaultProvider().read("acme-vault", _props()) is None

@@ -44,10 +44,16 @@ def test_create_puts_a_private_origin_behind_https(cf) -> None:
     assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
     assert behaviour["AllowedMethods"]["Items"] == ["GET", "HEAD"]
     assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
-    assert (config["DefaultRootObject"], config["PriceClass"], config["Enabled"]) == ("index.html", "PriceClass_100", True)
+    assert (config["DefaultRootObject"], config["PriceClass"], config["Enabled"]) == (
+        "index.html",
+        "PriceClass_100",
+        True,
+    )
     oac = cf.get_origin_access_control(Id=result.outs["oac_id"])["OriginAccessControl"]["OriginAccessControlConfig"]
     assert (oac["Name"], oac["SigningBehavior"], oac["OriginAccessControlOriginType"]) == ("acme-site", "always", "s3")
-    assert cf.list_tags_for_resource(Resource=result.outs["arn"])["Tags"]["Items"] == [{"Key": "provision:plan", "Value": "acme"}]
+    assert cf.list_tags_for_resource(Resource=result.outs["arn"])["Tags"]["Items"] == [
+        {"Key": "provision:plan", "Value": "acme"}
+    ]
 
 
 def test_read_matches_create_and_reflects_drift(cf) -> None:
@@ -105,7 +111,12 @@ def test_update_repairs_drift_and_applies_changes(cf) -> None:
     result = provider.update(created.id, drifted, news)
 
     assert result.outs["oac_id"] != created.outs["oac_id"]
-    assert cf.get_origin_access_control(Id=result.outs["oac_id"])["OriginAccessControl"]["OriginAccessControlConfig"]["Name"] == "acme-site"
+    assert (
+        cf.get_origin_access_control(Id=result.outs["oac_id"])["OriginAccessControl"]["OriginAccessControlConfig"][
+            "Name"
+        ]
+        == "acme-site"
+    )
     config = cf.get_distribution_config(Id=created.id)["DistributionConfig"]
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
     assert config["PriceClass"] == "PriceClass_200"
@@ -137,7 +148,10 @@ def test_delete_disables_then_deletes_distribution_and_oac(cf) -> None:
 
 
 def test_bad_viewer_policy_is_refused_and_leaves_no_oac(cf) -> None:
-    with pytest.raises(ProviderError, match="^CloudFront distribution: viewer_protocol_policy must be one of redirect-to-https, https-only, not 'allow-all'$"):
+    with pytest.raises(
+        ProviderError,
+        match="^CloudFront distribution: viewer_protocol_policy must be one of redirect-to-https, https-only, not 'allow-all'$",
+    ):
         CloudFrontDistributionProvider().create(_props(viewer_protocol_policy="allow-all"))
 
     assert cf.list_origin_access_controls()["OriginAccessControlList"].get("Items", []) == []
@@ -148,5 +162,7 @@ def test_update_of_a_vanished_distribution_names_the_aws_error(cf) -> None:
     created = provider.create(_props())
     provider.delete(created.id, created.outs)
 
-    with pytest.raises(ProviderError, match=rf"^CloudFront distribution {created.id}: GetDistributionConfig: NoSuchDistribution: "):
+    with pytest.raises(
+        ProviderError, match=rf"^CloudFront distribution {created.id}: GetDistributionConfig: NoSuchDistribution: "
+    ):
         provider.update(created.id, created.outs, _props())

@@ -15,7 +15,9 @@ VENDOR_ROOT = "arn:aws:iam::210987654321:root"
 
 
 def _doc(*actions: str, resource: str = "arn:aws:s3:::site/*") -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": resource}]})
+    return json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": resource}]}
+    )
 
 
 def _props(**overrides):
@@ -45,7 +47,9 @@ def _boundary_doc(iam, arn: str) -> dict:
 def test_trust_policy_shapes() -> None:
     assert json.loads(trust_policy({"Service": "backup.amazonaws.com"})) == {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
     [statement] = json.loads(trust_policy({"AWS": VENDOR_ROOT}, external_id="x"))["Statement"]
     assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": "x"}}
@@ -63,7 +67,9 @@ def test_create_sets_trust_session_boundary_policies_and_tags(iam, account_id) -
     assert role["MaxSessionDuration"] == 3600
     assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary_arn
     assert _boundary_doc(iam, boundary_arn) == json.loads(_props()["permissions_boundary"])
-    assert iam.get_role_policy(RoleName="acme-vendor", PolicyName="read-site")["PolicyDocument"] == json.loads(_doc("s3:GetObject"))
+    assert iam.get_role_policy(RoleName="acme-vendor", PolicyName="read-site")["PolicyDocument"] == json.loads(
+        _doc("s3:GetObject")
+    )
     assert iam.list_role_tags(RoleName="acme-vendor")["Tags"] == [{"Key": "provision:plan", "Value": "acme"}]
 
 
@@ -119,7 +125,12 @@ def test_read_returns_none_when_the_role_is_gone(iam) -> None:
     ],
 )
 def test_diff_replaces_only_for_a_new_name(change, replaces) -> None:
-    olds = {**_props(), "arn": "arn:aws:iam::123456789012:role/acme-vendor", "unique_id": "AROA", "permissions_boundary_arn": None}
+    olds = {
+        **_props(),
+        "arn": "arn:aws:iam::123456789012:role/acme-vendor",
+        "unique_id": "AROA",
+        "permissions_boundary_arn": None,
+    }
 
     diff = IamRoleProvider().diff("acme-vendor", olds, _props(**change))
 
@@ -144,7 +155,9 @@ def test_update_repairs_drift_and_applies_changes(iam) -> None:
 
     role = iam.get_role(RoleName="acme-vendor")["Role"]
     assert role["MaxSessionDuration"] == 3600
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] == {"StringEquals": {"sts:ExternalId": "rotated"}}
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] == {
+        "StringEquals": {"sts:ExternalId": "rotated"}
+    }
     assert _boundary_doc(iam, result.outs["permissions_boundary_arn"]) == json.loads(_doc("s3:GetObject"))
     assert iam.list_role_policies(RoleName="acme-vendor")["PolicyNames"] == ["list-site"]
     assert iam.list_role_tags(RoleName="acme-vendor")["Tags"] == [{"Key": "team", "Value": "ops"}]
@@ -158,7 +171,9 @@ def test_boundary_updates_survive_the_five_version_limit(iam) -> None:
         news = _props(permissions_boundary=_doc("s3:GetObject", resource=f"arn:aws:s3:::site{n}/*"))
         olds = provider.update("acme-vendor", olds, news).outs
 
-    assert _boundary_doc(iam, olds["permissions_boundary_arn"]) == json.loads(_doc("s3:GetObject", resource="arn:aws:s3:::site5/*"))
+    assert _boundary_doc(iam, olds["permissions_boundary_arn"]) == json.loads(
+        _doc("s3:GetObject", resource="arn:aws:s3:::site5/*")
+    )
 
 
 def test_update_dropping_the_boundary_deletes_its_policy(iam) -> None:

@@ -53,7 +53,9 @@ def test_create_sets_rotation_policy_alias_and_tags(kms, account_id, region) -> 
     assert meta["Description"] == "backups of acme-prod"
     assert meta["KeySpec"] == "SYMMETRIC_DEFAULT"
     assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
-    assert json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]) == json.loads(props["key_policy"])
+    assert json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]) == json.loads(
+        props["key_policy"]
+    )
     assert [a["AliasName"] for a in kms.list_aliases(KeyId=key_id)["Aliases"]] == ["alias/acme-prod-backups"]
     assert kms.list_resource_tags(KeyId=key_id)["Tags"] == [{"TagKey": "provision:plan", "TagValue": "acme"}]
 
@@ -160,7 +162,9 @@ def test_delete_when_the_key_never_existed(aws, account_id) -> None:
 def test_create_with_a_taken_alias_fails_clearly_and_leaves_no_key(kms, account_id) -> None:
     KmsKeyProvider().create(_props(account_id))
 
-    with pytest.raises(ProviderError, match=r"^KMS key \S+: CreateAlias alias/acme-prod-backups: AlreadyExistsException: "):
+    with pytest.raises(
+        ProviderError, match=r"^KMS key \S+: CreateAlias alias/acme-prod-backups: AlreadyExistsException: "
+    ):
         KmsKeyProvider().create(_props(account_id))
 
     states = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] for k in kms.list_keys()["Keys"]]

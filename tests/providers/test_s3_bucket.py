@@ -16,7 +16,12 @@ from provision.stacks.providers.s3_bucket import (
 )
 
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-ALL_BLOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+ALL_BLOCKED = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
 
 
 def _tls_only(bucket: str) -> str:
@@ -65,7 +70,11 @@ def _props(**overrides):
 
 
 def _log_bucket(provider: S3BucketProvider) -> str:
-    provider.create(_props(bucket_name="log-bucket", kms_key_arn=None, versioning=False, bucket_policy=_log_target_policy("log-bucket")))
+    provider.create(
+        _props(
+            bucket_name="log-bucket", kms_key_arn=None, versioning=False, bucket_policy=_log_target_policy("log-bucket")
+        )
+    )
     return "log-bucket"
 
 
@@ -86,11 +95,19 @@ def test_create_applies_every_guard_rail(s3, region) -> None:
     assert result.outs["regional_domain_name"] == f"site-bucket.s3.{region}.amazonaws.com"
     assert s3.get_bucket_location(Bucket="site-bucket")["LocationConstraint"] == region
     rule = s3.get_bucket_encryption(Bucket="site-bucket")["ServerSideEncryptionConfiguration"]["Rules"][0]
-    assert rule == {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY_ARN}, "BucketKeyEnabled": True}
+    assert rule == {
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY_ARN},
+        "BucketKeyEnabled": True,
+    }
     assert s3.get_public_access_block(Bucket="site-bucket")["PublicAccessBlockConfiguration"] == ALL_BLOCKED
-    assert s3.get_bucket_ownership_controls(Bucket="site-bucket")["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert s3.get_bucket_ownership_controls(Bucket="site-bucket")["OwnershipControls"]["Rules"] == [
+        {"ObjectOwnership": "BucketOwnerEnforced"}
+    ]
     assert s3.get_bucket_versioning(Bucket="site-bucket")["Status"] == "Enabled"
-    assert s3.get_bucket_logging(Bucket="site-bucket")["LoggingEnabled"] == {"TargetBucket": "log-bucket", "TargetPrefix": "site-bucket/"}
+    assert s3.get_bucket_logging(Bucket="site-bucket")["LoggingEnabled"] == {
+        "TargetBucket": "log-bucket",
+        "TargetPrefix": "site-bucket/",
+    }
     [expiry] = s3.get_bucket_lifecycle_configuration(Bucket="site-bucket")["Rules"]
     assert expiry["Expiration"] == {"Days": 30}
     assert expiry["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
@@ -124,7 +141,9 @@ def test_read_reflects_drift(s3) -> None:
     s3.delete_public_access_block(Bucket="site-bucket")
     s3.put_bucket_encryption(
         Bucket="site-bucket",
-        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
     )
     s3.put_bucket_versioning(Bucket="site-bucket", VersioningConfiguration={"Status": "Suspended"})
     s3.put_bucket_tagging(Bucket="site-bucket", Tagging={"TagSet": [{"Key": "owner", "Value": "someone"}]})
@@ -148,7 +167,9 @@ def test_read_reports_a_changed_policy_and_ignores_reformatting(s3) -> None:
     assert provider.read("site-bucket", created.outs).outs["bucket_policy"] == _props()["bucket_policy"]
 
     s3.put_bucket_policy(Bucket="site-bucket", Policy=_tls_only("other-bucket"))
-    assert json.loads(provider.read("site-bucket", created.outs).outs["bucket_policy"]) == json.loads(_tls_only("other-bucket"))
+    assert json.loads(provider.read("site-bucket", created.outs).outs["bucket_policy"]) == json.loads(
+        _tls_only("other-bucket")
+    )
 
 
 def test_read_returns_none_when_the_bucket_is_gone(s3) -> None:
@@ -246,7 +267,9 @@ def test_delete_refuses_to_lose_data_unless_forced(s3) -> None:
 
 def test_forced_delete_reports_objects_that_will_not_go(s3, region) -> None:
     s3.create_bucket(
-        Bucket="locked-bucket", CreateBucketConfiguration={"LocationConstraint": region}, ObjectLockEnabledForBucket=True
+        Bucket="locked-bucket",
+        CreateBucketConfiguration={"LocationConstraint": region},
+        ObjectLockEnabledForBucket=True,
     )
     s3.put_object(Bucket="locked-bucket", Key="evidence.log", Body=b"x", ObjectLockLegalHoldStatus="ON")
 
@@ -269,7 +292,9 @@ def test_create_with_a_name_taken_by_another_account_says_so(s3, monkeypatch) ->
 
 
 def test_failed_create_leaves_no_bucket_behind(s3) -> None:
-    with pytest.raises(ProviderError, match=r"^S3 bucket site-bucket: PutBucketLogging: InvalidTargetBucketForLogging: "):
+    with pytest.raises(
+        ProviderError, match=r"^S3 bucket site-bucket: PutBucketLogging: InvalidTargetBucketForLogging: "
+    ):
         S3BucketProvider().create(_props(access_log_bucket="missing-log-bucket"))
 
     assert S3BucketProvider().read("site-bucket", _props()) is None

@@ -23,7 +23,11 @@ TAG_CONDITIONS = {
 
 @pytest.fixture(autouse=True)
 def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}.items():
+    for var, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
         monkeypatch.setenv(var, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     backup_gap.install()
@@ -53,7 +57,9 @@ def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
 def test_selection_lifecycle(backup) -> None:
     plan_id = _plan(backup)
 
-    created = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection(), CreatorRequestId="req-1")
+    created = backup.create_backup_selection(
+        BackupPlanId=plan_id, BackupSelection=_selection(), CreatorRequestId="req-1"
+    )
     got = backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
     listed = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
 
@@ -67,7 +73,9 @@ def test_selection_lifecycle(backup) -> None:
         "Conditions": {**TAG_CONDITIONS, "StringNotEquals": [], "StringLike": [], "StringNotLike": []},
     }
     assert got["CreatorRequestId"] == "req-1"
-    assert [(s["SelectionId"], s["SelectionName"], s["IamRoleArn"]) for s in listed] == [(created["SelectionId"], "web", ROLE)]
+    assert [(s["SelectionId"], s["SelectionName"], s["IamRoleArn"]) for s in listed] == [
+        (created["SelectionId"], "web", ROLE)
+    ]
 
     backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=created["SelectionId"])
     assert backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"] == []
@@ -93,7 +101,8 @@ def test_selection_needs_tags_or_resources(backup) -> None:
 
     with pytest.raises(ClientError) as exc:
         backup.create_backup_selection(
-            BackupPlanId=plan_id, BackupSelection={"SelectionName": "x", "IamRoleArn": ROLE, "Conditions": TAG_CONDITIONS}
+            BackupPlanId=plan_id,
+            BackupSelection={"SelectionName": "x", "IamRoleArn": ROLE, "Conditions": TAG_CONDITIONS},
         )
 
     assert _error(exc) == (
@@ -124,7 +133,9 @@ def test_list_selections_paginates(backup) -> None:
     for n in range(3):
         backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection(f"s{n}"))
 
-    pages = backup.get_paginator("list_backup_selections").paginate(BackupPlanId=plan_id, PaginationConfig={"PageSize": 2})
+    pages = backup.get_paginator("list_backup_selections").paginate(
+        BackupPlanId=plan_id, PaginationConfig={"PageSize": 2}
+    )
 
     assert [[s["SelectionName"] for s in p["BackupSelectionsList"]] for p in pages] == [["s0", "s1"], ["s2"]]
 
@@ -135,7 +146,10 @@ def test_a_plan_with_selections_cannot_be_deleted(backup) -> None:
 
     with pytest.raises(ClientError) as exc:
         backup.delete_backup_plan(BackupPlanId=plan_id)
-    assert _error(exc) == ("InvalidRequestException", "Related backup plan selections must be deleted prior to backup plan deletion")
+    assert _error(exc) == (
+        "InvalidRequestException",
+        "Related backup plan selections must be deleted prior to backup plan deletion",
+    )
 
     backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
     backup.delete_backup_plan(BackupPlanId=plan_id)
@@ -150,7 +164,9 @@ def test_update_backup_plan_replaces_rules_and_the_version(backup) -> None:
             "TargetBackupVaultName": "vault",
             "ScheduleExpression": "cron(0 * ? * * *)",
             "Lifecycle": {"DeleteAfterDays": 7},
-            "CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:eu-central-1:123456789012:backup-vault:copy"}],
+            "CopyActions": [
+                {"DestinationBackupVaultArn": "arn:aws:backup:eu-central-1:123456789012:backup-vault:copy"}
+            ],
         }
     ]
 
@@ -179,7 +195,10 @@ def test_vault_notifications_lifecycle(backup) -> None:
     vault_arn = backup.create_backup_vault(BackupVaultName="vault")["BackupVaultArn"]
     with pytest.raises(ClientError) as exc:
         backup.get_backup_vault_notifications(BackupVaultName="vault")
-    assert _error(exc) == ("ResourceNotFoundException", "Failed reading notifications from database for Backup vault vault")
+    assert _error(exc) == (
+        "ResourceNotFoundException",
+        "Failed reading notifications from database for Backup vault vault",
+    )
 
     backup.put_backup_vault_notifications(
         BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED", "COPY_JOB_FAILED"]
@@ -197,12 +216,16 @@ def test_vault_notifications_lifecycle(backup) -> None:
 
 def test_vault_notifications_errors(backup) -> None:
     with pytest.raises(ClientError) as exc:
-        backup.put_backup_vault_notifications(BackupVaultName="missing", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"])
+        backup.put_backup_vault_notifications(
+            BackupVaultName="missing", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"]
+        )
     assert _error(exc)[0] == "ResourceNotFoundException"
 
     backup.create_backup_vault(BackupVaultName="vault")
     with pytest.raises(ClientError) as exc:
-        backup.put_backup_vault_notifications(BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["NOT_AN_EVENT"])
+        backup.put_backup_vault_notifications(
+            BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["NOT_AN_EVENT"]
+        )
     code, message = _error(exc)
     assert code == "InvalidParameterValueException"
     assert message.startswith("Please select from the following list of notifications ")
@@ -210,7 +233,9 @@ def test_vault_notifications_errors(backup) -> None:
 
 def test_deleting_a_vault_forgets_its_notifications(backup) -> None:
     backup.create_backup_vault(BackupVaultName="vault")
-    backup.put_backup_vault_notifications(BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"])
+    backup.put_backup_vault_notifications(
+        BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"]
+    )
 
     backup.delete_backup_vault(BackupVaultName="vault")
     backup.create_backup_vault(BackupVaultName="vault")
@@ -236,13 +261,21 @@ def test_gaps_are_served_over_http_by_the_moto_server() -> None:
         plan_id = _plan(backup)
 
         selection_id = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())["SelectionId"]
-        assert backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)["BackupSelection"]["SelectionName"] == "web"
+        assert (
+            backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)["BackupSelection"][
+                "SelectionName"
+            ]
+            == "web"
+        )
         assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1
         backup.update_backup_plan(
-            BackupPlanId=plan_id, BackupPlan={"BackupPlanName": "renamed", "Rules": [{"RuleName": "r", "TargetBackupVaultName": "vault"}]}
+            BackupPlanId=plan_id,
+            BackupPlan={"BackupPlanName": "renamed", "Rules": [{"RuleName": "r", "TargetBackupVaultName": "vault"}]},
         )
         assert backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["BackupPlanName"] == "renamed"
-        backup.put_backup_vault_notifications(BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"])
+        backup.put_backup_vault_notifications(
+            BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"]
+        )
         assert backup.get_backup_vault_notifications(BackupVaultName="vault")["SNSTopicArn"] == TOPIC
         backup.delete_backup_vault_notifications(BackupVaultName="vault")
         backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)

@@ -166,14 +166,19 @@ def put_backup_vault_notifications(
         raise InvalidParameterValueException(
             msg=f"Please select from the following list of notifications {', '.join(sorted(VAULT_EVENTS))}"
         )
-    _notifications(self)[backup_vault_name] = {"SNSTopicArn": sns_topic_arn, "BackupVaultEvents": list(backup_vault_events)}
+    _notifications(self)[backup_vault_name] = {
+        "SNSTopicArn": sns_topic_arn,
+        "BackupVaultEvents": list(backup_vault_events),
+    }
 
 
 def get_backup_vault_notifications(self: BackupBackend, backup_vault_name: str) -> dict[str, Any]:
     vault = self.describe_backup_vault(backup_vault_name)
     found = _notifications(self).get(backup_vault_name)
     if found is None:
-        raise ResourceNotFoundException(msg=f"Failed reading notifications from database for Backup vault {backup_vault_name}")
+        raise ResourceNotFoundException(
+            msg=f"Failed reading notifications from database for Backup vault {backup_vault_name}"
+        )
     return {"BackupVaultName": vault.backup_vault_name, "BackupVaultArn": vault.backup_vault_arn, **found}
 
 
@@ -185,7 +190,9 @@ def delete_backup_vault_notifications(self: BackupBackend, backup_vault_name: st
 def _guard_delete_backup_plan(original):
     def delete_backup_plan(self: BackupBackend, backup_plan_id: str):
         if _selections(self).get(backup_plan_id):
-            raise InvalidRequestException(msg="Related backup plan selections must be deleted prior to backup plan deletion")
+            raise InvalidRequestException(
+                msg="Related backup plan selections must be deleted prior to backup plan deletion"
+            )
         return original(self, backup_plan_id)
 
     delete_backup_plan.gap_fill = True
@@ -216,12 +223,18 @@ def create_backup_selection_response(self: BackupResponse) -> str:
         creator_request_id=params.get("CreatorRequestId"),
     )
     return json.dumps(
-        {"SelectionId": selection.selection_id, "BackupPlanId": selection.plan_id, "CreationDate": selection.creation_date}
+        {
+            "SelectionId": selection.selection_id,
+            "BackupPlanId": selection.plan_id,
+            "CreationDate": selection.creation_date,
+        }
     )
 
 
 def get_backup_selection_response(self: BackupResponse) -> str:
-    selection = self.backup_backend.get_backup_selection(self._get_param("backupPlanId"), self._get_param("selectionId"))
+    selection = self.backup_backend.get_backup_selection(
+        self._get_param("backupPlanId"), self._get_param("selectionId")
+    )
     return json.dumps(selection.to_get_dict())
 
 
