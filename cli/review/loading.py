@@ -7,31 +7,26 @@ the findings diff shows what the plan change did, not a config change.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
-
-import click
 
 from provision.cli.review.review import Side
 from provision.cli.review.sources import GIT_PREFIX, Source, SourceMissing, read_source
-from provision.policies.config import PolicyConfig, PolicyConfigError, load_config
 
 
-def policy_config_for(head: str, explicit: Path | None) -> PolicyConfig:
+def policy_config_for(head: str, explicit: Path | None):  # -> PolicyConfig
     """`explicit`, else the provision-policies.yaml nearest HEAD's file (or the working directory)."""
+    from provision.cli.pipeline import load_policy_config
+
     search_from = Path.cwd() if head.startswith(GIT_PREFIX) else Path(head).resolve().parent
-    try:
-        return load_config(explicit, search_from=search_from)
-    except PolicyConfigError as error:
-        raise click.UsageError(str(error)) from None
+    return load_policy_config(explicit, search_from)
 
 
-def load_side(spec: str, *, config: PolicyConfig, today: dt.date) -> Side:
+def load_side(spec: str, *, config, today: dt.date) -> Side:
     """The plan `spec` names, validated; click.UsageError (exit 2) when missing or invalid."""
     return side_of(read_source(spec), config=config, today=today)
 
 
-def load_base(spec: str, *, config: PolicyConfig, today: dt.date, allow_missing: bool) -> Side | None:
+def load_base(spec: str, *, config, today: dt.date, allow_missing: bool) -> Side | None:
     """Like load_side, but None for a BASE that does not exist when `allow_missing` (a new plan file)."""
     try:
         source = read_source(spec)
@@ -42,14 +37,8 @@ def load_base(spec: str, *, config: PolicyConfig, today: dt.date, allow_missing:
     return side_of(source, config=config, today=today)
 
 
-def side_of(source: Source, *, config: PolicyConfig, today: dt.date) -> Side:
-    from provision.cli.pipeline import validate_file  # the pipeline imports every policy: only when needed
+def side_of(source: Source, *, config, today: dt.date) -> Side:
+    from provision.cli.pipeline import validate_source  # the pipeline loads the policy catalogue: only when needed
 
-    if not source.spec.startswith(GIT_PREFIX):
-        # A file is validated where it is, so checks relative to the plan's directory hold.
-        return Side.from_report(validate_file(Path(source.spec), policy_config=config, today=today), source.spec)
-    with tempfile.TemporaryDirectory(prefix="provision-diff-") as directory:
-        path = Path(directory) / source.name
-        path.write_bytes(source.text)
-        report = validate_file(path, policy_config=config, today=today)
-    return Side.from_report(report, source.spec)
+    report = validate_source(source.text, filename=source.spec, policy_config=config, today=today)
+    return Side.from_report(report)

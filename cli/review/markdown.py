@@ -84,6 +84,9 @@ def _row(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |\n"
 
 
+FINDINGS_TABLE = _table("Status", "Rule", "Where", "Message")
+
+
 def _title(review: Review, verdict: Verdict, kind: str) -> str:
     sources = escape(review.head) if review.base is None else f"{escape(review.base)} → {escape(review.head)}"
     return (
@@ -103,22 +106,22 @@ def _destructive(resources: Sequence[FunctionResources]) -> list[Block]:
              escape(present.reasons(change)) or "—")
         for group, change in found
     ]
-    head = "#### ❗ Destructive resource changes\n\n" + _table("Op", "Function", "Resource", "Type", "Reason")
-    return [Block("destructive changes", head, rows, "\n", unit="destructive changes")]
+    return [Block("destructive changes", "#### ❗ Destructive resource changes\n\n", rows, "\n",
+                  unit="destructive change", table=_table("Op", "Function", "Resource", "Type", "Reason"))]
 
 
 def _failures(review: Review) -> list[Block]:
     if not review.failures:
         return []
-    head = "#### ❌ Policy failures\n\n" + _table("Status", "Rule", "Where", "Message")
     rows = [_finding_row(item) for item in review.failures]
-    return [Block("policy failures", head, rows, "\n", unit="policy failures")]
+    return [Block("policy failures", "#### ❌ Policy failures\n\n", rows, "\n", unit="policy failure",
+                  table=FINDINGS_TABLE)]
 
 
 def _finding_row(item: FindingChange) -> str:
     finding = item.finding
     rule = escape(finding.rule)
-    if finding.docs_url:
+    if finding.docs_url.startswith(("https://", "http://")):  # a relative link would break in a comment
         rule = f"[{rule}](<{finding.docs_url.replace('>', '%3E')}>)"
     return _row(STATUS_ICONS[item.status], f"{rule} ({finding.level.value})", escape(present.where(item)),
                 escape(finding.message))
@@ -126,21 +129,21 @@ def _finding_row(item: FindingChange) -> str:
 
 def _outsourcing(review: Review) -> Block | None:
     if review.base is None:
-        head = "#### Outsourcing (new plan)\n\n" + _table("Function", "Type", "Provider", "Tier", "Data", "Availability")
         rows = [
             _row(f.name, f.type, f"{escape(f.provider)}{' (external)' if f.external else ''}", f.tier, f.data,
                  "—" if f.availability is None else f"{f.availability:g}%")
             for f in review.functions
         ]
-        return Block("outsourcing summary", head, rows, "\n", RANK_OUTSOURCING, "functions")
+        return Block("outsourcing summary", "#### Outsourcing (new plan)\n\n", rows, "\n", RANK_OUTSOURCING, "function",
+                     table=_table("Function", "Type", "Provider", "Tier", "Data", "Availability"))
     if not review.changes:
         return None
-    head = "#### Outsourcing changes\n\n" + _table("", "Area", "Change")
     rows = [
         _row(FLAG_ICONS[present.FLAG_LABELS[c.flag]] if c.flag else "", c.area, escape(c.message))
         for c in present.ordered_changes(review.changes)
     ]
-    return Block("outsourcing changes", head, rows, "\n", RANK_OUTSOURCING, "outsourcing changes")
+    return Block("outsourcing changes", "#### Outsourcing changes\n\n", rows, "\n", RANK_OUTSOURCING,
+                 "outsourcing change", table=_table("", "Area", "Change"))
 
 
 def _cost(review: Review) -> Block | None:
@@ -149,25 +152,25 @@ def _cost(review: Review) -> Block | None:
         return None
     icon = "🔴" if cost.over_budget else "💰"
     head = f"#### {icon} Cost\n\nEstimate: {escape(present.cost_line(cost, review.base is not None))}.\n\n"
-    head += _table("Function", "Before", "After", "Change", "Budget")
     rows = [
         _row(escape(name), escape(before), escape(after), escape(change), escape(budget).replace(" OVER", " 🔴 over"))
         for name, before, after, change, budget in present.cost_rows(cost, review.base is not None)
     ]
     tail = f"\n<sub>Offline estimate, price table {escape(cost.price_table)}.</sub>\n\n"
-    return Block("cost by function", head, rows, tail, RANK_COST, "functions")
+    return Block("cost by function", head, rows, tail, RANK_COST, "function",
+                 table=_table("Function", "Before", "After", "Change", "Budget"))
 
 
 def _waivers(review: Review) -> Block | None:
     if not review.waivers:
         return None
-    head = "#### Waivers\n\n" + _table("Policy", "Function", "State", "Expires", "Approved by", "Reason")
     rows = [
         _row(escape(n.waiver.policy), escape(n.waiver.function or "(plan)"), present.waiver_state(n),
              n.waiver.expires.isoformat(), escape(n.waiver.approved_by), escape(n.waiver.reason))
         for n in review.waivers
     ]
-    return Block("waivers", head, rows, "\n", RANK_POLICY, "waivers")
+    return Block("waivers", "#### Waivers\n\n", rows, "\n", RANK_POLICY, "waiver",
+                 table=_table("Policy", "Function", "State", "Expires", "Approved by", "Reason"))
 
 
 def _policy(review: Review) -> Block:
@@ -176,8 +179,8 @@ def _policy(review: Review) -> Block:
     head = f"#### Policy results\n\n{escape(summary)}.\n\n"
     if not others:
         return Block("policy results", head, rank=RANK_POLICY)
-    head += _table("Status", "Rule", "Where", "Message")
-    return Block("policy results", head, [_finding_row(item) for item in others], "\n", RANK_POLICY, "findings")
+    return Block("policy results", head, [_finding_row(item) for item in others], "\n", RANK_POLICY, "finding",
+                 table=FINDINGS_TABLE)
 
 
 def _resource_summary(resources: Sequence[FunctionResources] | None) -> Block | None:
@@ -186,7 +189,6 @@ def _resource_summary(resources: Sequence[FunctionResources] | None) -> Block | 
     if not resources:
         return Block("resource summary", "#### Resource changes\n\nThe preview has no resources.\n\n", rank=RANK_RESOURCES)
     changed = [group for group in present.resource_order(resources) if group.changed]
-    head = "#### Resource changes\n\n" + _table("Function", "Create", "Update", "Replace", "Delete", "Unchanged")
     rows = []
     for group in changed:
         flag = "❗ " if any(change.destructive for change in group.changes) else ""
@@ -195,7 +197,8 @@ def _resource_summary(resources: Sequence[FunctionResources] | None) -> Block | 
     if unchanged:
         kept = sum(len(group.changes) for group in unchanged)
         rows.append(_row(f"_{plural(len(unchanged), 'function')} unchanged_", *"····", _count(kept)))
-    return Block("resource summary", head, rows, "\n", RANK_RESOURCES, "functions")
+    return Block("resource summary", "#### Resource changes\n\n", rows, "\n", RANK_RESOURCES, "function",
+                 table=_table("Function", "Create", "Update", "Replace", "Delete", "Unchanged"))
 
 
 def _count(n: int) -> str:
@@ -206,8 +209,6 @@ def _vendors(review: Review) -> Block | None:
     loads = present.concentration_rows(review.concentration)
     if not loads:
         return None
-    head = "#### Vendor concentration\n\nCritical functions per external vendor.\n\n"
-    head += _table("Vendor", "Before", "After", "") if review.base else _table("Vendor", "Critical functions")
     rows = [
         _row(escape(load.vendor), present.vendor_cell(load.before, load.share_before),
              present.vendor_cell(load.after, load.share_after), present.TREND[load.trend])
@@ -215,7 +216,9 @@ def _vendors(review: Review) -> Block | None:
         else _row(escape(load.vendor), present.vendor_cell(load.after, load.share_after))
         for load in loads
     ]
-    return Block("vendor concentration", head, rows, "\n", RANK_VENDORS, "vendors")
+    table = _table("Vendor", "Before", "After", "") if review.base else _table("Vendor", "Critical functions")
+    return Block("vendor concentration", "#### Vendor concentration\n\nCritical functions per external vendor.\n\n",
+                 rows, "\n", RANK_VENDORS, "vendor", table=table)
 
 
 def _details(summary: str) -> str:
@@ -235,7 +238,7 @@ def _findings_details(review: Review) -> Block | None:
             + "\n"
         )
     head = _details(f"Policy findings in full ({len(rows)})")
-    return Block("policy findings in full", head, rows, "\n</details>\n\n", RANK_FINDINGS, "findings")
+    return Block("policy findings in full", head, rows, "\n</details>\n\n", RANK_FINDINGS, "finding")
 
 
 def _resource_details(resources: Sequence[FunctionResources] | None) -> Block | None:
@@ -248,9 +251,8 @@ def _resource_details(resources: Sequence[FunctionResources] | None) -> Block | 
     ]
     if not rows:
         return None
-    head = _details(f"All resource changes ({len(rows)})")
-    head += _table("Function", "Resource", "Type", "Op", "Replaced because / changed")
-    return Block("resource details", head, rows, "\n</details>\n\n", RANK_DETAILS, "resource changes")
+    return Block("resource details", _details(f"All resource changes ({len(rows)})"), rows, "\n</details>\n\n",
+                 RANK_DETAILS, "resource change", table=_table("Function", "Resource", "Type", "Op", "Replaced because / changed"))
 
 
 def _footer(review: Review, kind: str) -> str:

@@ -21,8 +21,7 @@ class SourceMissing(click.UsageError):
 
 @dataclass(frozen=True)
 class Source:
-    spec: str  # as given, for display
-    name: str  # the file name, for findings and temporary copies
+    spec: str  # as given, for display and in findings
     text: bytes
 
 
@@ -46,7 +45,7 @@ def read_source(spec: str, *, cwd: Path | None = None) -> Source:
     if not path.is_file():
         raise click.UsageError(f"{spec}: not a file")
     try:
-        return Source(spec, path.name, path.read_bytes())
+        return Source(spec, path.read_bytes())
     except OSError as error:
         raise click.UsageError(f"{spec}: cannot read: {error.strerror}") from None
 
@@ -68,4 +67,4 @@ def _read_git(spec: str, cwd: Path | None) -> Source:
         if any(("does not exist" in line or "but not in" in line) for line in reason):
             raise SourceMissing(message)
         raise click.UsageError(message)
-    return Source(spec, Path(path).name, result.stdout)
+    return Source(spec, result.stdout)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from provision.cli.formats.base import plural
-from provision.cli.review.model import Review
+from provision.cli.review.model import Change, Review
 from provision.cli.review.resources import FunctionResources
 from provision.policies.plan_facts import usd
 
@@ -57,6 +57,9 @@ def judge(review: Review, resources: Sequence[FunctionResources] | None = None) 
         concerns.append(f"over budget ({usd(cost.total_after)} > {usd(cost.budget)})")
     if cost is not None and cost.functions_over_budget:
         concerns.append(plural(len(cost.functions_over_budget), "function") + " over budget")
+    for load in review.concentration:
+        if review.base is not None and load.trend == "up" and len(load.after) > 1:
+            concerns.append(f"{load.vendor} would run {len(load.after)} critical functions")
     stale = [note for note in review.waivers if note.expiring or note.expired]
     if stale:
         concerns.append(plural(len(stale), "waiver") + " expiring or expired")
@@ -65,7 +68,7 @@ def judge(review: Review, resources: Sequence[FunctionResources] | None = None) 
     if review.base is None and resources is None:
         facts.append(f"new plan with {plural(len(review.functions), 'function')}")
     elif review.changes:
-        facts.append(plural(len(review.changes), "outsourcing change"))
+        facts += _change_facts(review.changes)
     changed_resources = [c for group in resources or () for c in group.changes if c.op != "same"]
     if changed_resources:
         facts.append(plural(len(changed_resources), "resource change"))
@@ -83,3 +86,16 @@ def judge(review: Review, resources: Sequence[FunctionResources] | None = None) 
     else:
         status = "unchanged"
     return Verdict(status, tuple(concerns), tuple(facts))
+
+
+def _change_facts(changes: Sequence[Change]) -> list[str]:
+    """E.g. ["1 function moved", "2 other outsourcing changes"]."""
+    added = [c for c in changes if c.field == "function" and c.before is None]
+    removed = [c for c in changes if c.field == "function" and c.after is None]
+    moved = [c for c in changes if c.field == "provider"]
+    facts = [plural(len(group), "function") + f" {verb}"
+             for group, verb in ((added, "added"), (removed, "removed"), (moved, "moved")) if group]
+    others = len(changes) - len(added) - len(removed) - len(moved)
+    if others:
+        facts.append(plural(others, "other outsourcing change") if facts else plural(others, "outsourcing change"))
+    return facts

@@ -12,9 +12,9 @@ def footnote(names: list[str]) -> str:
 def blocks() -> list[Block]:
     return [
         Block("verdict", "VERDICT\n"),
-        Block("failures", "F:\n", [f"f{i}\n" for i in range(3)], "", unit="failures"),
-        Block("summary", "S:\n", [f"s{i}\n" for i in range(10)], "", rank=2, unit="functions"),
-        Block("details", "D:\n", [f"d{i}\n" for i in range(50)], "/D\n", rank=5, unit="resources"),
+        Block("failures", "F:\n", [f"f{i}\n" for i in range(3)], "", unit="failure"),
+        Block("summary", "S:\n", [f"s{i}\n" for i in range(10)], "", rank=2, unit="function"),
+        Block("details", "D:\n", [f"d{i}\n" for i in range(50)], "/D\n", rank=5, unit="resource"),
     ]
 
 
@@ -44,7 +44,7 @@ def test_essentials_stay_whole_while_anything_else_can_go() -> None:
 
 def test_essential_rows_go_last_and_only_row_by_row() -> None:
     many = [Block("verdict", "VERDICT\n"), Block("failures", "F:\n", [f"failure number {i:03}\n" for i in range(50)],
-                                                  unit="failures"), Block("details", "D:\n", ["d\n"] * 9, rank=5)]
+                                                  unit="failure"), Block("details", "D:\n", ["d\n"] * 9, rank=5)]
     text = fit(many, 500, footnote)
     assert len(text) <= 500
     assert text.startswith("VERDICT\nF:\nfailure number 000\n")

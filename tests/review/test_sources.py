@@ -36,7 +36,7 @@ def repo(tmp_path: Path) -> Path:
 ])
 def test_reads_files_and_git_revisions(repo: Path, spec: str, text: bytes) -> None:
     source = read_source(spec, cwd=repo)
-    assert (source.spec, source.name, source.text) == (spec, "prod.yaml", text)
+    assert (source.spec, source.text) == (spec, text)
 
 
 @pytest.mark.parametrize("spec, error, message", [
