@@ -108,7 +108,13 @@ def document(review: Review, resources: Sequence[FunctionResources] | None = Non
             {
                 "function": group.function,
                 "changes": [
-                    {"name": c.name, "type": c.type, "op": c.op, "reasons": list(c.reasons), "destructive": c.destructive}
+                    {
+                        "name": c.name,
+                        "type": c.type,
+                        "op": c.op,
+                        "reasons": list(c.reasons),
+                        "destructive": c.destructive,
+                    }
                     for c in group.changes
                 ],
             }

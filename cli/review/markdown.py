@@ -27,11 +27,18 @@ DEFAULT_MAX_CHARS = 65_000
 MARKER = "<!-- provision:plan-comment:{plan} -->"
 
 # Cut order: higher first; 0 is never cut (see fit).
-RANK_OUTSOURCING, RANK_COST, RANK_POLICY, RANK_RESOURCES, RANK_VENDORS, RANK_FINDINGS, RANK_DETAILS = 1, 2, 3, 4, 5, 6, 7
+RANK_OUTSOURCING, RANK_COST, RANK_POLICY, RANK_RESOURCES = 1, 2, 3, 4
+RANK_VENDORS, RANK_FINDINGS, RANK_DETAILS = 5, 6, 7
 
 STATUS_ICONS = {FindingStatus.NEW: "🆕 new", FindingStatus.OPEN: "open", FindingStatus.FIXED: "✅ fixed"}
 FLAG_ICONS = {"residency": "🌍 residency", "weaker": "⚠️ weaker"}
-OP_ICONS = {"create": "➕ create", "update": "✏️ update", "replace": "♻️ replace", "delete": "🗑️ delete", "same": "same"}
+OP_ICONS = {
+    "create": "➕ create",
+    "update": "✏️ update",
+    "replace": "♻️ replace",
+    "delete": "🗑️ delete",
+    "same": "same",
+}
 
 
 def escape(text: str) -> str:
@@ -187,7 +194,8 @@ def _resource_summary(resources: Sequence[FunctionResources] | None) -> Block | 
     if resources is None:
         return None
     if not resources:
-        return Block("resource summary", "#### Resource changes\n\nThe preview has no resources.\n\n", rank=RANK_RESOURCES)
+        head = "#### Resource changes\n\nThe preview has no resources.\n\n"
+        return Block("resource summary", head, rank=RANK_RESOURCES)
     changed = [group for group in present.resource_order(resources) if group.changed]
     rows = []
     for group in changed:
@@ -252,7 +260,8 @@ def _resource_details(resources: Sequence[FunctionResources] | None) -> Block | 
     if not rows:
         return None
     return Block("resource details", _details(f"All resource changes ({len(rows)})"), rows, "\n</details>\n\n",
-                 RANK_DETAILS, "resource change", table=_table("Function", "Resource", "Type", "Op", "Replaced because / changed"))
+                 RANK_DETAILS, "resource change",
+                 table=_table("Function", "Resource", "Type", "Op", "Replaced because / changed"))
 
 
 def _footer(review: Review, kind: str) -> str:

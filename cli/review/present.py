@@ -5,7 +5,18 @@ from __future__ import annotations
 from typing import Sequence
 
 from provision.cli.formats.base import plural
-from provision.cli.review.model import AREAS, Change, CostReview, FunctionCost, Flag, FindingChange, FindingStatus, Review, VendorLoad, WaiverNote
+from provision.cli.review.model import (
+    AREAS,
+    Change,
+    CostReview,
+    FindingChange,
+    FindingStatus,
+    Flag,
+    FunctionCost,
+    Review,
+    VendorLoad,
+    WaiverNote,
+)
 from provision.cli.review.resources import OPS, FunctionResources, ResourceChange
 from provision.cli.review.verdict import signed_usd
 from provision.policies.plan_facts import dotted, usd

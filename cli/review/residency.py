@@ -47,8 +47,9 @@ def outside(plan: Plan, function: Function) -> set[Location]:
     if function.data == "public":
         return set()
     allowed = residency(plan.data_residency)
-    return {
-        location
-        for location in locations(plan, function)
-        if not (allowed.allows_country(location.value) if location.kind == "vendor" else allowed.allows_region(location.value))
-    }
+    def allowed_here(location: Location) -> bool:
+        if location.kind == "vendor":
+            return allowed.allows_country(location.value)
+        return allowed.allows_region(location.value)
+
+    return {location for location in locations(plan, function) if not allowed_here(location)}

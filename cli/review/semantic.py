@@ -90,7 +90,8 @@ def _plan_changes(base: Plan, head: Plan) -> Iterator[Change]:
     if base.data_residency != head.data_residency:
         yield Change(
             "data", None, "spec.dataResidency", base.data_residency, head.data_residency,
-            f"dataResidency: {base.data_residency} {ARROW} {head.data_residency} (data may move to another jurisdiction)",
+            f"dataResidency: {base.data_residency} {ARROW} {head.data_residency}"
+            " (data may move to another jurisdiction)",
             Flag.RESIDENCY,
         )
     if set(base.compliance) != set(head.compliance):

@@ -6,24 +6,24 @@ from typing import Sequence
 
 from provision.cli.formats.base import plural
 from provision.cli.review import present
-from provision.cli.review.model import Review
-from provision.cli.review.resources import OPS, FunctionResources
+from provision.cli.review.model import FindingStatus, Review, VendorLoad
+from provision.cli.review.resources import OPS, FunctionResources, ResourceChange
 from provision.cli.review.verdict import judge
 
 
-def render_text(review: Review, resources: Sequence[FunctionResources] | None = None, *,
-                quiet_if_no_changes: bool = False) -> str:
+def render_text(
+    review: Review, resources: Sequence[FunctionResources] | None = None, *, quiet_if_no_changes: bool = False
+) -> str:
     """The whole review, nothing cut; empty when `quiet_if_no_changes` and nothing changed."""
     verdict = judge(review, resources)
     if quiet_if_no_changes and verdict.status == "unchanged":
         return ""
     kind = "plan" if resources is not None else "diff"
-    lines = [f"provision {kind}: {review.plan}", review.head if review.base is None else f"{review.base} → {review.head}",
-             "", verdict.sentence().replace(verdict.label, verdict.label.upper(), 1)]
+    sources = review.head if review.base is None else f"{review.base} → {review.head}"
+    headline = verdict.sentence().replace(verdict.label, verdict.label.upper(), 1)
+    lines = [f"provision {kind}: {review.plan}", sources, "", headline]
     lines += _section("Destructive resource changes", [
-        f"{change.op:8} {group.label}: {change.name} ({change.type})"
-        + (f": {present.reasons(change)}" if change.reasons else "")
-        for group, change in present.destructive(resources or ())
+        f"{change.op:8} {group.label}: {_resource(change)}" for group, change in present.destructive(resources or ())
     ])
     lines += _outsourcing(review)
     if resources is not None:
@@ -36,10 +36,7 @@ def render_text(review: Review, resources: Sequence[FunctionResources] | None = 
     ])
     lines += _cost(review)
     lines += _section("Vendor concentration (critical functions per external vendor)", [
-        f"{load.vendor}: " + (
-            f"{present.vendor_cell(load.before, load.share_before)} → " if review.base else ""
-        ) + present.vendor_cell(load.after, load.share_after) + (f"  {present.TREND[load.trend]}" if review.base and load.trend != "same" else "")
-        for load in present.concentration_rows(review.concentration)
+        _vendor(load, review.base is not None) for load in present.concentration_rows(review.concentration)
     ])
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -48,6 +45,10 @@ def _section(title: str, items: list[str]) -> list[str]:
     if not items:
         return []
     return ["", title] + [f"  {item}" for item in items]
+
+
+def _resource(change: ResourceChange) -> str:
+    return f"{change.name} ({change.type})" + (f": {present.reasons(change)}" if change.reasons else "")
 
 
 def _outsourcing(review: Review) -> list[str]:
@@ -68,13 +69,9 @@ def _resources(resources: Sequence[FunctionResources]) -> list[str]:
     for group in present.resource_order(resources):
         if not group.changed:
             continue
-        counts = ", ".join(f"{n} {op if op != 'same' else 'unchanged'}" for op, n in zip(OPS, present.op_counts(group)) if n)
-        items.append(f"{group.label}: {counts}")
-        items += [
-            f"  {change.op:8} {change.name} ({change.type})" + (f": {present.reasons(change)}" if change.reasons else "")
-            for change in group.changes
-            if change.op != "same"
-        ]
+        counts = [f"{n} {'unchanged' if op == 'same' else op}" for op, n in zip(OPS, present.op_counts(group)) if n]
+        items.append(f"{group.label}: {', '.join(counts)}")
+        items += [f"  {change.op:8} {_resource(change)}" for change in group.changes if change.op != "same"]
     unchanged = [group for group in resources if not group.changed]
     if unchanged:
         kept = sum(len(group.changes) for group in unchanged)
@@ -86,8 +83,9 @@ def _findings(review: Review) -> list[str]:
     items = []
     for item in review.findings:
         finding = item.finding
-        items.append(f"{item.status.value:6} {finding.rule} ({finding.level.value}) {present.where(item)}: {finding.message}")
-        if finding.fix and item.status.value != "fixed":
+        where = present.where(item)
+        items.append(f"{item.status.value:6} {finding.rule} ({finding.level.value}) {where}: {finding.message}")
+        if finding.fix and item.status is not FindingStatus.FIXED:
             items.append(f"       fix: {finding.fix}")
     title = "Policy findings: " + (present.findings_summary(review) if review.findings else "none")
     return ["", title] + [f"  {item}" for item in items]
@@ -97,12 +95,21 @@ def _cost(review: Review) -> list[str]:
     cost = review.cost
     if cost is None:
         return []
-    rows = present.cost_rows(cost, review.base is not None)
-    width = max(len(row[0]) for row in rows) if rows else 0
+    has_base = review.base is not None
+    rows = present.cost_rows(cost, has_base)
+    width = max((len(row[0]) for row in rows), default=0)
     items = [
-        f"{name:{width}}  {before if review.base else '':>12}{' → ' if review.base else ''}{after:>12}  {change:>11}"
+        f"{name:{width}}  {before if has_base else '':>12}{' → ' if has_base else ''}{after:>12}  {change:>11}"
         + (f"  budget {budget}" if budget != "—" else "")
         for name, before, after, change, budget in rows
     ]
-    title = f"Cost (price table {cost.price_table}): {present.cost_line(cost, review.base is not None)}"
+    title = f"Cost (price table {cost.price_table}): {present.cost_line(cost, has_base)}"
     return ["", title] + [f"  {item.rstrip()}" for item in items]
+
+
+def _vendor(load: VendorLoad, has_base: bool) -> str:
+    after = present.vendor_cell(load.after, load.share_after)
+    if not has_base:
+        return f"{load.vendor}: {after}"
+    trend = f"  {present.TREND[load.trend]}" if load.trend != "same" else ""
+    return f"{load.vendor}: {present.vendor_cell(load.before, load.share_before)} → {after}{trend}"

@@ -30,7 +30,7 @@ class Verdict:
         return ICONS[self.status]
 
     def sentence(self) -> str:
-        """E.g. "Needs attention: 1 residency break, 2 weakening changes; 3 outsourcing changes, cost +$310.00/month"."""
+        """E.g. "Needs attention: 1 residency break, 2 weakening changes; 1 function moved, cost +$310.00/month"."""
         parts = [", ".join(self.concerns), ", ".join(self.facts)]
         detail = "; ".join(part for part in parts if part)
         return f"{self.label}: {detail}" if detail else self.label
