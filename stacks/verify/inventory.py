@@ -19,18 +19,18 @@ from provision.stacks.verify.model import LiveResource
 # Pulumi marks a secret value in an exported deployment with this key.
 SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 
-# (kind, a property only that provider's resources have), most specific first:
-# a NatGateway also has a subnet_id, so it is tried before the Subnet.
+# (kind, a property that provider's resources always have), most specific
+# first: a FlowLog also names a log group, so it is tried before the LogGroup.
+# The engine drops outputs whose value is None, so no marker may be one.
 KIND_MARKERS: tuple[tuple[str, str], ...] = (
     ("S3Bucket", "bucket_name"),
     ("IamRole", "role_name"),
     ("KmsKey", "key_id"),
     ("SnsTopic", "email_subscriptions"),
-    ("LogGroup", "retention_in_days"),
     ("CloudTrailTrail", "is_multi_region"),
     ("GuardDutyDetector", "detector_id"),
     ("SecurityHubAccount", "standards"),
-    ("ConfigRecorder", "recorder_arn"),
+    ("ConfigRecorder", "include_global_resource_types"),
     ("BackupVault", "vault_name"),
     ("BackupPlan", "plan_name"),
     ("BackupSelection", "selection_name"),
@@ -40,6 +40,7 @@ KIND_MARKERS: tuple[tuple[str, str], ...] = (
     ("CloudWatchDashboard", "dashboard_name"),
     ("EventBridgeRule", "event_pattern"),
     ("FlowLog", "flow_log_id"),
+    ("LogGroup", "log_group_name"),
     ("InternetGateway", "internet_gateway_id"),
     ("NatGateway", "nat_gateway_id"),
     ("RouteTable", "route_table_id"),
@@ -59,11 +60,12 @@ def resource_kind(resource_type: str, outputs: Mapping[str, Any]) -> str:
 
 
 def plain_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Outputs without secrets and engine keys (the pickled provider)."""
+    """Outputs without secrets, engine keys (the pickled provider) and None values
+    (which the engine does not record either)."""
     return {
         k: v
         for k, v in outputs.items()
-        if not k.startswith("__") and not (isinstance(v, Mapping) and SECRET_SIGNATURE in v)
+        if v is not None and not k.startswith("__") and not (isinstance(v, Mapping) and SECRET_SIGNATURE in v)
     }
 
 

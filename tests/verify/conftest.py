@@ -2,7 +2,8 @@
 
 - `aws`: moto with the sandbox gap fills, fake credentials, region eu-west-1;
 - `plan`: examples/saas-startup.yaml (hosting, immutable backup, security
-  monitoring by the external provider "nightwatch");
+  monitoring by the external provider "nightwatch"), region eu-west-1;
+  `example(name)` loads another plan from examples/;
 - `deploy(provider, props, name=..., function=...)`: create a resource with
   its real provider and return the LiveResource the Pulumi state would hold;
 - `verify_ctx(*resources)`: the VerifyContext of `plan` over those resources;
@@ -54,6 +55,12 @@ def load_example(path: Path = EXAMPLE) -> Plan:
 @pytest.fixture(scope="session")
 def plan() -> Plan:
     return load_example()
+
+
+@pytest.fixture(scope="session")
+def example() -> Callable[[str], Plan]:
+    """`example("eu-fintech.yaml")`: another plan from examples/."""
+    return lambda name: load_example(EXAMPLE.parent / name)
 
 
 @pytest.fixture

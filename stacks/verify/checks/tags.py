@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from botocore.exceptions import ClientError
 
 from provision.stacks.providers.base import error_code
+from provision.stacks.providers.budget import BUDGETS_REGION
 from provision.stacks.providers.s3_bucket import UNSET_CODES
 from provision.stacks.providers.tag_sync import tags_of
 from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, check, fail, ok
@@ -85,7 +86,7 @@ def _ec2(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
 
 
 def _budget(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
-    answer = ctx.clients("budgets", "us-east-1").list_tags_for_resource(ResourceARN=res.arn)
+    answer = ctx.clients("budgets", BUDGETS_REGION).list_tags_for_resource(ResourceARN=res.arn)
     return tags_of(answer.get("ResourceTags"))
 
 
