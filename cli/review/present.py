@@ -109,7 +109,8 @@ def cost_rows(cost: CostReview, has_base: bool) -> list[tuple[str, str, str, str
     rest = [c for c in cost.functions if c not in shown]
     rows = [row(c) for c in sorted(shown, key=lambda c: not c.over_budget)]
     if rest:
-        total = sum(c.after or 0.0 for c in rest)
+        # From the estimate's total, so the rows add up to it despite each function's rounding.
+        total = cost.total_after - cost.plan_level_after - sum(c.after or 0.0 for c in shown)
         rows.append((f"{plural(len(rest), 'function')} unchanged", money(total), money(total), "·", "—"))
     if cost.plan_level_after or cost.plan_level_before:
         delta = cost.plan_level_after - (cost.plan_level_before or 0.0)
