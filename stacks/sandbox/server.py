@@ -36,10 +36,11 @@ def main(argv: list[str] | None = None) -> None:
     from werkzeug.serving import make_server
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from provision.stacks.sandbox import gaps
+    from provision.stacks.sandbox import faults, gaps
 
     gaps.install()
-    app = DomainDispatcherApplication(create_backend_app)
+    # Inert unless $PROVISION_SANDBOX_FAULTS or the control endpoint configures faults (tests do).
+    app = faults.FaultInjector(DomainDispatcherApplication(create_backend_app), faults.from_env())
     server = make_server(args.host, args.port, app, threaded=True)
     port = server.server_port
     # moto builds some URLs (queues, presigned) from MOTO_PORT.
