@@ -70,6 +70,9 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         kms_key_arn=None,  # S3 log delivery cannot write with a customer key
         lifecycle_expiration_days=LOG_RETENTION_DAYS,
         bucket_policy=log_bucket_policy(log_name, account, bucket_name),
+        # Log delivery writes here for as long as the drop zone exists; the
+        # drop zone itself keeps the guard against deleting partners' files.
+        force_destroy=True,
         tags=tags,
         opts=opts,
     )

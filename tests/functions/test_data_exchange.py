@@ -48,6 +48,7 @@ def test_the_drop_zone_is_encrypted_private_logged_and_expires(build) -> None:
     )
     assert bucket["lifecycle_expiration_days"] == 30
     assert bucket["access_log_bucket"] == graph["drop-logs"]["bucket_name"]
+    assert (bucket["force_destroy"], graph["drop-logs"]["force_destroy"]) == (False, True)
     (deny,) = json.loads(bucket["bucket_policy"])["Statement"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     log_policy = json.loads(graph["drop-logs"]["bucket_policy"])
