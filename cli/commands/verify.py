@@ -1,0 +1,139 @@
+"""`provision verify`: audit a plan's live resources against what the plan promises."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
+
+PASS, FAIL = "PASS", "FAIL"
+
+
+def verification_document(plan, target: str, report) -> dict[str, Any]:
+    """The machine-readable result (`--format json`)."""
+    return {
+        "apiVersion": "provision/v1",
+        "kind": "Verification",
+        "plan": plan.name,
+        "environment": plan.environment,
+        "target": target,
+        "passed": report.passed,
+        "summary": {"checks": len(report.results), "failed": len(report.failures)},
+        "results": [
+            {"check": r.check, "resource": r.resource, "passed": r.passed, "detail": r.detail} for r in report.results
+        ],
+        "unaudited": [{"resource": r.name, "kind": r.kind, "id": r.id} for r in report.unaudited],
+    }
+
+
+def summary_line(plan, target: str, report) -> str:
+    failed = len(report.failures)
+    verdict = f"{failed} failed" if failed else "all passed"
+    return f"Verified {plan.name}/{plan.environment} on target {target}: {len(report.results)} checks, {verdict}."
+
+
+def _unaudited_line(report) -> str | None:
+    if not report.unaudited:
+        return None
+    names = ", ".join(f"{r.kind or 'unknown kind'} {r.name}" for r in report.unaudited)
+    return f"Not audited (no check applies): {names}"
+
+
+def render_text(plan, target: str, report) -> str:
+    """One line per check: PASS/FAIL, check id, resource ARN, detail."""
+    width = max((len(r.check) for r in report.results), default=0)
+    lines = [
+        f"{PASS if r.passed else FAIL}  {r.check:<{width}}  {r.resource}  {r.detail}" for r in report.results
+    ]
+    extra = _unaudited_line(report)
+    return "\n".join([*lines, *([extra] if extra else []), summary_line(plan, target, report)]) + "\n"
+
+
+def print_table(plan, target: str, report) -> None:
+    """The same report as a rich table, for a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"provision verify {plan.name}/{plan.environment} ({target})", title_justify="left")
+    for column in ("Result", "Check", "Resource", "Detail"):
+        table.add_column(column, overflow="fold")
+    for r in report.results:
+        result = "[green]PASS[/]" if r.passed else "[bold red]FAIL[/]"
+        table.add_row(result, r.check, r.resource, r.detail)
+    console = Console(highlight=False)
+    console.print(table)
+    extra = _unaudited_line(report)
+    if extra:
+        console.print(extra, style="dim")
+    console.print(summary_line(plan, target, report), style="green" if report.passed else "bold red")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@click.command("verify")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@stack_options
+def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
+    """Audit PLAN's live resources on the target against what PLAN promises.
+
+    Reads every resource of the stack back from AWS (or the sandbox) and
+    checks: S3 encryption with KMS, public access blocked, versioning and
+    TLS-only policies; KMS key rotation; encrypted topics and log groups;
+    CloudTrail (logging, validation, multi-region, KMS), GuardDuty, Security
+    Hub standards for the compliance regimes, Config recording; backup vault
+    keys and locks; vendor roles (trust with ExternalId, 1 h sessions,
+    permissions boundary, no wildcards); and the provision:* tags. The
+    sandbox enforces no IAM or bucket policies: this is what proves them.
+
+    Changes nothing, and never starts the sandbox.
+
+    \b
+    Examples:
+      provision verify examples/saas-startup.yaml
+      provision verify plans/prod.yaml --target aws --format json
+
+    \b
+    Exit codes:
+      0  every check passed
+      1  a check failed, nothing is deployed, or the engine or target failed
+      2  PLAN is invalid, or bad usage
+    """
+    from provision.stacks.targets import SandboxNotRunning
+    from provision.stacks.verify.inventory import live_resources
+    from provision.stacks.verify.live import deployment_of, target_clients
+    from provision.stacks.verify.model import VerifyContext
+    from provision.stacks.verify.runner import verify as run_checks
+
+    with clear_errors():
+        plan = load_checked_plan(plan_file, enforce_policies=False)
+        label = f"{plan.name}/{plan.environment}"
+        try:
+            stack = open_plan_stack(
+                plan, target=target, state_dir=state_dir, backend=backend, start_sandbox=False, with_program=False
+            )
+        except SandboxNotRunning:
+            raise click.ClickException(
+                f"nothing deployed for stack {label}: the sandbox is not running; run `provision apply {plan_file}`."
+            ) from None
+        resources = live_resources(deployment_of(stack.ops), plan.region)
+        if not resources:
+            raise click.ClickException(
+                f"nothing deployed for stack {label} on target {target}; run `provision apply {plan_file}` first."
+            )
+        report = run_checks(VerifyContext(plan=plan, clients=target_clients(stack.target), resources=resources))
+    if fmt == "json":
+        click.echo(json.dumps(verification_document(plan, target, report), indent=2))
+    elif _stdout_is_terminal():
+        print_table(plan, target, report)
+    else:
+        click.echo(render_text(plan, target, report), nl=False)
+    if not report.passed:
+        raise click.ClickException(f"{len(report.failures)} of {len(report.results)} checks failed for {label} on target {target}.")
