@@ -108,6 +108,15 @@ def rollback_on_failure(undo: Callable[[], Any]) -> Iterator[None]:
         raise
 
 
+def refuse_data_loss(what: str, held: int, things: str, remedy: str, *, force: bool) -> None:
+    """Stop a delete that would lose `held` `things` (e.g. "recovery point(s)") unless forced."""
+    if held and not force:
+        raise ProviderError(
+            f"{what} still holds {held} {things} that would be lost; refusing to delete it. "
+            f"{remedy} or set force_destroy."
+        )
+
+
 def same_json(current: str | Mapping[str, Any] | None, desired: str | None) -> str | None:
     """`desired` when `current` is the same document, else `current` as a JSON string.
 
@@ -173,6 +182,7 @@ __all__ = [
     "eventually",
     "inputs_of",
     "is_not_found",
+    "refuse_data_loss",
     "rollback_on_failure",
     "same_json",
     "tag_list",
