@@ -49,12 +49,41 @@ VAULT_EVENTS = (
 COMPLIANCE_GRACE_DAYS = 3
 
 
+def _key(ctx: FunctionContext, name: str, suffix: str, region: str, description: str, opts) -> KmsKey:
+    """A rotated key that AWS Backup (and the vault's event topic) may use."""
+    return KmsKey(
+        f"{ctx.function.name}-{name}",
+        description=description,
+        key_policy=key_policy(ctx.account_id, [BACKUP_SERVICE]),
+        alias=f"alias/{ctx.physical_name(suffix)}",
+        region=region,
+        tags=ctx.tags(),
+        opts=opts,
+    )
+
+
+def _vault(
+    ctx: FunctionContext, name: str, suffix: str, key: KmsKey, region: str, lock: dict[str, Any], opts, **extra: Any
+) -> BackupVault:
+    return BackupVault(
+        f"{ctx.function.name}-{name}",
+        vault_name=ctx.physical_name(suffix, max_len=50),
+        kms_key_arn=key.arn,
+        region=region,
+        force_destroy=ctx.disposable,
+        tags=ctx.tags(),
+        opts=opts,
+        **lock,
+        **extra,
+    )
+
+
 def build(ctx: FunctionContext) -> FunctionComponent:
     settings = ctx.function.settings
     protects = list(settings["protects"])
     rpo_hours, retention = int(settings["rpoHours"]), int(settings["retentionDays"])
     copy_region = settings.get("copyToRegion")
-    fn, account, region, tags = ctx.function.name, ctx.account_id, ctx.region, ctx.tags()
+    fn, region, tags = ctx.function.name, ctx.region, ctx.tags()
     lock: dict[str, Any] = (
         {"lock_min_retention_days": retention, "lock_changeable_for_days": COMPLIANCE_GRACE_DAYS}
         if settings.get("immutable", False)
@@ -65,15 +94,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     opts = ctx.resource_opts(component)
     outputs: dict[str, Any] = {}
 
-    key = KmsKey(
-        f"{fn}-key",
-        description=f"Backups of {ctx.plan.name}/{fn}",
-        key_policy=key_policy(account, [BACKUP_SERVICE]),
-        alias=f"alias/{ctx.physical_name('backup')}",
-        region=region,
-        tags=tags,
-        opts=opts,
-    )
+    key = _key(ctx, "key", "backup", region, f"Backups of {ctx.plan.name}/{fn}", opts)
     topic = SnsTopic(
         f"{fn}-events",
         name=ctx.physical_name("backup-events", max_len=256),
@@ -83,39 +104,22 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         tags=tags,
         opts=opts,
     )
-    vault = BackupVault(
-        f"{fn}-vault",
-        vault_name=ctx.physical_name("vault", max_len=50),
-        kms_key_arn=key.arn,
-        region=region,
+    vault = _vault(
+        ctx,
+        "vault",
+        "vault",
+        key,
+        region,
+        lock,
+        opts,
         notification_topic_arn=topic.arn,
         notification_events=VAULT_EVENTS,
-        force_destroy=ctx.disposable,
-        tags=tags,
-        opts=opts,
-        **lock,
     )
     copy_vault_arn = None
     if copy_region:
-        copy_key = KmsKey(
-            f"{fn}-copy-key",
-            description=f"Backup copies of {ctx.plan.name}/{fn} in {copy_region}",
-            key_policy=key_policy(account, [BACKUP_SERVICE]),
-            alias=f"alias/{ctx.physical_name('backup-copy')}",
-            region=copy_region,
-            tags=tags,
-            opts=opts,
-        )
-        copy_vault = BackupVault(
-            f"{fn}-copy-vault",
-            vault_name=ctx.physical_name("vault-copy", max_len=50),
-            kms_key_arn=copy_key.arn,
-            region=copy_region,
-            force_destroy=ctx.disposable,
-            tags=tags,
-            opts=opts,
-            **lock,
-        )
+        description = f"Backup copies of {ctx.plan.name}/{fn} in {copy_region}"
+        copy_key = _key(ctx, "copy-key", "backup-copy", copy_region, description, opts)
+        copy_vault = _vault(ctx, "copy-vault", "vault-copy", copy_key, copy_region, lock, opts)
         copy_vault_arn = outputs["copy_vault_arn"] = copy_vault.arn
 
     plan = BackupPlan(

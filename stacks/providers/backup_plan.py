@@ -24,6 +24,7 @@ from provision.stacks.providers.base import (
     error_code,
     is_not_found,
 )
+from provision.stacks.providers.backup_vault import sync_backup_tags
 
 # Backup intervals cron can express evenly: hours dividing a day, then days.
 INTERVALS_HOURS = (1, 2, 3, 4, 6, 8, 12, 24, 48, 72, 96, 120, 144, 168)
@@ -162,21 +163,7 @@ class BackupPlanProvider(AwsResourceProvider):
         updated = aws_call(
             f"{what}: UpdateBackupPlan", backup.update_backup_plan, BackupPlanId=id_, BackupPlan=_document(news)
         )
-        removed = sorted((olds.get("tags") or {}).keys() - (news.get("tags") or {}).keys())
-        if removed:
-            aws_call(
-                f"{what}: UntagResource",
-                backup.untag_resource,
-                ResourceArn=updated["BackupPlanArn"],
-                TagKeyList=removed,
-            )
-        if news.get("tags"):
-            aws_call(
-                f"{what}: TagResource",
-                backup.tag_resource,
-                ResourceArn=updated["BackupPlanArn"],
-                Tags=dict(news["tags"]),
-            )
+        sync_backup_tags(backup, what, updated["BackupPlanArn"], olds, news)
         return UpdateResult(self._outputs(news, {**updated, "BackupPlanId": id_}))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -26,10 +26,22 @@ from provision.stacks.providers.base import (
     client,
     error_code,
     is_not_found,
+    refuse_data_loss,
     rollback_on_failure,
 )
+from provision.stacks.providers.tag_sync import apply_tag_changes
 
 LOCK_KEYS = ("lock_min_retention_days", "lock_max_retention_days", "lock_changeable_for_days")
+
+
+def sync_backup_tags(backup, what: str, arn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
+    """Take an AWS Backup resource's tags (vault or plan) from `olds` to `news`."""
+    apply_tag_changes(
+        olds.get("tags"),
+        news.get("tags"),
+        tag=lambda t: aws_call(f"{what}: TagResource", backup.tag_resource, ResourceArn=arn, Tags=t),
+        untag=lambda keys: aws_call(f"{what}: UntagResource", backup.untag_resource, ResourceArn=arn, TagKeyList=keys),
+    )
 
 
 def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], keys: Sequence[str]) -> bool:
@@ -100,12 +112,7 @@ class BackupVaultProvider(AwsResourceProvider):
         self._set_notifications(backup, id_, news, olds)
         if _changed(olds, news, LOCK_KEYS):
             self._set_lock(backup, id_, news, olds)
-        old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
-        removed = sorted(old_tags.keys() - new_tags.keys())
-        if removed:
-            aws_call(f"{what}: UntagResource", backup.untag_resource, ResourceArn=arn, TagKeyList=removed)
-        if new_tags:
-            aws_call(f"{what}: TagResource", backup.tag_resource, ResourceArn=arn, Tags=dict(new_tags))
+        sync_backup_tags(backup, what, arn, olds, news)
         return UpdateResult(self.outputs(news, arn=arn))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -117,11 +124,7 @@ class BackupVaultProvider(AwsResourceProvider):
             if is_not_found(exc):
                 return
             raise ProviderError(f"{what}: DescribeBackupVault: {error_code(exc)}") from exc
-        if held and not props.get("force_destroy"):
-            raise ProviderError(
-                f"Backup vault {id_} still holds {held} recovery point(s) that would be lost; "
-                "refusing to delete it. Delete them first or set force_destroy."
-            )
+        refuse_data_loss(what, held, "recovery point(s)", "Delete them first", force=props.get("force_destroy"))
         if held:
             self._delete_recovery_points(backup, id_)
         try:

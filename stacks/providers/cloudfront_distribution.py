@@ -28,7 +28,9 @@ from provision.stacks.providers.base import (
     error_code,
     is_not_found,
     rollback_on_failure,
+    tag_list,
 )
+from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 ORIGIN_ID = "s3-origin"
 # AWS's managed "CachingOptimized" cache policy.
@@ -110,7 +112,10 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
             dist = aws_call(
                 f"CloudFront distribution for {props['origin_domain_name']}: CreateDistributionWithTags",
                 cf.create_distribution_with_tags,
-                DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": _tags(props)}},
+                DistributionConfigWithTags={
+                    "DistributionConfig": config,
+                    "Tags": {"Items": tag_list(props.get("tags"))},
+                },
             )["Distribution"]
         return CreateResult(dist["Id"], self._outputs(props, dist, oac_id))
 
@@ -138,7 +143,7 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
             "viewer_protocol_policy": config["DefaultCacheBehavior"]["ViewerProtocolPolicy"],
             "enabled": config["Enabled"],
             "comment": config.get("Comment", ""),
-            "tags": {t["Key"]: t["Value"] for t in tags["Tags"].get("Items", [])},
+            "tags": tags_of(tags["Tags"].get("Items")),
         }
         return ReadResult(id_, self._outputs(current, dist, oac_id))
 
@@ -155,12 +160,16 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
             IfMatch=current["ETag"],
             DistributionConfig=config,
         )["Distribution"]
-        old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
-        removed = sorted(old_tags.keys() - new_tags.keys())
-        if removed:
-            aws_call(f"{what}: UntagResource", cf.untag_resource, Resource=dist["ARN"], TagKeys={"Items": removed})
-        if new_tags:
-            aws_call(f"{what}: TagResource", cf.tag_resource, Resource=dist["ARN"], Tags={"Items": _tags(news)})
+        apply_tag_changes(
+            olds.get("tags"),
+            news.get("tags"),
+            tag=lambda t: aws_call(
+                f"{what}: TagResource", cf.tag_resource, Resource=dist["ARN"], Tags={"Items": tag_list(t)}
+            ),
+            untag=lambda keys: aws_call(
+                f"{what}: UntagResource", cf.untag_resource, Resource=dist["ARN"], TagKeys={"Items": keys}
+            ),
+        )
         return UpdateResult(self._outputs(news, dist, oac_id))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -244,10 +253,6 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
         except ClientError as exc:
             if not _gone(exc):
                 raise ProviderError(f"CloudFront OAC {oac_id}: DeleteOriginAccessControl: {error_code(exc)}") from exc
-
-
-def _tags(props: Mapping[str, Any]) -> list[dict[str, str]]:
-    return [{"Key": k, "Value": v} for k, v in sorted((props.get("tags") or {}).items())]
 
 
 class CloudFrontDistribution(pulumi.dynamic.Resource):

@@ -30,6 +30,7 @@ from provision.stacks.providers.base import (
     same_json,
     tag_list,
 )
+from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 # IAM keeps at most five versions of a managed policy.
 MAX_POLICY_VERSIONS = 5
@@ -110,7 +111,7 @@ class IamRoleProvider(AwsResourceProvider):
             "permissions_boundary": self._boundary_document(iam, boundary_arn, props.get("permissions_boundary")),
             "inline_policies": inline,
             "managed_policy_arns": managed,
-            "tags": {t["Key"]: t["Value"] for t in tags},
+            "tags": tags_of(tags),
         }
         return ReadResult(id_, self._outputs(current, role, boundary_arn))
 
@@ -134,11 +135,12 @@ class IamRoleProvider(AwsResourceProvider):
         boundary_arn = self._update_boundary(iam, id_, olds, news)
         self._sync_inline(iam, id_, olds.get("inline_policies") or {}, news.get("inline_policies") or {})
         self._sync_managed(iam, id_, olds.get("managed_policy_arns") or [], news.get("managed_policy_arns") or [])
-        removed = sorted((olds.get("tags") or {}).keys() - (news.get("tags") or {}).keys())
-        if removed:
-            aws_call(f"{what}: UntagRole", iam.untag_role, RoleName=id_, TagKeys=removed)
-        if news.get("tags"):
-            aws_call(f"{what}: TagRole", iam.tag_role, RoleName=id_, Tags=tag_list(news["tags"]))
+        apply_tag_changes(
+            olds.get("tags"),
+            news.get("tags"),
+            tag=lambda t: aws_call(f"{what}: TagRole", iam.tag_role, RoleName=id_, Tags=tag_list(t)),
+            untag=lambda keys: aws_call(f"{what}: UntagRole", iam.untag_role, RoleName=id_, TagKeys=keys),
+        )
         role = aws_call(f"{what}: GetRole", iam.get_role, RoleName=id_)["Role"]
         return UpdateResult(self._outputs(news, role, boundary_arn))
 

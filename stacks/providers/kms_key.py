@@ -28,6 +28,7 @@ from provision.stacks.providers.base import (
     same_json,
     tag_list,
 )
+from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 # What AWS services need to use a key that encrypts their data.
 SERVICE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
@@ -112,7 +113,7 @@ class KmsKeyProvider(AwsResourceProvider):
             # Without a policy of ours, KMS's default applies; only report a change from ours.
             "key_policy": same_json(policy, props.get("key_policy")) if props.get("key_policy") else None,
             "alias": props.get("alias") if props.get("alias") in names else (names[0] if names else None),
-            "tags": {t["TagKey"]: t["TagValue"] for t in tags},
+            "tags": tags_of(tags, "TagKey", "TagValue"),
         }
         return ReadResult(id_, self.outputs(current, arn=meta["Arn"], key_id=id_))
 
@@ -132,12 +133,14 @@ class KmsKeyProvider(AwsResourceProvider):
             policy = news.get("key_policy") or key_policy(key_arn.split(":")[4])
             aws_call(f"{what}: PutKeyPolicy", kms.put_key_policy, KeyId=id_, PolicyName="default", Policy=policy)
         self._set_rotation(kms, id_, news)
-        old_tags, new_tags = olds.get("tags") or {}, news.get("tags") or {}
-        removed = sorted(old_tags.keys() - new_tags.keys())
-        if removed:
-            aws_call(f"{what}: UntagResource", kms.untag_resource, KeyId=id_, TagKeys=removed)
-        if new_tags:
-            aws_call(f"{what}: TagResource", kms.tag_resource, KeyId=id_, Tags=tag_list(new_tags, "TagKey", "TagValue"))
+        apply_tag_changes(
+            olds.get("tags"),
+            news.get("tags"),
+            tag=lambda t: aws_call(
+                f"{what}: TagResource", kms.tag_resource, KeyId=id_, Tags=tag_list(t, "TagKey", "TagValue")
+            ),
+            untag=lambda keys: aws_call(f"{what}: UntagResource", kms.untag_resource, KeyId=id_, TagKeys=keys),
+        )
         return UpdateResult(self.outputs(news, arn=key_arn, key_id=id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -24,10 +24,12 @@ from provision.stacks.providers.base import (
     client,
     error_code,
     is_not_found,
+    refuse_data_loss,
     rollback_on_failure,
     same_json,
     tag_list,
 )
+from provision.stacks.providers.tag_sync import tags_of
 
 PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 LIFECYCLE_RULE_ID = "provision-expiry"
@@ -214,7 +216,7 @@ class S3BucketProvider(AwsResourceProvider):
             ),
             "lifecycle_expiration_days": expiry["Expiration"]["Days"] if expiry else None,
             "bucket_policy": same_json((policy or {}).get("Policy"), props.get("bucket_policy")),
-            "tags": {t["Key"]: t["Value"] for t in (tags or {}).get("TagSet", [])},
+            "tags": tags_of((tags or {}).get("TagSet")),
         }
         return ReadResult(id_, self._outputs(current, id_, s3.meta.region_name))
 
@@ -235,11 +237,9 @@ class S3BucketProvider(AwsResourceProvider):
             if is_not_found(exc):
                 return
             raise ProviderError(f"S3 bucket {id_}: ListObjectVersions: {error_code(exc)}") from exc
-        if held and not props.get("force_destroy"):
-            raise ProviderError(
-                f"S3 bucket {id_} still holds {held} object(s)/version(s) that would be lost; "
-                "refusing to delete it. Empty it first or set force_destroy."
-            )
+        refuse_data_loss(
+            f"S3 bucket {id_}", held, "object(s)/version(s)", "Empty it first", force=props.get("force_destroy")
+        )
         if held:
             _empty(s3, id_)
         try:
