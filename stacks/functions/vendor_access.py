@@ -102,6 +102,9 @@ def build_vendor_roles(
         if not provider.external or not functions:
             continue
         external_id = pulumi.Output.secret(resolve_external_id(provider))
+        missing = sorted(f.name for f in functions if f.name not in components)
+        if missing:
+            raise KeyError(f"vendor access for '{provider.name}': no component built for {', '.join(missing)}")
         outputs = pulumi.Output.from_input({f.name: dict(components[f.name].outputs) for f in functions})
         policies = outputs.apply(lambda o, fs=functions: {f.name: statements_for(f, o[f.name], scope) for f in fs})
         roles[provider.name] = IamRole(

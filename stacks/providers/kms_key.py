@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from provision.stacks.providers.base import (
     AwsResourceProvider,
     CreateResult,
+    DiffResult,
     ProviderError,
     ReadResult,
     UpdateResult,
@@ -112,14 +113,25 @@ class KmsKeyProvider(AwsResourceProvider):
             "enable_key_rotation": rotation["KeyRotationEnabled"],
             # Without a policy of ours, KMS's default applies; only report a change from ours.
             "key_policy": same_json(policy, props.get("key_policy")) if props.get("key_policy") else None,
-            "alias": props.get("alias") if props.get("alias") in names else (names[0] if names else None),
+            # Only our alias counts; others on the key are someone else's business.
+            "alias": props.get("alias") if props.get("alias") in names else None,
             "tags": tags_of(tags, "TagKey", "TagValue"),
         }
         return ReadResult(id_, self.outputs(current, arn=meta["Arn"], key_id=id_))
 
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        if result.replaces == ["alias"] and not olds.get("alias"):
+            # A lost alias is put back in place: replacing the key would schedule the
+            # deletion of the key that still encrypts the data. Only renaming replaces.
+            return DiffResult(changes=True, replaces=[], stables=sorted(self.OUTPUTS), delete_before_replace=False)
+        return result
+
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         kms = client("kms", news.get("region"))
         what = f"KMS key {id_}"
+        if news.get("alias") and not olds.get("alias"):
+            aws_call(f"{what}: CreateAlias {news['alias']}", kms.create_alias, AliasName=news["alias"], TargetKeyId=id_)
         if olds.get("description") != news.get("description"):
             aws_call(
                 f"{what}: UpdateKeyDescription",

@@ -170,6 +170,11 @@ def test_cloud_providers_and_idle_vendors_get_no_role(graph_of, make_plan, accou
     assert graph_of(run).of("IamRoleProvider") == {}
 
 
+def test_every_operated_function_needs_its_component(plan, account_id, external_ids) -> None:
+    with pytest.raises(KeyError, match="vendor access for 'nightwatch': no component built for backups, web"):
+        vendor_access.build_vendor_roles(plan, account_id, {})
+
+
 def test_missing_external_id_names_the_provider_and_variable(plan, monkeypatch) -> None:
     monkeypatch.delenv("NIGHTWATCH_EXTERNAL_ID", raising=False)
 

@@ -114,6 +114,22 @@ def test_diff_replaces_only_for_alias_and_region(account_id, change, replaces) -
     assert diff.replaces == replaces
 
 
+def test_a_lost_alias_is_put_back_without_replacing_the_key(kms, account_id) -> None:
+    provider = KmsKeyProvider()
+    created = provider.create(_props(account_id))
+    kms.delete_alias(AliasName="alias/acme-prod-backups")
+    kms.create_alias(AliasName="alias/someone-elses", TargetKeyId=created.id)
+    drifted = provider.read(created.id, created.outs).outs
+    assert drifted["alias"] is None
+
+    diff = provider.diff(created.id, drifted, _props(account_id))
+    assert (diff.changes, diff.replaces) == (True, [])
+    provider.update(created.id, drifted, _props(account_id))
+
+    aliases = sorted(a["AliasName"] for a in kms.list_aliases(KeyId=created.id)["Aliases"])
+    assert aliases == ["alias/acme-prod-backups", "alias/someone-elses"]
+
+
 def test_update_changes_description_rotation_policy_and_tags(kms, account_id) -> None:
     provider = KmsKeyProvider()
     olds = provider.create(_props(account_id)).outs
