@@ -19,7 +19,7 @@ from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, 
 KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
 
 
-def _optional(fn, **kwargs) -> dict[str, Any] | None:
+def unless_unset(fn, **kwargs) -> dict[str, Any] | None:
     """A GET of a bucket sub-setting; None when the bucket has none."""
     try:
         return fn(**kwargs)
@@ -37,7 +37,7 @@ def log_targets(ctx: VerifyContext) -> set[str]:
 @check("s3.encryption")
 def encryption(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
     """Default encryption is aws:kms with a key (the program's key when it names one)."""
-    answer = _optional(ctx.client("s3", res).get_bucket_encryption, Bucket=res.id)
+    answer = unless_unset(ctx.client("s3", res).get_bucket_encryption, Bucket=res.id)
     rules = (answer or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules") or [{}]
     default = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
     algorithm, key = default.get("SSEAlgorithm"), default.get("KMSMasterKeyID")
@@ -60,7 +60,7 @@ def encryption(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
 @check("s3.public-access-block")
 def public_access_block(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
     """All four public access block settings are on."""
-    answer = _optional(ctx.client("s3", res).get_public_access_block, Bucket=res.id)
+    answer = unless_unset(ctx.client("s3", res).get_public_access_block, Bucket=res.id)
     settings = (answer or {}).get("PublicAccessBlockConfiguration") or {}
     off = [name for name in PUBLIC_ACCESS_SETTINGS if not settings.get(name)]
     if answer is None:
@@ -100,7 +100,7 @@ def denies_plain_http(statement: Mapping[str, Any], bucket: str) -> bool:
 @check("s3.tls-only")
 def tls_only(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
     """The bucket policy denies every request that does not use TLS."""
-    answer = _optional(ctx.client("s3", res).get_bucket_policy, Bucket=res.id)
+    answer = unless_unset(ctx.client("s3", res).get_bucket_policy, Bucket=res.id)
     if answer is None:
         yield fail("no bucket policy, so plain-HTTP requests are not denied")
         return

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from botocore.exceptions import ClientError
-
-from provision.stacks.providers.base import error_code
 from provision.stacks.providers.budget import BUDGETS_REGION
-from provision.stacks.providers.s3_bucket import UNSET_CODES
 from provision.stacks.providers.tag_sync import tags_of
+from provision.stacks.verify.checks.s3 import unless_unset
 from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, check, fail, ok
 from provision.stacks.verify.owners import expected_tags
 
@@ -21,13 +18,8 @@ TagReader = Callable[[LiveResource, VerifyContext], "dict[str, str] | None"]
 
 
 def _s3(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
-    try:
-        answer = ctx.client("s3", res).get_bucket_tagging(Bucket=res.id)
-    except ClientError as exc:
-        if error_code(exc) in UNSET_CODES:
-            return {}
-        raise
-    return tags_of(answer["TagSet"])
+    answer = unless_unset(ctx.client("s3", res).get_bucket_tagging, Bucket=res.id)
+    return tags_of((answer or {}).get("TagSet"))
 
 
 def _kms(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
@@ -39,20 +31,20 @@ def _iam_role(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
     return tags_of(ctx.client("iam", res).list_role_tags(RoleName=res.id)["Tags"])
 
 
-def _arn_list(service: str, arn_key: str, result_key: str = "Tags") -> TagReader:
+def _arn_list(service: str, arn_key: str) -> TagReader:
     """Services answering ListTagsForResource(<arn_key>=arn) with [{Key, Value}]."""
 
     def read(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
-        return tags_of(getattr(ctx.client(service, res), "list_tags_for_resource")(**{arn_key: res.arn})[result_key])
+        return tags_of(ctx.client(service, res).list_tags_for_resource(**{arn_key: res.arn})["Tags"])
 
     return read
 
 
-def _arn_map(service: str, call: str, arn_key: str, result_key: str = "Tags") -> TagReader:
+def _arn_map(service: str, call: str, arn_key: str) -> TagReader:
     """Services answering <call>(<arn_key>=arn) with a plain {key: value} map."""
 
     def read(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
-        return dict(getattr(ctx.client(service, res), call)(**{arn_key: res.arn})[result_key] or {})
+        return dict(getattr(ctx.client(service, res), call)(**{arn_key: res.arn})["Tags"] or {})
 
     return read
 
