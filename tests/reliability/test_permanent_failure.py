@@ -1,0 +1,67 @@
+"""A permanent AWS failure mid-apply: a clear error, a truthful state, no orphans, and a re-apply converges.
+
+The fault injector denies one call of one resource's create, every time. The
+apply must stop with an error naming that resource and the AWS error; the
+state must list exactly what exists in AWS (the half-made resource rolled
+back, everything created before it recorded); once the fault is gone, a
+second apply finishes the job with no duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from provision.stacks.sandbox.faults import FaultConfig, Rule
+
+pytestmark = pytest.mark.e2e
+
+HASH = "[0-9a-f]{8}"
+
+# (plan, the rule, the resource, the error's last words); the create of that resource makes several calls.
+SCENARIOS = [
+    (
+        "rel-denied-s3",
+        Rule(service="s3", method="PUT", path=rf"^/rel-denied-s3-test-web-site-{HASH}\?(.*&)?encryption",
+             code="AccessDenied", status=403, message="Access Denied"),
+        "web-site",
+        r"S3 bucket rel-denied-s3-test-web-site-\w+: PutBucketEncryption: AccessDenied: Access Denied",
+    ),
+    (
+        "rel-denied-kms",
+        Rule(service="kms", operation="EnableKeyRotation", code="AccessDeniedException", status=400,
+             message="User is not authorized to perform: kms:EnableKeyRotation"),
+        "web-key",
+        r"EnableKeyRotation: AccessDeniedException: User is not authorized to perform: kms:EnableKeyRotation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "rule", "resource", "error"), SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_a_denied_call_stops_apply_clearly_and_leaves_no_orphans(
+    cli, write_plan, faults, inventory, state_ids, name: str, rule: Rule, resource: str, error: str
+) -> None:
+    plan = write_plan(name)
+    faults.set(FaultConfig(rules=(rule,)))
+    failed = cli("apply", str(plan), "--yes")
+    denied = faults.clear()
+    assert failed.exit_code == 1, failed.output
+    assert denied["injected"] >= 1
+    assert "Traceback" not in failed.output
+    message = failed.output[failed.output.index("Error: "):]
+    assert re.match(rf"Error: The update of stack {name}/test failed: Creating {resource} of function web failed: ", message), message
+    assert re.search(error, message), message
+
+    # The state holds what was made before the failure, and AWS holds exactly that.
+    recorded = state_ids(plan)
+    assert recorded, "resources created before the failure must be recorded"
+    assert inventory(name) == recorded
+
+    again = cli("apply", str(plan), "--yes")
+    assert again.exit_code == 0, again.output
+    assert f"{len(recorded)} unchanged." in again.stdout
+    converged = state_ids(plan)
+    assert len(converged) == 13
+    assert inventory(name) == converged
+    assert cli("plan", str(plan), "--detailed-exitcode").exit_code == 0
