@@ -74,16 +74,16 @@ class LiveProgress:
                 f" {resource_label(change)}",
                 (f"  {time.monotonic() - since:.1f}s", "dim"),
             )
-            self.console.print(line)
+            self.console.print(line, soft_wrap=True)
             self._refresh()
 
     def failed(self, change: ResourceChange, message: str) -> None:
         with self._lock:
-            if self._active.pop(change.urn, None) is None and change.op == SAME:
-                return
+            self._active.pop(change.urn, None)
             self._failed += 1
             self.console.print(
-                Text.assemble(("x  failed    ", "bold red"), f" {resource_label(change)}: ", (message, "red"))
+                Text.assemble((" x failed   ", "bold red"), f" {resource_label(change)}: ", (message, "red")),
+                soft_wrap=True,
             )
             self._refresh()
 

@@ -116,7 +116,8 @@ def open_plan_stack(
     engine = ensure_engine(lambda line: click.echo(line, err=True))
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
-    program = build_program(plan, chosen.account_id()) if with_program else None
+    disposable = chosen.sandbox is not None
+    program = build_program(plan, chosen.account_id(), disposable=disposable) if with_program else None
     ops = target_stack(
         chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
     )

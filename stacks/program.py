@@ -1,9 +1,10 @@
 """Compile a Plan into the Pulumi inline program of its stack.
 
-Order: the vendor access roles, then one FunctionComponent per function in
-dependency order (a backup after what it protects, monitoring after what it
-watches, otherwise plan order), then the budgets. Each function's outputs
-are exported under the function's name.
+Order: one FunctionComponent per function in dependency order (a backup
+after what it protects, monitoring after what it watches, otherwise plan
+order), then the vendor access roles (scoped to the resources of the
+functions each vendor operates, so they come after them), then the budgets.
+Each function's outputs are exported under the function's name.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ def build_order(plan: Plan) -> list[Function]:
     return done
 
 
-def build_program(plan: Plan, account_id: str) -> Callable[[], None]:
-    """The inline program for `plan` in account `account_id`."""
+def build_program(plan: Plan, account_id: str, *, disposable: bool = False) -> Callable[[], None]:
+    """The inline program for `plan` in account `account_id`.
+
+    `disposable` (the sandbox) lets buckets and vaults be destroyed with their data.
+    """
 
     def program() -> None:
         import pulumi
@@ -49,15 +53,14 @@ def build_program(plan: Plan, account_id: str) -> Callable[[], None]:
         from provision.stacks.functions.base import FunctionComponent, FunctionContext
 
         components: dict[str, FunctionComponent] = {}
-        # Filled as functions are built, so roles can be scoped to what their vendor runs.
-        roles = vendor_access.build_vendor_roles(plan, account_id, components)
         for function in build_order(plan):
             ctx = FunctionContext(
-                plan=plan, function=function, account_id=account_id, peers=dict(components), vendor_roles=roles
+                plan=plan, function=function, account_id=account_id, peers=dict(components), disposable=disposable
             )
             component = registry.program_for(function.type).build(ctx)
             components[function.name] = component
             pulumi.export(function.name, component.outputs)
+        roles = vendor_access.build_vendor_roles(plan, account_id, components)
         budgets.build_budgets(plan, account_id)
         if roles:
             pulumi.export("vendorRoles", _role_arns(roles))

@@ -130,6 +130,7 @@ def test_listener_sees_resources_only() -> None:
         step("out", "create", BUCKET, WEB),
         step("pre", "create", CDN, WEB),
         diag("error", "CreateDistribution: InvalidArgument: bad origin", CDN),
+        step("failed", "create", CDN, WEB),  # the engine reports a failure twice
     ]:
         changes(event)
     assert recorder.seen == [

@@ -47,14 +47,14 @@ def test_matching_pulumi_on_path_wins(isolated: Path, monkeypatch: pytest.Monkey
     put_on_path(monkeypatch, binary.parent)
     found = loc.locate()
     assert (found.binary, found.version, found.source, found.notes) == (binary, WANT, "PATH", ())
-    assert found.plugin_dirs == (binary.parent,)
+    assert found.plugin_dirs == (loc.launcher_dir(),)  # ours first on PATH: it serves previews
 
 
-def test_path_engine_without_launcher_gets_ours(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_path_engine_runs_our_launcher(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     binary = fake_pulumi(isolated / "opt" / "bin", WANT)
     put_on_path(monkeypatch, binary.parent)
     engine = ensure_engine()
-    assert engine.plugin_dirs == (binary.parent, loc.launcher_dir())
+    assert engine.plugin_dirs == (loc.launcher_dir(),)
     launcher = loc.launcher_dir() / loc.LAUNCHER_NAME
     assert launcher.read_text() == loc.LAUNCHER_SCRIPT
     assert os.access(launcher, os.X_OK)

@@ -207,3 +207,25 @@ def test_state_of_a_gone_sandbox_is_detected_never_reconciled(engine, tmp_path: 
         assert stale_ops.stale_state() is None
     finally:
         box.stop()
+
+
+def test_preview_of_an_update_keeps_outputs_known(stack_for) -> None:
+    """An in-place update keeps its ARN: resources using it are not listed as changing."""
+
+    def program_with(owner: str) -> Callable[[], None]:
+        def program() -> None:
+            web = pulumi.ComponentResource("provision:function:Hosting", "web")
+            first = FakeBucket("first", "eng-dep-first", {"owner": owner}, pulumi.ResourceOptions(parent=web))
+            FakeBucket("second", "eng-dep-second", {"peer": first.arn}, pulumi.ResourceOptions(parent=web))
+
+        return program
+
+    ops = stack_for(program_with("a"), "engine-dependents")
+    ops.up()
+    ops.program = program_with("b")
+    preview = ops.preview()
+    assert [(c.name, c.op, c.changed_keys) for c in preview.ordered()] == [
+        ("first", "update", ("tags",)),
+        ("second", "same", ()),
+    ]
+    ops.destroy()

@@ -121,21 +121,21 @@ class ChangeSet:
             if change is not None and self.listener is not None:
                 self.listener.finished(change)
         elif event.res_op_failed_event is not None:
-            meta = event.res_op_failed_event.metadata
-            change = self._step(meta)
-            if change is not None:
-                message = self.failed.setdefault(change.urn, self._error_for(change.urn) or "failed")
-                if self.listener is not None:
-                    self.listener.failed(change, message)
+            change = self._step(event.res_op_failed_event.metadata)
+            if change is not None and change.urn not in self.failed:
+                self._fail(change, self._error_for(change.urn) or "failed")
         elif event.diagnostic_event is not None and event.diagnostic_event.severity != "debug":
             d = event.diagnostic_event
             diag = Diagnostic(severity=d.severity, message=clean_message(d.message), urn=d.urn or None)
             self.diagnostics.append(diag)
-            if diag.severity == "error" and diag.urn in self.changes:
-                change = self.changes[diag.urn]
-                self.failed[diag.urn] = diag.message
-                if self.listener is not None:
-                    self.listener.failed(change, diag.message)
+            if diag.severity == "error" and diag.urn in self.changes and diag.urn not in self.failed:
+                self._fail(self.changes[diag.urn], diag.message)
+
+    def _fail(self, change: ResourceChange, message: str) -> None:
+        # The engine reports a failure twice (diagnostic, then op-failed): tell the listener once.
+        self.failed[change.urn] = message
+        if self.listener is not None:
+            self.listener.failed(change, message)
 
     def _step(self, meta: Any) -> ResourceChange | None:
         state = meta.new or meta.old
@@ -185,7 +185,7 @@ class ChangeSet:
         groups: dict[str | None, list[ResourceChange]] = {}
         for change in self.ordered():
             groups.setdefault(change.function, []).append(change)
-        return dict(sorted(groups.items(), key=lambda kv: (_sort_key(kv[1][0])[0], kv[0] or "")))
+        return dict(sorted(groups.items(), key=lambda kv: (_sort_key(kv[1][0])[0], kv[0] is None, kv[0] or "")))
 
     def counts(self) -> dict[str, int]:
         counter = Counter(c.op for c in self.changes.values())

@@ -26,8 +26,8 @@ def ensure_engine(progress: Progress = _quiet, *, build: bool = False) -> Engine
     """
     want = sdk_version()
     engine = locate(want)
-    if engine is not None and (not build or engine.version == want):
-        if engine.source == SOURCE_PATH and launcher_dir() in engine.plugin_dirs:
-            write_launcher(launcher_dir())
-        return engine
-    return cached_engine(want) or build_engine(want, progress)
+    if engine is None or (build and engine.version != want):
+        engine = cached_engine(want) or build_engine(want, progress)
+    # Launchers of older provision versions are rewritten in place.
+    write_launcher(launcher_dir() if engine.source == SOURCE_PATH else engine.bin_dir)
+    return engine

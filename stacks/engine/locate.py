@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 LAUNCHER_NAME = "pulumi-resource-pulumi-python"
-# The engine finds this plugin next to its own binary or on PATH; the
-# workspace env sets PULUMI_PYTHON_CMD to the venv's python.
-LAUNCHER_SCRIPT = '#!/bin/sh\nexec "${PULUMI_PYTHON_CMD:-python3}" -u -m pulumi.dynamic "$@"\n'
+# The engine finds this plugin on PATH or next to its own binary; the workspace
+# env sets PULUMI_PYTHON_CMD to the venv's python. It runs our provider host
+# (stacks.engine.dynamic_host: Pulumi's, plus previews).
+DYNAMIC_HOST = "provision.stacks.engine.dynamic_host"
+LAUNCHER_SCRIPT = f'#!/bin/sh\nexec "${{PULUMI_PYTHON_CMD:-python3}}" -u -m {DYNAMIC_HOST} "$@"\n'
 
 SOURCE_PATH = "PATH"
 SOURCE_CACHE = "cache"
@@ -129,9 +131,8 @@ def locate(version: str | None = None) -> Engine | None:
 
 
 def _plugin_dirs_for(binary: Path) -> tuple[Path, ...]:
-    # An official install ships the launcher next to the binary; otherwise ours is used.
-    own = binary.resolve().parent / LAUNCHER_NAME
-    return (binary.parent,) if own.is_file() else (binary.parent, launcher_dir())
+    # Ours first on PATH: it wins over the launcher an official install ships next to the binary.
+    return (launcher_dir(),)
 
 
 def write_launcher(directory: Path) -> Path:

@@ -73,6 +73,8 @@ class StackOps:
     ) -> None:
         self.spec, self.engine, self.program = spec, engine, program
         self.sandbox_instance = sandbox_instance
+        # What the program raised in the last run: the engine reports it only as a traceback in text.
+        self._program_error: BaseException | None = None
 
     @property
     def label(self) -> str:
@@ -162,8 +164,9 @@ class StackOps:
     def _open(self):
         if self.program is None:
             raise ValueError("this operation needs the stack's program")
+        self._program_error = None
         try:
-            stack = open_stack(self.spec, self.engine, self.program)
+            stack = open_stack(self.spec, self.engine, self._guarded(self.program))
         except Exception as exc:  # noqa: BLE001
             raise self._error("stack selection", exc) from None
         if self.sandbox_instance is not None:
@@ -173,10 +176,30 @@ class StackOps:
     def _count(self, stack) -> int:
         return len(deployed_resources(stack.export_stack().deployment))
 
+    def _guarded(self, program: PulumiFn) -> PulumiFn:
+        def run() -> None:
+            try:
+                program()
+            except Exception as exc:
+                self._program_error = exc
+                raise
+
+        return run
+
     def _error(self, action: str, exc: Exception, changes: ChangeSet | None = None) -> EngineError:
         if isinstance(exc, EngineError):
             return exc
+        if self._program_error is not None:
+            return EngineError(f"The {action} of stack {self.label} failed: {program_error_text(self._program_error)}")
         return engine_error(f"{action} of stack {self.label}", exc, changes)
+
+
+def program_error_text(exc: BaseException) -> str:
+    """Our own exceptions say what is wrong; anything else also needs its type to make sense."""
+    message = str(exc).strip()
+    if type(exc).__module__.startswith("provision.") and message:
+        return message
+    return f"the plan's program raised {type(exc).__name__}: {message}" if message else f"the plan's program raised {type(exc).__name__}"
 
 
 def deployed_resources(deployment: dict[str, Any] | None) -> list[DeployedResource]:
