@@ -9,10 +9,16 @@ not make. Here an update in preview keeps the outputs the provider declares
 stable (AwsResourceProvider: its OUTPUTS, which an in-place update never
 changes), and a create in preview changes nothing and returns the inputs,
 exactly as the engine did before. Real creates and updates are untouched.
+
+And one fix: our providers' `read` returns None when the resource is gone,
+which the stock host cannot pass on (it fails on the missing result). Here
+it becomes the answer the engine expects for a deleted resource, an empty
+id, so refresh and drift report the deletion instead of failing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import types
 from typing import Any
@@ -74,6 +80,33 @@ class PreviewingServicer(stock.DynamicResourceProviderServicer):
         carrier = news if news.get(stock.PROVIDER_KEY) not in (None, rpc.UNKNOWN) else olds
         provider = stock.get_provider(carrier, self._config)
         return proto.UpdateResponse(properties=preview_state(request.olds, request.news, stable_outputs(provider)))
+
+
+    def Read(self, request, context):
+        props = rpc.deserialize_properties(request.properties)
+        result = stock.get_provider(props, self._config).read(request.id, props)
+        if result is None:
+            return proto.ReadResponse()  # no id: the resource no longer exists
+        return read_response(result, props[stock.PROVIDER_KEY])
+
+
+def read_response(result: Any, provider_blob: Any) -> Any:
+    """The engine's answer for a ReadResult: its id, outputs and (when given) inputs, each with the provider."""
+    loop = asyncio.new_event_loop()
+    try:
+        fields = {
+            "id": result.id,
+            "properties": loop.run_until_complete(
+                rpc.serialize_properties({**result.outs, stock.PROVIDER_KEY: provider_blob}, {})
+            ),
+        }
+        if result.inputs is not None:
+            fields["inputs"] = loop.run_until_complete(
+                rpc.serialize_properties({**result.inputs, stock.PROVIDER_KEY: provider_blob}, {})
+            )
+    finally:
+        loop.close()
+    return proto.ReadResponse(**fields)
 
 
 def main() -> None:
