@@ -47,17 +47,18 @@ def destroy(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None
             )
             return
         status = stack.ops.status()
-        if status is None:
-            click.echo(f"Nothing to destroy: {stack.label} has no stack.")
+        if status is None or not status.resources:
+            if status is not None:
+                stack.ops.forget()  # an empty stack, e.g. left by `plan`: nothing to delete in AWS
+            click.echo(f"Nothing to destroy: {stack.label} has no resources.")
             return
-        if status.resources:
-            click.echo(f"Destroying {stack.label} deletes {len(status.resources)} resource(s):")
-            for function in sorted({r.function for r in status.resources}, key=lambda f: f or "~"):
-                click.echo(function_heading(loaded, function))
-                for res in (r for r in status.resources if r.function == function):
-                    click.echo(f"   - {res.label}")
-            if not yes and not click.confirm(f"\nDelete all of {stack.label}?", default=False, err=True):
-                raise click.ClickException("Nothing was destroyed.")
+        click.echo(f"Destroying {stack.label} deletes {len(status.resources)} resource(s):")
+        for function in sorted({r.function for r in status.resources}, key=lambda f: f or "~"):
+            click.echo(function_heading(loaded, function))
+            for res in (r for r in status.resources if r.function == function):
+                click.echo(f"   - {res.label}")
+        if not yes and not click.confirm(f"\nDelete all of {stack.label}?", default=False, err=True):
+            raise click.ClickException("Nothing was destroyed.")
         with LiveProgress() as progress:
             outcome = stack.ops.destroy(listener=progress)
     deleted = outcome.changes.counts()["delete"] if outcome is not None else 0

@@ -48,7 +48,7 @@ def render_status(stack, status) -> str:
     where = f"Stack {stack.label}"
     if stack.target.sandbox is not None:
         where += f" (sandbox instance {stack.target.sandbox.instance_id} at {stack.target.sandbox.url})"
-    if status is None:
+    if status is None or (not status.resources and status.last_update is None):
         return f"{where}: not deployed.\n"
     lines = [where]
     last = status.last_update

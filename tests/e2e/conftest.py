@@ -1,0 +1,56 @@
+"""Helpers for end-to-end tests: the example plan as a writable copy, and tag sweeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO_ROOT / "examples" / "saas-startup.yaml"
+# Where the example's resources live: its region, the backup copy region, and S3/IAM's home.
+REGIONS = ("eu-west-1", "eu-central-1", "us-east-1")
+HOSTING_LINE = "hosting: {kind: static-site}"
+
+
+@pytest.fixture(scope="session")
+def write_example() -> Callable[..., Path]:
+    """`write_example(directory, price_class=...)`: the README example with one setting made explicit."""
+
+    def write(directory: Path, *, price_class: str) -> Path:
+        text = EXAMPLE.read_text()
+        assert text.count(HOSTING_LINE) == 1, "the example's hosting section changed; update this helper"
+        path = directory / "saas-startup.yaml"
+        path.write_text(text.replace(HOSTING_LINE, f"hosting: {{kind: static-site, priceClass: {price_class}}}"))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def tagged(sandbox_client) -> Callable[[str], dict[str, dict[str, str]]]:
+    """`tagged(plan)`: ARN -> tags of every live resource tagged provision:plan=<plan>.
+
+    KMS keys pending deletion are not live: AWS (and the sandbox) keep them,
+    tags included, through their deletion window.
+    """
+
+    def sweep(plan: str) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for region in REGIONS:
+            api = sandbox_client("resourcegroupstaggingapi", region)
+            pages = api.get_paginator("get_resources").paginate(TagFilters=[{"Key": "provision:plan", "Values": [plan]}])
+            for page in pages:
+                for item in page["ResourceTagMappingList"]:
+                    arn = item["ResourceARN"]
+                    if ":kms:" in arn and _pending_deletion(sandbox_client("kms", region), arn):
+                        continue
+                    found[arn] = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
+        return found
+
+    return sweep
+
+
+def _pending_deletion(kms, arn: str) -> bool:
+    return kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
