@@ -71,7 +71,7 @@ def ensure_passphrase(path: Path) -> Path:
     """Generate the passphrase once (0600); concurrent callers all end up with the same one."""
     if path.exists():
         return path
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(secrets.token_urlsafe(32))
