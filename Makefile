@@ -21,9 +21,10 @@ venv: $(BIN)/.installed
 engine: venv
 	$(BIN)/provision engine install
 
+# The example's vendor reads its ExternalId from NIGHTWATCH_EXTERNAL_ID; the sandbox takes any value.
 demo: engine
 	$(BIN)/provision sandbox start
-	$(BIN)/provision apply $(PLAN) --yes
+	NIGHTWATCH_EXTERNAL_ID=$${NIGHTWATCH_EXTERNAL_ID:-sandbox-demo-id} $(BIN)/provision apply $(PLAN) --yes
 	$(BIN)/provision status $(PLAN)
 
 test: engine
