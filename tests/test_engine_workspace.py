@@ -83,32 +83,25 @@ def test_a_passphrase_the_user_set_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_
 
 def test_stack_spec_per_backend(tmp_path: Path) -> None:
     state = StateDir(tmp_path / "state")
-    target_env = {"AWS_REGION": "eu-west-1"}
-    local = stack_spec(
-        project="acme", stack="prod", engine=ENGINE, state=state, target_env=target_env, default_backend_dir=tmp_path / "b"
-    )
+
+    def spec(backend_url: str | None = None):
+        return stack_spec(
+            project="acme",
+            stack="prod",
+            engine=ENGINE,
+            state=state,
+            target_env={"AWS_REGION": "eu-west-1"},
+            default_backend_dir=tmp_path / "b",
+            backend_url=backend_url,
+        )
+
+    local = spec()
     assert (local.project, local.stack, local.backend_url) == ("acme", "prod", (tmp_path / "b").as_uri())
     assert local.env["AWS_REGION"] == "eu-west-1" and local.env["PULUMI_BACKEND_URL"] == local.backend_url
-    s3 = stack_spec(
-        project="acme",
-        stack="prod",
-        engine=ENGINE,
-        state=state,
-        target_env=target_env,
-        default_backend_dir=tmp_path / "b",
-        backend_url="s3://state?region=eu-west-1",
-    )
+    s3 = spec("s3://state?region=eu-west-1")
     assert s3.backend_url == "s3://state?region=eu-west-1"
     # Each backend keeps its own stack settings (encryption salt), both under the state dir.
     assert s3.work_dir != local.work_dir
     assert s3.work_dir.parent.parent == local.work_dir.parent.parent == state.root / "work"
-    explicit_file = stack_spec(
-        project="acme",
-        stack="prod",
-        engine=ENGINE,
-        state=state,
-        target_env=target_env,
-        default_backend_dir=tmp_path / "b",
-        backend_url=(tmp_path / "not-yet").as_uri(),
-    )
+    explicit_file = spec((tmp_path / "not-yet").as_uri())
     assert Path(explicit_file.backend_url[len("file://") :]).is_dir()
