@@ -31,7 +31,9 @@ STEP_TO_OP = {
     "discard-replaced": REPLACE,
     "read": READ,
     "read-replacement": REPLACE,
-    "refresh": READ,
+    # Reading a resource back (refresh, drift, apply's refresh first) changes nothing by itself;
+    # what it found shows as the outputs step's own op (update, delete) or the plan's step.
+    "refresh": SAME,
     "import": CREATE,
     "import-replacement": REPLACE,
 }

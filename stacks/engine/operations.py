@@ -81,23 +81,31 @@ class StackOps:
         return f"{self.spec.project}/{self.spec.stack}"
 
     # -- operations ---------------------------------------------------------------------
-    def preview(self, listener: StepListener | None = None) -> ChangeSet:
-        """What an up would do, resource by resource."""
+    def preview(self, listener: StepListener | None = None, *, refresh: bool = False) -> ChangeSet:
+        """What an up would do, resource by resource.
+
+        With `refresh`, against what AWS holds now rather than what the state
+        last recorded (as `up(refresh=True)` will); nothing is written either way.
+        """
         stack = self._open()
         changes = ChangeSet(listener=listener)
         try:
-            stack.preview(on_event=changes, color="never", diff=False)
+            stack.preview(on_event=changes, color="never", diff=False, refresh=refresh)
         except Exception as exc:  # noqa: BLE001 - every engine failure becomes one paragraph
             raise self._error("preview", exc, changes) from None
         return changes
 
-    def up(self, listener: StepListener | None = None) -> Outcome:
-        """Create, update, replace and delete resources to match the program."""
+    def up(self, listener: StepListener | None = None, *, refresh: bool = False) -> Outcome:
+        """Create, update, replace and delete resources to match the program.
+
+        With `refresh`, the state is first brought up to date with AWS, so
+        out-of-band changes (drift, deleted resources) are repaired too.
+        """
         stack = self._open()
         changes = ChangeSet(listener=listener)
         started = time.monotonic()
         try:
-            result = stack.up(on_event=changes, color="never", show_secrets=False)
+            result = stack.up(on_event=changes, color="never", show_secrets=False, refresh=refresh)
         except Exception as exc:  # noqa: BLE001
             raise self._error("update", exc, changes) from None
         return Outcome(changes, _plain_outputs(result.outputs), time.monotonic() - started)
@@ -143,6 +151,24 @@ class StackOps:
             stack.refresh(on_event=changes, color="never")
         except Exception as exc:  # noqa: BLE001
             raise self._error("refresh", exc, changes) from None
+        return changes
+
+    def preview_refresh(self, changes: ChangeSet | None = None) -> ChangeSet | None:
+        """Read every resource back from AWS and report what differs from the state, writing nothing.
+
+        None when the stack does not exist. `changes` may be a ChangeSet
+        subclass that keeps more of each event (see stacks.engine.drift).
+        """
+        stack = existing_stack(self.spec, self.engine)
+        if stack is None:
+            return None
+        if self.sandbox_instance is not None:
+            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        changes = changes if changes is not None else ChangeSet()
+        try:
+            stack.preview_refresh(on_event=changes, color="never", show_secrets=False)
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("drift check", exc, changes) from None
         return changes
 
     def status(self) -> StackStatus | None:
