@@ -46,10 +46,12 @@ def _scalar(value: Any) -> str:
 def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
     """Provision PLAN: create, update, replace or delete its resources.
 
-    Validates PLAN (mandatory policy violations stop here), shows the plan
-    and asks for confirmation, then provisions with live per-resource
-    progress and prints a summary and the stack outputs. Starts the local
-    sandbox if the target is the sandbox and none runs.
+    Validates PLAN (mandatory policy violations stop here), reads every
+    resource back from the target, shows what it would change (including
+    repairs of out-of-band changes: see `provision drift`) and asks for
+    confirmation, then provisions with live per-resource progress and prints
+    a summary and the stack outputs. Starts the local sandbox if the target
+    is the sandbox and none runs.
 
     \b
     Examples:
@@ -67,7 +69,8 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
         stack = open_plan_stack(
             loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
         )
-        preview = stack.ops.preview()
+        # Against AWS as it is now, not as last recorded: out-of-band changes are shown and repaired.
+        preview = stack.ops.preview(refresh=True)
         click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
         if not preview.has_changes:
             return
@@ -75,6 +78,6 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
             raise click.ClickException("Nothing was applied.")
         click.echo("", err=True)
         with LiveProgress() as progress:
-            outcome = stack.ops.up(listener=progress)
+            outcome = stack.ops.up(listener=progress, refresh=True)
     click.echo(f"\nApplied in {outcome.seconds:.0f}s: {done_line(outcome.changes.counts())}")
     click.echo(render_outputs(outcome.outputs), nl=False)
