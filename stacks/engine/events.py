@@ -41,15 +41,11 @@ STEP_TO_OP = {
 _STRENGTH = {SAME: 0, READ: 1, UPDATE: 2, DELETE: 3, CREATE: 4, REPLACE: 5}
 
 
-@dataclass(frozen=True)
-class ResourceChange:
-    urn: str
+class Labelled:
+    """How a resource is named to people: its kind (from the type) and logical name."""
+
     name: str
     type: str
-    function: str | None
-    op: str
-    replace_keys: tuple[str, ...] = ()
-    changed_keys: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -59,6 +55,17 @@ class ResourceChange:
     def label(self) -> str:
         """"S3Bucket web-bucket", or just the name when the type says nothing."""
         return f"{self.kind} {self.name}" if self.kind else self.name
+
+
+@dataclass(frozen=True)
+class ResourceChange(Labelled):
+    urn: str
+    name: str
+    type: str
+    function: str | None
+    op: str
+    replace_keys: tuple[str, ...] = ()
+    changed_keys: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {

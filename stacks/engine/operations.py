@@ -14,7 +14,7 @@ from typing import Any
 
 from provision.stacks.engine import consistency
 from provision.stacks.engine.errors import EngineError, engine_error
-from provision.stacks.engine.events import COMPONENT_PREFIX, ChangeSet, StepListener, kind_of
+from provision.stacks.engine.events import COMPONENT_PREFIX, ChangeSet, Labelled, StepListener
 from provision.stacks.engine.locate import Engine
 from provision.stacks.engine.workspace import PulumiFn, StackSpec, existing_stack, open_stack
 
@@ -38,20 +38,12 @@ class LastUpdate:
 
 
 @dataclass(frozen=True)
-class DeployedResource:
+class DeployedResource(Labelled):
     urn: str
     name: str
     type: str
     function: str | None
     id: str
-
-    @property
-    def kind(self) -> str:
-        return kind_of(self.type)
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} {self.name}" if self.kind else self.name
 
 
 @dataclass
