@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from rich.console import Console, Group
 from rich.live import Live
@@ -24,6 +25,17 @@ SYMBOL = {CREATE: "+", UPDATE: "~", REPLACE: "+-", DELETE: "-", READ: ">", SAME:
 STYLE = {CREATE: "green", UPDATE: "yellow", REPLACE: "magenta", DELETE: "red", READ: "cyan", SAME: "dim"}
 DOING = {CREATE: "creating", UPDATE: "updating", REPLACE: "replacing", DELETE: "deleting", READ: "reading"}
 DONE = {CREATE: "created", UPDATE: "updated", REPLACE: "replaced", DELETE: "deleted", READ: "read"}
+
+
+@contextmanager
+def working(message: str, console: Console | None = None) -> Iterator[None]:
+    """A spinner on stderr while the engine thinks (previews, state reads); terminals only."""
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    with console.status(message):
+        yield
 
 
 def resource_label(change: ResourceChange) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 import click
 
 from provision.cli.commands.plan import render_changes
-from provision.cli.progress import LiveProgress
+from provision.cli.progress import LiveProgress, working
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
 
 
@@ -70,7 +70,8 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
             loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
         )
         # Against AWS as it is now, not as last recorded: out-of-band changes are shown and repaired.
-        preview = stack.ops.preview(refresh=True)
+        with working(f"Reading {stack.label} back and previewing..."):
+            preview = stack.ops.preview(refresh=True)
         click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
         if not preview.has_changes:
             return

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from provision.cli.commands.plan import function_heading
-from provision.cli.progress import LiveProgress
+from provision.cli.progress import LiveProgress, working
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
 
 
@@ -38,7 +38,9 @@ def destroy(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None
         stack = open_plan_stack(
             loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=False
         )
-        stale = stack.ops.stale_state()
+        with working(f"Reading the state of {stack.label}..."):
+            stale = stack.ops.stale_state()
+            status = stack.ops.status() if stale is None else None
         if stale is not None:
             stack.ops.forget()
             click.echo(
@@ -46,7 +48,6 @@ def destroy(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None
                 "runs, so they are already gone; dropped their stale state."
             )
             return
-        status = stack.ops.status()
         if status is None or not status.resources:
             if status is not None:
                 stack.ops.forget()  # an empty stack, e.g. left by `plan`: nothing to delete in AWS

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from provision.cli.progress import working
 from provision.cli.stack_options import PlanRejected, clear_errors, load_checked_plan, open_plan_stack, stack_options
 
 EXIT_NO_CHANGES, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
@@ -106,7 +107,8 @@ def plan(plan_file: Path, fmt: str, detailed_exitcode: bool, target: str, state_
             stack = open_plan_stack(
                 loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
             )
-            changes = stack.ops.preview()
+            with working(f"Previewing {stack.label}..."):
+                changes = stack.ops.preview()
     except PlanRejected as exc:
         if detailed_exitcode:
             exc.exit_code = EXIT_ERROR  # 2 means "changes" here

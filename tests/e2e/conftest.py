@@ -12,15 +12,22 @@ EXAMPLE = REPO_ROOT / "examples" / "saas-startup.yaml"
 # Where the example's resources live: its region, the backup copy region, and S3/IAM's home.
 REGIONS = ("eu-west-1", "eu-central-1", "us-east-1")
 HOSTING_LINE = "hosting: {kind: static-site}"
+EXAMPLE_NAME_LINE = "name: brightdesk-prod"
 
 
 @pytest.fixture(scope="session")
 def write_example() -> Callable[..., Path]:
-    """`write_example(directory, price_class=...)`: the README example with one setting made explicit."""
+    """`write_example(directory, name=..., price_class=...)`: the README example, renamed, one setting explicit.
 
-    def write(directory: Path, *, price_class: str) -> Path:
+    A name of its own keeps its AWS names apart from other tests' runs of the
+    example in the same sandbox (moto remembers some deleted names).
+    """
+
+    def write(directory: Path, *, name: str, price_class: str) -> Path:
         text = EXAMPLE.read_text()
-        assert text.count(HOSTING_LINE) == 1, "the example's hosting section changed; update this helper"
+        for fixed in (HOSTING_LINE, EXAMPLE_NAME_LINE):
+            assert text.count(fixed) == 1, f"the example no longer has {fixed!r}; update this helper"
+        text = text.replace(EXAMPLE_NAME_LINE, f"name: {name}")
         path = directory / "saas-startup.yaml"
         path.write_text(text.replace(HOSTING_LINE, f"hosting: {{kind: static-site, priceClass: {price_class}}}"))
         return path

@@ -20,12 +20,12 @@ from provision.cli.main import cli
 
 pytestmark = pytest.mark.e2e
 
-PLAN_NAME = "brightdesk-prod"
+PLAN_NAME = "brightdesk-e2e"
 
 
 @pytest.fixture(scope="module")
 def plan_file(tmp_path_factory: pytest.TempPathFactory, write_example) -> Path:
-    return write_example(tmp_path_factory.mktemp("e2e-plan"), price_class="PriceClass_100")
+    return write_example(tmp_path_factory.mktemp("e2e-plan"), name=PLAN_NAME, price_class="PriceClass_100")
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_apply_noop_change_destroy(run, plan_file: Path, sandbox_client, tagged,
     assert "Applied in" not in reapplied.stdout
 
     # One value changed: exactly one update, on the distribution, for that setting.
-    write_example(plan_file.parent, price_class="PriceClass_200")
+    write_example(plan_file.parent, name=PLAN_NAME, price_class="PriceClass_200")
     preview = run("plan", str(plan_file), "--format", "json", "--detailed-exitcode")
     assert preview.exit_code == 2, preview.output
     document = json.loads(preview.stdout)
