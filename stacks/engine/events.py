@@ -154,7 +154,9 @@ class ChangeSet:
         if rtype.startswith(COMPONENT_PREFIX):
             self._owner[urn] = urn.rsplit("::", 1)[-1]
             return None
-        self._owner.setdefault(urn, self._owner.get(parent))
+        # A refresh reports resources in no particular order, a child before its component maybe:
+        # a component parent's URN names the function itself.
+        self._owner.setdefault(urn, self._owner.get(parent) or function_of(parent))
         if rtype.startswith("pulumi:") or (state is not None and state.custom is not True):
             return None  # the stack, providers, other components: not resources of the plan
         op = STEP_TO_OP.get(str(getattr(meta.op, "value", meta.op)), UPDATE)
@@ -209,6 +211,14 @@ class ChangeSet:
 
     def with_op(self, *ops: str) -> list[ResourceChange]:
         return [c for c in self.ordered() if c.op in ops]
+
+
+def function_of(urn: str) -> str | None:
+    """The function a FunctionComponent's URN names; None for any other URN."""
+    parts = urn.split("::")
+    if len(parts) < 4 or not parts[2].rsplit("$", 1)[-1].startswith(COMPONENT_PREFIX):
+        return None
+    return parts[-1]
 
 
 def _changed_inputs(old: Any, new: Any) -> tuple[str, ...]:
