@@ -1,0 +1,155 @@
+"""Drift: what changed in AWS behind the plan's back, resource by resource.
+
+A preview-only refresh reads every resource back through its provider's
+`read` and compares it with the state, writing nothing (the engine's
+`refresh --preview-only`; `preview --refresh` would also write nothing but
+mixes drift with plan changes). A resource whose `read` finds nothing is
+*deleted*; one whose read-back properties differ from what the state records
+is *changed*, with each property's recorded and live value. Secret values
+stay masked: the engine reports them as "[secret]".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from provision.stacks.engine.events import DELETE, UPDATE, ChangeSet, kind_of
+
+DELETED, CHANGED = "deleted", "changed"
+MAX_SHOWN = 120  # longer values (policy documents) are reported as changed, not printed
+
+
+@dataclass(frozen=True)
+class PropertyDrift:
+    name: str
+    recorded: Any  # what the state holds: what provision last set
+    live: Any  # what AWS holds now
+
+    def describe(self) -> str:
+        """`block_public_access: true -> false`; for maps, which keys were removed, added or changed."""
+        if isinstance(self.recorded, Mapping) and isinstance(self.live, Mapping):
+            return f"{self.name}: {_map_changes(self.recorded, self.live)}"
+        before, after = shown(self.recorded), shown(self.live)
+        if len(before) > MAX_SHOWN or len(after) > MAX_SHOWN:
+            return f"{self.name}: changed"
+        return f"{self.name}: {before} -> {after}"
+
+
+@dataclass(frozen=True)
+class ResourceDrift:
+    urn: str
+    name: str
+    type: str
+    function: str | None
+    status: str  # deleted | changed
+    properties: tuple[PropertyDrift, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.type)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.name}" if self.kind else self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "resource": self.name,
+            "kind": self.kind,
+            "type": self.type,
+            "urn": self.urn,
+            "status": self.status,
+            "properties": [{"name": p.name, "recorded": p.recorded, "live": p.live} for p in self.properties],
+        }
+
+
+@dataclass
+class DriftReport:
+    drifted: list[ResourceDrift]
+    unchanged: int
+
+    @property
+    def has_drift(self) -> bool:
+        return bool(self.drifted)
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.drifted if d.status == status)
+
+    def by_function(self) -> dict[str | None, list[ResourceDrift]]:
+        """Drifted resources per function (None = plan-level), functions by name, plan-level last."""
+        groups: dict[str | None, list[ResourceDrift]] = {}
+        for item in sorted(self.drifted, key=lambda d: (d.function is None, d.function or "", d.name)):
+            groups.setdefault(item.function, []).append(item)
+        return groups
+
+
+@dataclass
+class DriftCollector(ChangeSet):
+    """A ChangeSet that also keeps each refreshed resource's recorded and live outputs."""
+
+    outputs: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    def __call__(self, event: Any) -> None:
+        outputs_event = event.res_outputs_event
+        if outputs_event is not None:
+            meta = outputs_event.metadata
+            if meta.old is not None and meta.new is not None:
+                self.outputs[meta.urn] = (dict(meta.old.outputs or {}), dict(meta.new.outputs or {}))
+        super().__call__(event)
+
+    def report(self) -> DriftReport:
+        drifted: list[ResourceDrift] = []
+        unchanged = 0
+        for change in self.ordered():
+            if change.op == DELETE:
+                drifted.append(ResourceDrift(change.urn, change.name, change.type, change.function, DELETED))
+                continue
+            properties = changed_properties(*self.outputs.get(change.urn, ({}, {})))
+            if change.op == UPDATE and properties:
+                drifted.append(
+                    ResourceDrift(change.urn, change.name, change.type, change.function, CHANGED, properties)
+                )
+            else:
+                unchanged += 1
+        return DriftReport(drifted, unchanged)
+
+
+def changed_properties(recorded: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[PropertyDrift, ...]:
+    """Properties whose live value differs from the recorded one (engine keys left out)."""
+    keys = sorted(k for k in recorded.keys() | live.keys() if not k.startswith("__"))
+    return tuple(PropertyDrift(k, recorded.get(k), live.get(k)) for k in keys if recorded.get(k) != live.get(k))
+
+
+def detect(ops: Any) -> DriftReport | None:
+    """The drift of `ops`'s stack (a StackOps); None when the stack does not exist."""
+    collector = DriftCollector()
+    if ops.preview_refresh(collector) is None:
+        return None
+    return collector.report()
+
+
+def shown(value: Any) -> str:
+    """A value as a plan would write it: true, 90, "text", [a, b]."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    return str(value)
+
+
+def _map_changes(recorded: Mapping[str, Any], live: Mapping[str, Any]) -> str:
+    removed = sorted(k for k in recorded if k not in live)
+    added = sorted(k for k in live if k not in recorded)
+    changed = sorted(k for k in recorded if k in live and recorded[k] != live[k])
+    parts = []
+    if removed:
+        parts.append("removed " + ", ".join(removed))
+    if added:
+        parts.append("added " + ", ".join(added))
+    if changed:
+        parts.append("changed " + ", ".join(f"{k} ({shown(recorded[k])} -> {shown(live[k])})" for k in changed))
+    return "; ".join(parts)
