@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "apply": ("apply", "apply", "Provision a plan (sandbox by default) with live progress."),
     "destroy": ("destroy", "destroy", "Delete everything a plan provisioned."),
     "status": ("status", "status", "Show a plan's deployed resources, outputs and last update."),
+    "drift": ("drift", "drift", "Report what changed on the target outside provision (exit 2 on drift)."),
     "verify": ("verify", "verify", "Audit a plan's live resources: encryption, access, detection, vendor roles, tags."),
     "engine": ("engine", "engine", "Install or inspect the Pulumi engine."),
     "sandbox": ("sandbox", "sandbox", "Start, inspect, stop or reset the local AWS sandbox."),
