@@ -8,11 +8,11 @@ progress. Failures become EngineError paragraphs (stacks.engine.errors).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from provision.stacks.engine import consistency
+from provision.stacks.engine import consistency, provider_pickling
 from provision.stacks.engine.errors import EngineError, engine_error
 from provision.stacks.engine.events import COMPONENT_PREFIX, ChangeSet, Labelled, StepListener
 from provision.stacks.engine.locate import Engine
@@ -102,9 +102,19 @@ class StackOps:
             raise self._error("update", exc, changes) from None
         return Outcome(changes, _plain_outputs(result.outputs), time.monotonic() - started)
 
-    def destroy(self, listener: StepListener | None = None) -> Outcome | None:
-        """Delete every resource of the stack, then the stack itself; None when there was no stack."""
-        stack = existing_stack(self.spec, self.engine)
+    def destroy(self, listener: StepListener | None = None, *, force_delete_data: bool = False) -> Outcome | None:
+        """Delete every resource of the stack, then the stack itself; None when there was no stack.
+
+        `force_delete_data` lets the providers delete buckets and vaults that
+        still hold data (they refuse otherwise): the caller has shown the user
+        what would be lost (stacks.engine.data_loss).
+        """
+        spec = self.spec
+        if force_delete_data:
+            from provision.stacks.providers.base import FORCE_DELETE_DATA_ENV
+
+            spec = replace(spec, env={**spec.env, FORCE_DELETE_DATA_ENV: "1"})
+        stack = existing_stack(spec, self.engine)
         if stack is None:
             return None
         if self.sandbox_instance is not None:
@@ -163,6 +173,16 @@ class StackOps:
             raise self._error("drift check", exc, changes) from None
         return changes
 
+    def deployment(self) -> dict[str, Any] | None:
+        """The stack's exported deployment (resources with their outputs); None when there is no stack."""
+        stack = existing_stack(self.spec, self.engine)
+        if stack is None:
+            return None
+        try:
+            return stack.export_stack().deployment
+        except Exception as exc:  # noqa: BLE001
+            raise self._error("state export", exc) from None
+
     def status(self) -> StackStatus | None:
         """Resources, outputs and last update of the stack; None when it does not exist."""
         stack = existing_stack(self.spec, self.engine)
@@ -196,6 +216,7 @@ class StackOps:
 
     def _guarded(self, program: PulumiFn) -> PulumiFn:
         def run() -> None:
+            provider_pickling.install()
             try:
                 program()
             except Exception as exc:
