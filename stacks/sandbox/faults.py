@@ -9,7 +9,8 @@ to stop). A config has two parts:
   error, ThrottlingException-like (400) or ServiceUnavailable (503), drawn from
   a random sequence seeded by `seed`, so runs are reproducible;
 - `rules`: calls matching a rule (service, operation, method, path regex)
-  fail with the rule's error, every time or the first `times` times.
+  fail with the rule's error, every time or the first `times` times, after
+  hanging `hold` seconds if set (a call still in flight when its caller dies).
 
 Errors come in the wire shape of the call's protocol (query and EC2 XML, S3
 and CloudFront XML, JSON, REST-JSON, RPC-v2 CBOR), so botocore parses the
@@ -26,6 +27,7 @@ import random
 import re
 import sys
 import threading
+import time
 import urllib.parse
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -69,6 +71,7 @@ class Rule:
     method: str | None = None
     path: str | None = None  # a regex searched in the path and query string
     times: int | None = None  # None: every matching call
+    hold: float = 0.0  # seconds to hang before answering: a call in flight when a test kills its caller
 
     def matches(self, call: Call) -> bool:
         return (
@@ -153,18 +156,20 @@ class FaultInjector:
         fault = self._decide(call)
         if fault is None:
             return self.app(environ, start_response)
-        code, status, message = fault
-        self._log(f"fault injected: {code} ({status}) on {call.label}")
+        code, status, message, hold = fault
+        self._log(f"fault injected: {code} ({status}) on {call.label}" + (f" after {hold:g}s" if hold else ""))
+        if hold:
+            time.sleep(hold)
         return _error_response(call, code, status, message, start_response)
 
-    def _decide(self, call: Call) -> tuple[str, int, str] | None:
+    def _decide(self, call: Call) -> tuple[str, int, str, float] | None:
         with self._lock:
             self.stats.requests += 1
             for index, rule in enumerate(self.config.rules):
                 if rule.matches(call) and (rule.times is None or self._hits[index] < rule.times):
                     self._hits[index] += 1
                     self.stats.record(call, rule.code)
-                    return rule.code, rule.status, rule.message
+                    return rule.code, rule.status, rule.message, rule.hold
             if self.config.rate <= 0 or self._random.random() >= self.config.rate:
                 return None
             if self._random.random() < 0.5:
@@ -174,7 +179,7 @@ class FaultInjector:
                 code, status = _UNAVAILABLE.get(call.protocol, _DEFAULT_UNAVAILABLE)
                 message = "Service unavailable (injected fault)"
             self.stats.record(call, code)
-            return code, status, message
+            return code, status, message, 0.0
 
     def _control(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
