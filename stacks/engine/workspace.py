@@ -95,13 +95,13 @@ def _workspace_options(spec: StackSpec, engine: Engine):
 
 
 def pulumi_command(engine: Engine):
-    """The automation API's handle on our engine binary."""
-    from pulumi import automation as auto
+    """The automation API's handle on our engine binary (each command in its own session: see interrupt)."""
+    from provision.stacks.engine.interrupt import EngineCommand
 
     if engine.binary.parent.name == "bin":
-        return auto.PulumiCommand(root=str(engine.binary.parent.parent))
+        return EngineCommand(root=str(engine.binary.parent.parent))
     # A `pulumi` outside a bin/ directory: only reachable as "pulumi" on PATH.
-    return auto.PulumiCommand()
+    return EngineCommand()
 
 
 def open_stack(spec: StackSpec, engine: Engine, program: PulumiFn):
