@@ -27,8 +27,8 @@ def engine_error(action: str, exc: Exception, changes: ChangeSet | None = None) 
     if isinstance(exc, auto_errors.ConcurrentUpdateError):
         return EngineError(
             f"The {action} could not start: another run holds the lock of this stack. Wait for it to "
-            "finish; if none is running (a crashed run), the lock is stale: remove it from the "
-            "backend's .pulumi/locks/ directory."
+            "finish; if none is running (a run that was killed), the lock is stale: `provision unlock` "
+            "on the plan releases it safely."
         )
     failures = _resource_failures(changes) if changes is not None else []
     if failures:
