@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
@@ -108,9 +109,14 @@ def rollback_on_failure(undo: Callable[[], Any]) -> Iterator[None]:
         raise
 
 
+# `provision destroy --force-delete-data` sets this in the engine's environment: the user
+# has seen what would be lost and accepted it, whatever `force_destroy` the state recorded.
+FORCE_DELETE_DATA_ENV = "PROVISION_FORCE_DELETE_DATA"
+
+
 def refuse_data_loss(what: str, held: int, things: str, remedy: str, *, force: bool) -> None:
     """Stop a delete that would lose `held` `things` (e.g. "recovery point(s)") unless forced."""
-    if held and not force:
+    if held and not (force or os.environ.get(FORCE_DELETE_DATA_ENV) == "1"):
         raise ProviderError(
             f"{what} still holds {held} {things} that would be lost; refusing to delete it. "
             f"{remedy} or set force_destroy."
