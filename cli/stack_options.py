@@ -135,7 +135,9 @@ def clear_errors() -> Iterator[None]:
     try:
         yield
     except (EngineError, EngineBuildError, SandboxError, TargetError) as exc:
-        raise click.ClickException(str(exc)) from None
+        error = click.ClickException(str(exc))
+        error.exit_code = getattr(exc, "exit_code", error.exit_code)  # an interruption exits 128 + signal
+        raise error from None
 
 
 def with_clear_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -58,27 +58,44 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
       provision apply examples/saas-startup.yaml
       provision apply plans/prod.yaml --target aws --yes
 
+    One run at a time per stack: a second apply or destroy fails at once and
+    says which run holds the stack. Ctrl-C or SIGTERM stops cleanly: the
+    engine finishes the operations in flight and saves the state (a second
+    Ctrl-C stops it at once). After a run that was killed outright, apply
+    refuses to start and names the command that clears what it left.
+
     \b
     Exit codes:
-      0  applied, or nothing to change
-      1  mandatory policy violations, declined, or the engine or target failed
-      2  PLAN is invalid, or bad usage
+      0    applied, or nothing to change
+      1    mandatory policy violations, declined, the stack is locked, or the engine or target failed
+      2    PLAN is invalid, or bad usage
+      130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
     """
+    from provision.stacks.engine.guard import exclusive_run, reported_interrupts
+    from provision.stacks.engine.statedir import StateDir
+
+    again = f"Run `provision apply {plan_file}` to finish, or `provision destroy {plan_file}` to remove what was made."
     with clear_errors():
         loaded = load_checked_plan(plan_file, enforce_policies=True)
         stack = open_plan_stack(
             loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
         )
-        # Against AWS as it is now, not as last recorded: out-of-band changes are shown and repaired.
-        with working(f"Reading {stack.label} back and previewing..."):
-            preview = stack.ops.preview(refresh=True)
-        click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
-        if not preview.has_changes:
-            return
-        if not yes and not click.confirm(f"\nApply these changes to {stack.label}?", default=False, err=True):
-            raise click.ClickException("Nothing was applied.")
-        click.echo("", err=True)
-        with LiveProgress() as progress:
-            outcome = stack.ops.up(listener=progress, refresh=True)
+        with exclusive_run(
+            stack.ops, StateDir.resolve(state_dir).root, f"provision apply {plan_file}", f"provision unlock {plan_file}"
+        ) as signals:
+            # Against AWS as it is now, not as last recorded: out-of-band changes are shown and repaired.
+            with working(f"Reading {stack.label} back and previewing..."), reported_interrupts(
+                signals, doing="the preview", next_steps="", changes_state=False
+            ):
+                preview = stack.ops.preview(refresh=True)
+            click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
+            if not preview.has_changes:
+                return
+            if not yes and not click.confirm(f"\nApply these changes to {stack.label}?", default=False, err=True):
+                raise click.ClickException("Nothing was applied.")
+            click.echo("", err=True)
+            signals.between = f"the update stopped between two engine steps. {again}"
+            with LiveProgress() as progress, reported_interrupts(signals, doing="the update", next_steps=again):
+                outcome = stack.ops.up(listener=progress, refresh=True)
     click.echo(f"\nApplied in {outcome.seconds:.0f}s: {done_line(outcome.changes.counts())}")
     click.echo(render_outputs(outcome.outputs), nl=False)
