@@ -1,0 +1,144 @@
+"""Stopping an apply: Ctrl-C and SIGTERM stop cleanly; a SIGKILL's leftovers are explained and cleared by unlock.
+
+A real `provision apply` process runs against the session sandbox while the
+fault injector holds the site bucket's CreateBucket call in flight (then
+answers 503 once, which botocore retries), so the signal lands mid-update,
+deterministically. Ctrl-C is sent the way a terminal sends it, to the whole
+foreground process group; SIGTERM to the process alone, as a CI runner does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from provision.stacks.sandbox.faults import FaultConfig, FaultControl, Rule
+
+pytestmark = pytest.mark.e2e
+
+HASH = "[0-9a-f]{8}"
+WAIT = 240.0  # seconds; a generous bound for a busy machine, never a timing assertion
+
+
+def hold_site_bucket(faults: FaultControl, plan: str, seconds: float) -> None:
+    """Hang the site bucket's CreateBucket for `seconds`, then fail it once with a retried 503."""
+    rule = Rule(service="s3", method="PUT", path=rf"^/{plan}-test-web-site-{HASH}\?$", code="ServiceUnavailable",
+                status=503, message="held", hold=seconds, times=1)
+    faults.set(FaultConfig(rules=(rule,)))
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.2)
+
+
+def stack_file(state_root: Path, plan: str) -> dict:
+    return json.loads((state_root / "sandbox" / "pulumi" / "backend" / ".pulumi" / "stacks" / plan / "test.json").read_text())
+
+
+def engine_lock_files(state_root: Path, plan: str) -> list[Path]:
+    return sorted((state_root / "sandbox" / "pulumi" / "backend" / ".pulumi" / "locks").glob(f"*/{plan}/test/*.json"))
+
+
+def pending(state_root: Path, plan: str) -> list[str]:
+    latest = stack_file(state_root, plan)["checkpoint"].get("latest") or {}
+    return [f"{op['type']} {op['resource']['urn'].rsplit('::', 1)[-1]}" for op in latest.get("pending_operations") or []]
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_a_signal_mid_apply_stops_cleanly_and_the_next_apply_converges(
+    how: str, write_plan, provision_process, faults, cli, inventory, state_ids, sandbox_state
+) -> None:
+    name = f"rel-stop-{how}"
+    plan = write_plan(name)
+    hold_site_bucket(faults, name, seconds=5)
+    proc = provision_process("apply", str(plan), "--yes", start_new_session=True)
+    wait_until(lambda: faults.stats()["injected"] == 1, "the site bucket's create to be in flight")
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
+    else:
+        proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=WAIT)
+    signum = signal.SIGINT if how == "ctrl-c" else signal.SIGTERM
+
+    assert proc.returncode == 128 + signum, output
+    assert "Traceback" not in output
+    assert (
+        f"Error: Interrupted ({signum.name}) during the update: the engine finished the operations in flight, "
+        f"recorded them in the state and released the stack. Run `provision apply {plan}` to finish, or "
+        f"`provision destroy {plan}` to remove what was made.\n"
+    ) in output
+    # The create in flight finished and was recorded; nothing is pending, nothing is locked, nothing orphaned.
+    assert pending(sandbox_state.root, name) == []
+    assert engine_lock_files(sandbox_state.root, name) == []
+    recorded = state_ids(plan)
+    assert any("web-site" in rid for rid in recorded)
+    assert len(recorded) < 13, "the engine must not start new steps once interrupted"
+    assert inventory(name) == recorded
+
+    again = cli("apply", str(plan), "--yes")
+    assert again.exit_code == 0, again.output
+    assert f" {len(recorded)} unchanged." in again.stdout
+    assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)
+
+
+def test_a_killed_apply_is_explained_and_unlock_clears_it(
+    write_plan, provision_process, faults, cli, inventory, state_ids, sandbox_state
+) -> None:
+    name = "rel-killed"
+    plan = write_plan(name)
+    hold_site_bucket(faults, name, seconds=30)
+    proc = provision_process("apply", str(plan), "--yes")
+    wait_until(lambda: faults.stats()["injected"] == 1, "the site bucket's create to be in flight")
+    # Everything that does not wait for the site bucket is created first: then it is the only step in flight.
+    created: list[str] = []
+    assert proc.stdout is not None
+    while len(created) < 10:
+        line = proc.stdout.readline()
+        assert line, "apply ended before the expected creates"
+        if " created " in line:
+            created.append(line)
+    # The engine saves each step a moment after reporting it: kill once the state shows only the held create.
+    wait_until(lambda: pending(sandbox_state.root, name) == ["creating web-site"], "the state to record the creates")
+    proc.kill()
+    proc.communicate()
+    [lock] = engine_lock_files(sandbox_state.root, name)
+    engine_pid = json.loads(lock.read_text())["pid"]
+    wait_until(lambda: not Path(f"/proc/{engine_pid}").exists(), "the orphaned engine process to exit")
+    assert engine_lock_files(sandbox_state.root, name) == [lock]
+    assert pending(sandbox_state.root, name) == ["creating web-site"]
+
+    refused = cli("apply", str(plan), "--yes")
+    assert refused.exit_code == 1
+    assert re.search(
+        rf"Error: The last run on stack {name}/test was stopped before it could finish \(killed, or its machine went "
+        rf"away\): the engine's lock is still held \(pid {engine_pid} on host \S+, started [0-9-]+ [0-9:]+ UTC\) and "
+        rf"1 operation\(s\) it started never finished: creating web-site \({name}-test-web-site-{HASH}\)\. Nothing "
+        rf"was changed now\. Run `provision unlock {re.escape(str(plan))}` to release the stack and clear those "
+        r"operations, then run this command again\.",
+        refused.output,
+    ), refused.output
+
+    faults.clear()
+    unlocked = cli("unlock", str(plan), "--yes")
+    assert unlocked.exit_code == 0, unlocked.output
+    assert f"Released {name}/test on target sandbox.\n" in unlocked.stdout
+    assert "1 resource(s) were being created when the run stopped" in unlocked.stdout
+    assert engine_lock_files(sandbox_state.root, name) == [] and pending(sandbox_state.root, name) == []
+    assert cli("unlock", str(plan), "--yes").stdout == (
+        f"Nothing to unlock: {name}/test on target sandbox is not locked and has no unfinished operations.\n"
+    )
+
+    # The held call never reached AWS, so the bucket does not exist: the next apply simply creates the rest.
+    again = cli("apply", str(plan), "--yes")
+    assert again.exit_code == 0, again.output
+    assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)

@@ -1,0 +1,112 @@
+"""Destroy never deletes data by surprise: it refuses up front and says what would be lost, unless forced.
+
+End to end: an object put in the hosting bucket through boto3 makes destroy
+refuse with the bucket and the object count, deleting nothing; with
+--force-delete-data everything goes. Unit level: what counts as data at risk,
+and the providers' own last-line guard honouring the flag.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from provision.stacks.engine.data_loss import HeldData, data_at_risk
+from provision.stacks.providers.base import FORCE_DELETE_DATA_ENV, ProviderError, refuse_data_loss
+
+PLAN = "rel-data"
+
+
+@pytest.mark.e2e
+def test_destroy_refuses_while_the_site_bucket_holds_data_then_deletes_it_when_forced(
+    cli, write_plan, sandbox_client, inventory, state_ids
+) -> None:
+    plan = write_plan(PLAN)
+    assert cli("apply", str(plan), "--yes").exit_code == 0
+    site = json.loads(cli("status", str(plan), "--format", "json").stdout)["outputs"]["web"]["bucket_name"]
+    s3 = sandbox_client("s3")
+    # The bucket's policy refuses plain HTTP, which is all the sandbox speaks: lift it for the upload.
+    policy = s3.get_bucket_policy(Bucket=site)["Policy"]
+    s3.delete_bucket_policy(Bucket=site)
+    s3.put_object(Bucket=site, Key="index.html", Body=b"<h1>only copy</h1>")
+    s3.put_bucket_policy(Bucket=site, Policy=policy)
+
+    refused = cli("destroy", str(plan), "--yes")
+    assert refused.exit_code == 1, refused.output
+    assert refused.output.endswith(
+        f"Error: Refusing to destroy {PLAN}/test on target sandbox: it would delete data along with the resources:\n"
+        f"  - S3 bucket {site} holds 1 object(s)/version(s)\n"
+        f"Nothing was deleted. Back the data up or move it, then run `provision destroy {plan} --force-delete-data` "
+        "to delete it with the stack.\n"
+    ), refused.output
+    deployed = state_ids(plan)
+    assert len(deployed) == 13 and inventory(PLAN) == deployed  # nothing half-deleted
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=site)["Contents"]] == ["index.html"]
+
+    forced = cli("destroy", str(plan), "--yes", "--force-delete-data")
+    assert forced.exit_code == 0, forced.output
+    assert re.search(rf"   - S3 bucket {site} holds 1 object\(s\)/version\(s\)\n", forced.stdout)
+    assert f"Destroyed {PLAN}/test on target sandbox: 13 resource(s) deleted, stack removed." in forced.stdout
+    assert inventory(PLAN) == []
+
+
+class Counts:
+    """boto3 stand-in answering the two calls the check makes."""
+
+    def __init__(self, objects: dict[str, int], points: dict[str, int]) -> None:
+        self.objects, self.points = objects, points
+
+    def __call__(self, service: str, region: str | None = None) -> Any:
+        return self
+
+    def get_paginator(self, _name: str):
+        counts = self.objects
+
+        class Pages:
+            def paginate(self, Bucket: str):
+                return [{"Versions": [{}] * counts[Bucket], "DeleteMarkers": []}]
+
+        return Pages()
+
+    def describe_backup_vault(self, BackupVaultName: str) -> dict:
+        return {"NumberOfRecoveryPoints": self.points[BackupVaultName]}
+
+
+def resource(outputs: dict, **extra: Any) -> dict:
+    return {"custom": True, "type": "pulumi-python:dynamic:Resource", "outputs": outputs, **extra}
+
+
+def test_data_at_risk_counts_objects_and_recovery_points_and_skips_what_holds_none() -> None:
+    deployment = {
+        "resources": [
+            resource({"bucket_name": "site", "access_log_bucket": "logs"}),
+            resource({"bucket_name": "logs"}),
+            resource({"bucket_name": "empty"}),
+            resource({"vault_name": "vault", "region": "eu-west-1"}),
+            resource({"bucket_name": "going"}, delete=True),
+            {"custom": False, "type": "provision:function:Hosting", "outputs": {"bucket_name": "component"}},
+        ]
+    }
+    client = Counts({"site": 2, "logs": 40, "empty": 0, "going": 5, "component": 9}, {"vault": 3})
+    assert data_at_risk(deployment, client) == [
+        HeldData("S3 bucket site", 2, "object(s)/version(s)"),
+        HeldData("S3 bucket logs", 40, "object(s)/version(s)"),
+        HeldData("Backup vault vault", 3, "recovery point(s)"),
+    ]
+    # On the sandbox, log buckets fill with the sandbox's own access logs: those are not the user's data.
+    assert [h.what for h in data_at_risk(deployment, client, skip_log_buckets=True)] == [
+        "S3 bucket site", "Backup vault vault"
+    ]
+    assert HeldData("Backup vault vault", 3, "recovery point(s)").describe() == "Backup vault vault holds 3 recovery point(s)"
+
+
+def test_the_providers_guard_yields_only_to_the_destroy_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(FORCE_DELETE_DATA_ENV, raising=False)
+    with pytest.raises(ProviderError, match=r"^S3 bucket b still holds 2 object\(s\) that would be lost; refusing"):
+        refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=False)
+    refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=True)
+    monkeypatch.setenv(FORCE_DELETE_DATA_ENV, "1")
+    refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=False)
