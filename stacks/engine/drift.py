@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from provision.stacks.engine.events import DELETE, UPDATE, ChangeSet, kind_of
+from provision.stacks.engine.events import DELETE, UPDATE, ChangeSet, Labelled
 
 DELETED, CHANGED = "deleted", "changed"
 MAX_SHOWN = 120  # longer values (policy documents) are reported as changed, not printed
@@ -37,21 +37,13 @@ class PropertyDrift:
 
 
 @dataclass(frozen=True)
-class ResourceDrift:
+class ResourceDrift(Labelled):
     urn: str
     name: str
     type: str
     function: str | None
     status: str  # deleted | changed
     properties: tuple[PropertyDrift, ...] = ()
-
-    @property
-    def kind(self) -> str:
-        return kind_of(self.type)
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} {self.name}" if self.kind else self.name
 
     def as_dict(self) -> dict[str, Any]:
         return {
