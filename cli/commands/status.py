@@ -54,8 +54,8 @@ def render_status(stack, status) -> str:
     last = status.last_update
     if last is not None:
         took = f", took {(last.ended - last.started).total_seconds():.0f}s" if last.ended else ""
-        changes = ", ".join(f"{n} {op}" for op, n in sorted(last.changes.items())) or "no changes"
-        lines.append(f"Last update: {last.kind} {last.result} at {last.started:%Y-%m-%d %H:%M:%S}{took} ({changes})")
+        # The engine's own counts include the stack and components: the JSON format has them.
+        lines.append(f"Last update: {last.kind} {last.result} at {last.started:%Y-%m-%d %H:%M:%S}{took}")
     lines.append(f"Resources: {len(status.resources)}")
     for function in sorted({r.function for r in status.resources}, key=lambda f: f or "~"):
         lines.append(f"  {function_heading(stack.plan, function)}")
