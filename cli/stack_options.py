@@ -6,7 +6,6 @@ a click exception carrying one clear paragraph: no tracebacks.
 
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,11 +138,3 @@ def clear_errors() -> Iterator[None]:
         error.exit_code = getattr(exc, "exit_code", error.exit_code)  # an interruption exits 128 + signal
         raise error from None
 
-
-def with_clear_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with clear_errors():
-            return command(*args, **kwargs)
-
-    return wrapper
