@@ -86,8 +86,10 @@ def plan(plan_file: Path, fmt: str, detailed_exitcode: bool, target: str, state_
 
     Validates PLAN first (mandatory policy violations stop here), then asks
     the engine what it would create, update, replace (and why) or delete,
-    grouped by function. Starts the local sandbox if the target is the
-    sandbox and none runs. Nothing is changed.
+    grouped by function. Like apply, it first reads every resource back
+    from the target, so out-of-band changes show as the repairs apply would
+    make (`provision drift` details them). Starts the local sandbox if the
+    target is the sandbox and none runs. Nothing is changed.
 
     \b
     Examples:
@@ -108,7 +110,7 @@ def plan(plan_file: Path, fmt: str, detailed_exitcode: bool, target: str, state_
                 loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
             )
             with working(f"Previewing {stack.label}..."):
-                changes = stack.ops.preview()
+                changes = stack.ops.preview(refresh=True)  # what apply, which refreshes first, would do
     except PlanRejected as exc:
         if detailed_exitcode:
             exc.exit_code = EXIT_ERROR  # 2 means "changes" here
