@@ -182,7 +182,7 @@ class BackupPlanProvider(AwsResourceProvider):
         )
 
 
-class BackupPlan(pulumi.dynamic.Resource):
+class BackupPlan(pulumi.dynamic.Resource, module="aws", name="BackupPlan"):
     """A Backup plan; the id is the plan id, also `plan_id`."""
 
     arn: pulumi.Output[str]

@@ -108,7 +108,7 @@ class BackupSelectionProvider(AwsResourceProvider):
                 raise ProviderError(f"Backup selection {id_}: DeleteBackupSelection: {error_code(exc)}") from exc
 
 
-class BackupSelection(pulumi.dynamic.Resource):
+class BackupSelection(pulumi.dynamic.Resource, module="aws", name="BackupSelection"):
     """A tag-based Backup selection; the id is the selection id."""
 
     selection_id: pulumi.Output[str]

@@ -182,7 +182,7 @@ class BackupVaultProvider(AwsResourceProvider):
             )
 
 
-class BackupVault(pulumi.dynamic.Resource):
+class BackupVault(pulumi.dynamic.Resource, module="aws", name="BackupVault"):
     """A Backup vault; the id is the vault name, `arn` its ARN."""
 
     arn: pulumi.Output[str]

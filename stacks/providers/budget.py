@@ -215,7 +215,7 @@ class BudgetProvider(AwsResourceProvider):
             )
 
 
-class Budget(pulumi.dynamic.Resource):
+class Budget(pulumi.dynamic.Resource, module="aws", name="Budget"):
     """A cost budget; its name is the resource id, `arn` its ARN."""
 
     arn: pulumi.Output[str]

@@ -255,7 +255,7 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
                 raise ProviderError(f"CloudFront OAC {oac_id}: DeleteOriginAccessControl: {error_code(exc)}") from exc
 
 
-class CloudFrontDistribution(pulumi.dynamic.Resource):
+class CloudFrontDistribution(pulumi.dynamic.Resource, module="aws", name="CloudFrontDistribution"):
     """A distribution serving a private S3 bucket through its own OAC; the id is the distribution id."""
 
     arn: pulumi.Output[str]

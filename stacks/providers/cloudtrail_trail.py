@@ -112,7 +112,7 @@ class CloudTrailTrailProvider(AwsResourceProvider):
         return self.outputs(props, arn=arn, home_region=arn.split(":")[3])
 
 
-class CloudTrailTrail(pulumi.dynamic.Resource):
+class CloudTrailTrail(pulumi.dynamic.Resource, module="aws", name="CloudTrailTrail"):
     """A CloudTrail trail; the id is its ARN."""
 
     arn: pulumi.Output[str]

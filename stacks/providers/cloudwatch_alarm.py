@@ -131,7 +131,7 @@ class CloudWatchAlarmProvider(AwsResourceProvider):
         return alarms[0] if alarms else None
 
 
-class CloudWatchAlarm(pulumi.dynamic.Resource):
+class CloudWatchAlarm(pulumi.dynamic.Resource, module="aws", name="CloudWatchAlarm"):
     """A metric alarm; its name is the resource id, `arn` its ARN."""
 
     arn: pulumi.Output[str]

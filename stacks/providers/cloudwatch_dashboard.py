@@ -68,7 +68,7 @@ class CloudWatchDashboardProvider(AwsResourceProvider):
         aws_call(f"Dashboard {name}: PutDashboard", cloudwatch.put_dashboard, DashboardName=name, DashboardBody=props["dashboard_body"])
 
 
-class CloudWatchDashboard(pulumi.dynamic.Resource):
+class CloudWatchDashboard(pulumi.dynamic.Resource, module="aws", name="CloudWatchDashboard"):
     """A dashboard; its name is the resource id, `arn` its ARN.
 
     `dashboard_body` is the JSON text, or a dict (or Output of one) that is

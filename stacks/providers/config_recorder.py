@@ -173,7 +173,7 @@ class ConfigRecorderProvider(AwsResourceProvider):
         return (recorder or {}).get("arn")
 
 
-class ConfigRecorder(pulumi.dynamic.Resource):
+class ConfigRecorder(pulumi.dynamic.Resource, module="aws", name="ConfigRecorder"):
     """The account's AWS Config recorder and delivery channel; the id is their name."""
 
     recorder_arn: pulumi.Output[str | None]

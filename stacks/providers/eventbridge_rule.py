@@ -181,7 +181,7 @@ class EventBridgeRuleProvider(AwsResourceProvider):
                 raise ProviderError(f"{what}: PutTargets: {detail}")
 
 
-class EventBridgeRule(pulumi.dynamic.Resource):
+class EventBridgeRule(pulumi.dynamic.Resource, module="aws", name="EventBridgeRule"):
     """An EventBridge rule; `targets` maps target ids to ARNs. The id is the rule ARN."""
 
     arn: pulumi.Output[str]

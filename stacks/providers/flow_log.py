@@ -88,7 +88,7 @@ class FlowLogProvider(AwsResourceProvider):
         _raise_unsuccessful(what, answer or {}, ignore=frozenset({"InvalidFlowLogId.NotFound"}))
 
 
-class FlowLog(pulumi.dynamic.Resource):
+class FlowLog(pulumi.dynamic.Resource, module="aws", name="FlowLog"):
     """Flow logs of `vpc_id` into `log_group_name`; outputs `flow_log_id` and `arn`."""
 
     flow_log_id: pulumi.Output[str]

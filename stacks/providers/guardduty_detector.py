@@ -166,7 +166,7 @@ class GuardDutyDetectorProvider(AwsResourceProvider):
         return self.outputs(props, detector_id=detector_id, arn=_detector_arn(detector_id), destination_id=destination_id)
 
 
-class GuardDutyDetector(pulumi.dynamic.Resource):
+class GuardDutyDetector(pulumi.dynamic.Resource, module="aws", name="GuardDutyDetector"):
     """The account's GuardDuty detector in the stack's region."""
 
     detector_id: pulumi.Output[str]

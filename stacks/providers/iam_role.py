@@ -312,7 +312,7 @@ def trust_policy(principal: Mapping[str, Any], *, external_id: str | None = None
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
 
 
-class IamRole(pulumi.dynamic.Resource):
+class IamRole(pulumi.dynamic.Resource, module="aws", name="IamRole"):
     """An IAM role; the id is the role name, `arn` its ARN."""
 
     arn: pulumi.Output[str]

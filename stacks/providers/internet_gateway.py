@@ -87,7 +87,7 @@ class InternetGatewayProvider(AwsResourceProvider):
         )
 
 
-class InternetGateway(pulumi.dynamic.Resource):
+class InternetGateway(pulumi.dynamic.Resource, module="aws", name="InternetGateway"):
     """An internet gateway attached to `vpc_id`; outputs `internet_gateway_id` and `arn`."""
 
     internet_gateway_id: pulumi.Output[str]

@@ -191,7 +191,7 @@ class KmsKeyProvider(AwsResourceProvider):
         )
 
 
-class KmsKey(pulumi.dynamic.Resource):
+class KmsKey(pulumi.dynamic.Resource, module="aws", name="KmsKey"):
     """A symmetric KMS key; the id is the key id, `arn` its ARN."""
 
     arn: pulumi.Output[str]

@@ -111,7 +111,7 @@ class LogGroupProvider(AwsResourceProvider):
         )
 
 
-class LogGroup(pulumi.dynamic.Resource):
+class LogGroup(pulumi.dynamic.Resource, module="aws", name="LogGroup"):
     """A log group; its name is the resource id, `arn` its ARN (no trailing ':*')."""
 
     arn: pulumi.Output[str]

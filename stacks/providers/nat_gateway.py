@@ -121,7 +121,7 @@ class NatGatewayProvider(AwsResourceProvider):
         return subnet["Subnets"][0]["OwnerId"]
 
 
-class NatGateway(pulumi.dynamic.Resource):
+class NatGateway(pulumi.dynamic.Resource, module="aws", name="NatGateway"):
     """A public NAT gateway; outputs `nat_gateway_id`, `allocation_id`, `public_ip` and `arn`."""
 
     nat_gateway_id: pulumi.Output[str]

@@ -151,7 +151,7 @@ def _associations(table: Mapping[str, Any]) -> dict[str, str]:
     return {a["SubnetId"]: a["RouteTableAssociationId"] for a in table.get("Associations", []) if a.get("SubnetId")}
 
 
-class RouteTable(pulumi.dynamic.Resource):
+class RouteTable(pulumi.dynamic.Resource, module="aws", name="RouteTable"):
     """A route table; outputs `route_table_id` (also the resource id) and `arn`."""
 
     route_table_id: pulumi.Output[str]

@@ -335,7 +335,7 @@ class S3BucketProvider(AwsResourceProvider):
             aws_call(f"{what}: DeleteBucketTagging", s3.delete_bucket_tagging, Bucket=name)
 
 
-class S3Bucket(pulumi.dynamic.Resource):
+class S3Bucket(pulumi.dynamic.Resource, module="aws", name="S3Bucket"):
     """A private, encrypted S3 bucket; the id is the bucket name."""
 
     arn: pulumi.Output[str]

@@ -122,7 +122,7 @@ class SecurityHubAccountProvider(AwsResourceProvider):
         return self._enabled(hub)
 
 
-class SecurityHubAccount(pulumi.dynamic.Resource):
+class SecurityHubAccount(pulumi.dynamic.Resource, module="aws", name="SecurityHubAccount"):
     """Security Hub enabled with exactly `standards` (ARNs, see `standards_for`)."""
 
     arn: pulumi.Output[str]

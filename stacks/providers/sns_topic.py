@@ -190,7 +190,7 @@ class SnsTopicProvider(AwsResourceProvider):
             aws_call(f"SNS topic {arn}: TagResource", sns.tag_resource, ResourceArn=arn, Tags=tag_list(to_set))
 
 
-class SnsTopic(pulumi.dynamic.Resource):
+class SnsTopic(pulumi.dynamic.Resource, module="aws", name="SnsTopic"):
     """An SNS topic; `arn` is its ARN (also the resource id)."""
 
     arn: pulumi.Output[str]

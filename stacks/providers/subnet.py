@@ -77,7 +77,7 @@ class SubnetProvider(AwsResourceProvider):
         )
 
 
-class Subnet(pulumi.dynamic.Resource):
+class Subnet(pulumi.dynamic.Resource, module="aws", name="Subnet"):
     """A subnet; outputs `subnet_id` (also the resource id) and `arn`."""
 
     subnet_id: pulumi.Output[str]

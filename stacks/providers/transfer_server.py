@@ -106,7 +106,7 @@ class TransferServerProvider(AwsResourceProvider):
         return self.outputs(props, server_id=server_id, arn=server["Arn"], endpoint=_endpoint(transfer, server_id))
 
 
-class TransferServer(pulumi.dynamic.Resource):
+class TransferServer(pulumi.dynamic.Resource, module="aws", name="TransferServer"):
     """A Transfer Family server; outputs `server_id` (also the id), `arn` and `endpoint` (host name)."""
 
     server_id: pulumi.Output[str]

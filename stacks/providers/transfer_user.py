@@ -151,7 +151,7 @@ class TransferUserProvider(AwsResourceProvider):
             )
 
 
-class TransferUser(pulumi.dynamic.Resource):
+class TransferUser(pulumi.dynamic.Resource, module="aws", name="TransferUser"):
     """A Transfer user; the id is `<server_id>/<user_name>`, `arn` its ARN."""
 
     arn: pulumi.Output[str]

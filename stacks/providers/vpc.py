@@ -88,7 +88,7 @@ class VpcProvider(AwsResourceProvider):
                 )
 
 
-class Vpc(pulumi.dynamic.Resource):
+class Vpc(pulumi.dynamic.Resource, module="aws", name="Vpc"):
     """A VPC; outputs `vpc_id` (also the resource id) and `arn`."""
 
     vpc_id: pulumi.Output[str]

@@ -20,7 +20,12 @@ import pulumi
 import pytest
 from pulumi.runtime.mocks import MockMonitor
 
-DYNAMIC = "pulumi-python:dynamic:Resource"
+# Our providers declare `module="aws"`, so their types read pulumi-python:dynamic/aws:<Kind>.
+DYNAMIC_PREFIX = "pulumi-python:dynamic/aws:"
+
+
+def is_dynamic(type_token: str) -> bool:
+    return type_token.rsplit("$", 1)[-1].startswith(DYNAMIC_PREFIX)
 # Provider modules whose first word is not the ARN's service.
 ARN_SERVICES = {
     "budget": "budgets",
@@ -50,7 +55,7 @@ def _provider(inputs: dict[str, Any]):
 class GraphMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         outputs = dict(args.inputs)
-        if args.typ == DYNAMIC:
+        if is_dynamic(args.typ):
             provider = _provider(args.inputs)
             for key in provider.OUTPUTS:
                 if outputs.get(key) is None:
@@ -92,7 +97,7 @@ def build_graph(build: Callable[..., Any], *args: Any) -> Graph:
     program()
     for urn, registration in monitor.get_registered_resources().items():
         qualified_type, name = urn.split("::")[2], urn.split("::")[3]
-        if not qualified_type.endswith(DYNAMIC):
+        if not is_dynamic(qualified_type):
             graph.components[name] = qualified_type.rsplit("$", 1)[-1]
             continue
         state = dict(registration.state)

@@ -19,7 +19,7 @@ from provision.stacks.providers.securityhub_account import standard_arn
 
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"
-DYNAMIC = "pulumi-python:dynamic:Resource"
+DYNAMIC_PREFIX = "pulumi-python:dynamic/aws:"
 COMPONENT = "provision:function:SecurityMonitoring"
 ALL_SERVICES = ["guardduty", "cloudtrail", "securityhub", "config"]
 
@@ -29,7 +29,7 @@ class Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         outputs = dict(args.inputs)
-        if args.typ == DYNAMIC:
+        if args.typ.startswith(DYNAMIC_PREFIX):
             if "bucket_name" in outputs:
                 outputs["arn"] = f"arn:aws:s3:::{outputs['bucket_name']}"
             else:
@@ -85,7 +85,7 @@ class Graph:
         self.providers: dict[str, str] = {}
         for urn, registration in monitor.get_registered_resources().items():
             qualified_type, name = urn.split("::")[2], urn.split("::")[3]
-            if not qualified_type.endswith(DYNAMIC):
+            if not qualified_type.rsplit("$", 1)[-1].startswith(DYNAMIC_PREFIX):
                 continue
             state = dict(registration.state)
             provider = state.pop("__provider")
