@@ -116,7 +116,12 @@ def open_plan_stack(
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
     disposable = chosen.sandbox is not None
-    program = build_program(plan, chosen.account_id(), disposable=disposable) if with_program else None
+    program = None
+    if with_program:
+        from provision.stacks.functions.vendor_access import resolve_external_ids
+
+        external_ids = resolve_external_ids(plan, chosen.client)
+        program = build_program(plan, chosen.account_id(), disposable=disposable, external_ids=external_ids)
     ops = target_stack(
         chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
     )
@@ -128,12 +133,13 @@ def clear_errors() -> Iterator[None]:
     """Turn the known failures of targets, sandbox and engine into click exceptions."""
     from provision.stacks.engine.build import EngineBuildError
     from provision.stacks.engine.errors import EngineError
+    from provision.stacks.functions.vendor_access import ExternalIdError
     from provision.stacks.sandbox import SandboxError
     from provision.stacks.targets import TargetError
 
     try:
         yield
-    except (EngineError, EngineBuildError, SandboxError, TargetError) as exc:
+    except (EngineError, EngineBuildError, ExternalIdError, SandboxError, TargetError) as exc:
         error = click.ClickException(str(exc))
         error.exit_code = getattr(exc, "exit_code", error.exit_code)  # an interruption exits 128 + signal
         raise error from None

@@ -40,10 +40,13 @@ def build_order(plan: Plan) -> list[Function]:
     return done
 
 
-def build_program(plan: Plan, account_id: str, *, disposable: bool = False) -> Callable[[], None]:
+def build_program(
+    plan: Plan, account_id: str, *, disposable: bool = False, external_ids: Mapping[str, str] | None = None
+) -> Callable[[], None]:
     """The inline program for `plan` in account `account_id`.
 
     `disposable` (the sandbox) lets buckets and vaults be destroyed with their data.
+    `external_ids` are the vendors' ExternalIds, resolved on the target beforehand.
     """
 
     def program() -> None:
@@ -55,12 +58,13 @@ def build_program(plan: Plan, account_id: str, *, disposable: bool = False) -> C
         components: dict[str, FunctionComponent] = {}
         for function in build_order(plan):
             ctx = FunctionContext(
-                plan=plan, function=function, account_id=account_id, peers=dict(components), disposable=disposable
+                plan=plan, function=function, account_id=account_id, peers=dict(components), disposable=disposable,
+                external_ids=dict(external_ids or {}),
             )
             component = registry.program_for(function.type).build(ctx)
             components[function.name] = component
             pulumi.export(function.name, component.outputs)
-        roles = vendor_access.build_vendor_roles(plan, account_id, components)
+        roles = vendor_access.build_vendor_roles(plan, account_id, components, external_ids=external_ids)
         budgets.build_budgets(plan, account_id)
         if roles:
             pulumi.export("vendorRoles", _role_arns(roles))

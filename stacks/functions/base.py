@@ -7,13 +7,12 @@ resources as children of one ComponentResource per function.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import pulumi
 
+from provision.schemas import naming
 from provision.schemas.model import Function, Plan
 
 TAG_PLAN = "provision:plan"
@@ -54,6 +53,8 @@ class FunctionContext:
     # created with force_destroy, so destroying the stack also discards their data.
     # On AWS it stays False, and deleting a bucket or vault that holds data fails.
     disposable: bool = False
+    # ExternalIds by provider name, read from their references before the engine ran.
+    external_ids: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def region(self) -> str:
@@ -82,10 +83,5 @@ class FunctionContext:
 
 
 def physical_name(plan: Plan, function: str, suffix: str, account_id: str, max_len: int = 63) -> str:
-    digest = hashlib.sha256(f"{plan.name}/{plan.environment}/{plan.region}/{account_id}".encode()).hexdigest()[:8]
-    parts = [plan.name, plan.environment, function, suffix, digest]
-    name = re.sub(r"[^a-z0-9-]+", "-", "-".join(p for p in parts if p).lower()).strip("-")
-    if len(name) > max_len:
-        # Keep the hash (uniqueness) and cut the readable middle.
-        name = name[: max_len - len(digest) - 1].rstrip("-") + "-" + digest
-    return name
+    """Delegates to schemas.naming, which validate uses without importing Pulumi."""
+    return naming.physical_name(plan.name, plan.environment, plan.region, account_id, function, suffix, max_len)

@@ -119,7 +119,7 @@ def _vendor_roles(
         roles[partner] = IamRole(
             f"{ctx.function.name}-partner-{partner}",
             role_name=ctx.physical_name(f"partner-{partner}", max_len=64),
-            assume_role_policy=vendor_trust_policy(provider),
+            assume_role_policy=vendor_trust_policy(provider, ctx.external_ids.get(provider.name)),
             description=f"{partner} exchanges files under {partner_prefix(partner)} of {ctx.plan.name}/{ctx.function.name}",
             max_session_duration=MAX_SESSION_SECONDS,
             permissions_boundary=statements.apply(guard_rail_boundary),

@@ -210,7 +210,7 @@ def _ops_role(
     return IamRole(
         f"{ctx.function.name}-ops-role",
         role_name=ctx.physical_name("ops", max_len=64),
-        assume_role_policy=vendor_trust_policy(provider),
+        assume_role_policy=vendor_trust_policy(provider, ctx.external_ids.get(provider.name)),
         description=f"{provider.name} operates {', '.join(names)} of {ctx.plan.name}: read-only plus runbook actions",
         max_session_duration=MAX_SESSION_SECONDS,
         permissions_boundary=statements.apply(lambda s: guard_rail_boundary(s["read"] + s["runbook"])),

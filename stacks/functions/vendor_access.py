@@ -19,7 +19,7 @@ as a Pulumi secret: it is encrypted in state and never printed.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import pulumi
 from botocore.exceptions import ClientError
@@ -45,8 +45,12 @@ class ExternalIdError(Exception):
     """A provider's ExternalId could not be read; the message names the provider and the reference."""
 
 
-def resolve_external_id(provider: Provider) -> str:
-    """The value behind `provider.external_id_ref`. Never log or print it."""
+def resolve_external_id(provider: Provider, make_client: Callable[[str], Any] = client) -> str:
+    """The value behind `provider.external_id_ref`. Never log or print it.
+
+    `make_client(service)` must talk to the target (sandbox or AWS) for ssm:
+    and secretsmanager: references; the CLI passes the target's own factory.
+    """
     ref = provider.external_id_ref or ""
     scheme, _, target = ref.partition(":")
     where = f"provider '{provider.name}': externalIdRef {ref}"
@@ -57,9 +61,9 @@ def resolve_external_id(provider: Provider) -> str:
         return value
     try:
         if scheme == "ssm":
-            value = client("ssm").get_parameter(Name=target, WithDecryption=True)["Parameter"]["Value"]
+            value = make_client("ssm").get_parameter(Name=target, WithDecryption=True)["Parameter"]["Value"]
         elif scheme == "secretsmanager":
-            value = client("secretsmanager").get_secret_value(SecretId=target).get("SecretString", "")
+            value = make_client("secretsmanager").get_secret_value(SecretId=target).get("SecretString", "")
         else:
             raise ExternalIdError(f"{where}: unknown reference scheme '{scheme}' (use env:, ssm: or secretsmanager:)")
     except ClientError as exc:
@@ -67,6 +71,12 @@ def resolve_external_id(provider: Provider) -> str:
     if not value:
         raise ExternalIdError(f"{where}: the referenced value is empty")
     return value
+
+
+def resolve_external_ids(plan: Plan, make_client: Callable[[str], Any] = client) -> dict[str, str]:
+    """Every external provider's ExternalId, read before the engine starts so a
+    missing secret fails fast with a clear message."""
+    return {p.name: resolve_external_id(p, make_client) for p in plan.providers.values() if p.external_id_ref}
 
 
 def vendor_role_name(plan: Plan, provider: str, account_id: str) -> str:
@@ -93,6 +103,7 @@ def build_vendor_roles(
     components: Mapping[str, FunctionComponent],
     *,
     opts: pulumi.ResourceOptions | None = None,
+    external_ids: Mapping[str, str] | None = None,
 ) -> dict[str, IamRole]:
     """One least-privilege cross-account role per external provider that operates a function."""
     scope = Scope(plan=plan, account_id=account_id, region=plan.region)
@@ -101,7 +112,8 @@ def build_vendor_roles(
         functions = operated_by(plan, provider.name)
         if not provider.external or not functions:
             continue
-        external_id = pulumi.Output.secret(resolve_external_id(provider))
+        known = (external_ids or {}).get(provider.name)
+        external_id = pulumi.Output.secret(known or resolve_external_id(provider))
         missing = sorted(f.name for f in functions if f.name not in components)
         if missing:
             raise KeyError(f"vendor access for '{provider.name}': no component built for {', '.join(missing)}")

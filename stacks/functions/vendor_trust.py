@@ -19,10 +19,11 @@ __all__ = ["MAX_SESSION_SECONDS", "SECRET_TRUST", "vendor_trust_policy"]
 SECRET_TRUST = pulumi.ResourceOptions(additional_secret_outputs=["assume_role_policy"])
 
 
-def vendor_trust_policy(provider: Provider) -> pulumi.Output[str]:
-    """`provider`'s account may assume the role, with its ExternalId."""
+def vendor_trust_policy(provider: Provider, external_id: str | None = None) -> pulumi.Output[str]:
+    """`provider`'s account may assume the role, with its ExternalId (resolved
+    from its reference when not given)."""
     if not provider.external or not provider.account_id:
         raise ValueError(f"provider '{provider.name}' is not an external provider with an account id")
-    external_id = pulumi.Output.secret(resolve_external_id(provider))
+    external_id = pulumi.Output.secret(external_id or resolve_external_id(provider))
     principal = {"AWS": f"arn:aws:iam::{provider.account_id}:root"}
     return external_id.apply(lambda value: trust_policy(principal, external_id=value))

@@ -231,3 +231,21 @@ def test_unreadable_external_id_names_the_reference(aws, ref, message) -> None:
         vendor_access.resolve_external_id(_vendor(ref))
 
     assert str(failed.value) == message
+
+
+def test_external_ids_are_read_through_the_targets_clients(aws, plan, monkeypatch) -> None:
+    """The CLI resolves references with the target's clients (the sandbox or AWS), not the process defaults."""
+    boto3.client("ssm", region_name="eu-central-1").put_parameter(
+        Name="/vendors/nightwatch/external-id", Value="from-target", Type="SecureString"
+    )
+    asked: list[str] = []
+
+    def target_client(service: str):
+        asked.append(service)
+        return boto3.client(service, region_name="eu-central-1")
+
+    vendor = SimpleNamespace(name="nightwatch", external_id_ref="ssm:/vendors/nightwatch/external-id")
+    with_ssm = SimpleNamespace(providers={"nightwatch": vendor, "aws": SimpleNamespace(name="aws", external_id_ref=None)})
+
+    assert vendor_access.resolve_external_ids(with_ssm, target_client) == {"nightwatch": "from-target"}
+    assert asked == ["ssm"]
