@@ -16,7 +16,8 @@ GAP_MODULES = (
     "guardduty",  # publishing destinations
     "securityhub",  # batch_enable_standards, get_enabled_standards
     "logs",  # associate_kms_key
-    "events",  # put_events to SNS targets
+    "events",
+    "s3_policies",  # bucket-policy conditions (aws:SecureTransport)  # put_events to SNS targets
     "transfer",  # update_server/update_user, tags, AWS not-found errors
     "budgets",  # update_budget, subscribers, tags
 )
