@@ -62,6 +62,11 @@ def load_checked_plan(path: Path, *, enforce_policies: bool):
     Invalid input always stops (exit 2); mandatory violations stop (exit 1)
     when `enforce_policies` (plan, apply), not for status and destroy.
     """
+    return load_checked_report(path, enforce_policies=enforce_policies)[0]
+
+
+def load_checked_report(path: Path, *, enforce_policies: bool):
+    """`load_checked_plan`, also returning the validation report (for review output)."""
     from provision.cli.formats.text import TextFormatter
     from provision.cli.pipeline import load_plan
     from provision.schemas.findings import Level
@@ -77,7 +82,7 @@ def load_checked_plan(path: Path, *, enforce_policies: bool):
             f"{path} violates mandatory policies; fix them or add approved waivers, then try again.",
             EXIT_MANDATORY,
         )
-    return plan
+    return plan, report
 
 
 @dataclass

@@ -80,6 +80,8 @@ def test_apply_noop_change_destroy(run, plan_file: Path, sandbox_client, tagged,
     again = run("plan", str(plan_file), "--detailed-exitcode")
     assert again.exit_code == 0, again.output
     assert "No changes: the target already matches the plan (" in again.stdout
+    silent = run("plan", str(plan_file), "--format", "markdown", "--quiet-if-no-changes")
+    assert (silent.exit_code, silent.stdout) == (0, "")
     reapplied = run("apply", str(plan_file), "--yes")
     assert reapplied.exit_code == 0 and "No changes: the target already matches the plan" in reapplied.stdout
     assert "Applied in" not in reapplied.stdout
@@ -92,6 +94,10 @@ def test_apply_noop_change_destroy(run, plan_file: Path, sandbox_client, tagged,
     changed = [(r["function"], r["resource"], r["op"], r["changedKeys"]) for r in document["resources"] if r["op"] != "same"]
     assert changed == [("web", "web-cdn", "update", ["price_class"])]
     assert document["summary"] == {**document["summary"], "create": 0, "update": 1, "replace": 0, "delete": 0}
+    comment = run("plan", str(plan_file), "--format", "markdown")
+    assert comment.exit_code == 0, comment.output
+    assert comment.stdout.startswith(f"<!-- provision:plan-comment:{PLAN_NAME} -->\n")
+    assert "| web-cdn |" in comment.stdout and len(comment.stdout) < 65_536
     updated = run("apply", str(plan_file), "--yes")
     assert updated.exit_code == 0, updated.output
     assert " 0 created, 1 updated, 0 replaced, 0 deleted, " in updated.stdout
