@@ -284,3 +284,18 @@ def test_gaps_are_served_over_http_by_the_moto_server() -> None:
         assert _error(exc)[0] == "ResourceNotFoundException"
     finally:
         server.stop()
+
+
+def test_a_deleted_plans_name_can_be_used_again(backup) -> None:
+    first = _plan(backup, "nightly")
+    backup.delete_backup_plan(BackupPlanId=first)
+
+    second = _plan(backup, "nightly")
+
+    assert second != first
+    assert backup.get_backup_plan(BackupPlanId=second)["BackupPlan"]["BackupPlanName"] == "nightly"
+    listed = backup.list_backup_plans(IncludeDeleted=True)["BackupPlansList"]
+    assert sorted(p["BackupPlanId"] for p in listed) == sorted([first, second])
+    with pytest.raises(ClientError) as taken:
+        _plan(backup, "nightly")
+    assert taken.value.response["Error"]["Code"] == "AlreadyExistsException"

@@ -199,6 +199,22 @@ def _guard_delete_backup_plan(original):
     return delete_backup_plan
 
 
+def _reuse_deleted_plan_names(original):
+    """AWS lets a new plan take the name of a deleted one; moto counts deleted plans too."""
+
+    def create_backup_plan(self: BackupBackend, backup_plan, backup_plan_tags, creator_request_id):
+        deleted = {pid: p for pid, p in self.plans.items() if p.deletion_date is not None}
+        for pid in deleted:
+            del self.plans[pid]
+        try:
+            return original(self, backup_plan, backup_plan_tags, creator_request_id)
+        finally:
+            self.plans.update(deleted)  # still listed with IncludeDeleted, as AWS does
+
+    create_backup_plan.gap_fill = True
+    return create_backup_plan
+
+
 def _forget_notifications_on_vault_delete(original):
     def delete_backup_vault(self: BackupBackend, backup_vault_name: str) -> None:
         original(self, backup_vault_name)
@@ -308,6 +324,8 @@ def install() -> None:
         setattr(BackupResponse, method.__name__.removesuffix("_response"), method)
     if not getattr(BackupBackend.delete_backup_plan, "gap_fill", False):
         BackupBackend.delete_backup_plan = _guard_delete_backup_plan(BackupBackend.delete_backup_plan)
+    if not getattr(BackupBackend.create_backup_plan, "gap_fill", False):
+        BackupBackend.create_backup_plan = _reuse_deleted_plan_names(BackupBackend.create_backup_plan)
     if not getattr(BackupBackend.delete_backup_vault, "gap_fill", False):
         BackupBackend.delete_backup_vault = _forget_notifications_on_vault_delete(BackupBackend.delete_backup_vault)
     for route, handler in ROUTES.items():
