@@ -101,6 +101,8 @@ class Scope:
     plan: Plan
     account_id: str
     region: str
+    # The vendor the statements are for, where access differs per vendor (data-exchange prefixes).
+    provider: str | None = None
 
 
 def statement(
@@ -316,11 +318,14 @@ def monitoring(function: Function, o: Mapping[str, Any], scope: Scope) -> list[S
 
 
 def data_exchange(function: Function, o: Mapping[str, Any], scope: Scope) -> list[Statement]:
-    """Drop and pick up files in the exchange bucket; expiry does the deleting."""
+    """Drop and pick up files under the vendor's own prefix of the exchange bucket; expiry does the deleting."""
     bucket = _need(function, o, "bucket_arn")
+    prefix = (o.get("partner_prefixes") or {}).get(scope.provider or "", "")
+    listing = {"StringLike": {"s3:prefix": [f"{prefix}*"]}} if prefix else None
     return [
-        statement("ListExchange", ["s3:GetBucketLocation", "s3:ListBucket"], [bucket]),
-        statement("ExchangeFiles", ["s3:GetObject", "s3:PutObject"], [f"{bucket}/*"]),
+        statement("LocateExchange", ["s3:GetBucketLocation"], [bucket]),
+        statement("ListExchange", ["s3:ListBucket"], [bucket], listing),
+        statement("ExchangeFiles", ["s3:GetObject", "s3:PutObject"], [f"{bucket}/{prefix}*"]),
         statement(
             "UseExchangeKey",
             ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],

@@ -106,9 +106,9 @@ def build_vendor_roles(
     external_ids: Mapping[str, str] | None = None,
 ) -> dict[str, IamRole]:
     """One least-privilege cross-account role per external provider that operates a function."""
-    scope = Scope(plan=plan, account_id=account_id, region=plan.region)
     roles: dict[str, IamRole] = {}
     for provider in plan.providers.values():
+        scope = Scope(plan=plan, account_id=account_id, region=plan.region, provider=provider.name)
         functions = operated_by(plan, provider.name)
         if not provider.external or not functions:
             continue

@@ -191,3 +191,14 @@ def test_boundary_merges_scoped_and_unscoped_statements() -> None:
         {"Sid": "AtMostTheseReads", "Effect": "Allow", "Action": ["cloudwatch:ListMetrics"], "Resource": "*"},
     ]
     assert boundary["Statement"][2]["Effect"] == "Deny"
+
+
+def test_data_exchange_vendor_reaches_only_its_own_prefix(plan, account_id, region) -> None:
+    outputs = {**OUTPUTS["data-exchange"], "partner_prefixes": {"nightwatch": "partners/nightwatch/"}}
+    scope = Scope(plan=plan, account_id=account_id, region=region, provider="nightwatch")
+
+    by_sid = {s["Sid"]: s for s in statements_for(_function(plan, "data-exchange"), outputs, scope)}
+
+    assert by_sid["ExchangeFiles"]["Resource"] == ["arn:aws:s3:::exchange/partners/nightwatch/*"]
+    assert by_sid["ListExchange"]["Condition"] == {"StringLike": {"s3:prefix": ["partners/nightwatch/*"]}}
+    assert by_sid["LocateExchange"]["Action"] == ["s3:GetBucketLocation"]
