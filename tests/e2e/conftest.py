@@ -39,8 +39,8 @@ def write_example() -> Callable[..., Path]:
 def tagged(sandbox_client) -> Callable[[str], dict[str, dict[str, str]]]:
     """`tagged(plan)`: ARN -> tags of every live resource tagged provision:plan=<plan>.
 
-    KMS keys pending deletion are not live: AWS (and the sandbox) keep them,
-    tags included, through their deletion window.
+    KMS keys pending deletion and deleted NAT gateways are not live: AWS (and
+    the sandbox) keep showing them, tags included, for a while after deletion.
     """
 
     def sweep(plan: str) -> dict[str, dict[str, str]]:
@@ -53,6 +53,8 @@ def tagged(sandbox_client) -> Callable[[str], dict[str, dict[str, str]]]:
                     arn = item["ResourceARN"]
                     if ":kms:" in arn and _pending_deletion(sandbox_client("kms", region), arn):
                         continue
+                    if ":natgateway/" in arn and _nat_deleted(sandbox_client("ec2", region), arn):
+                        continue
                     found[arn] = {t["Key"]: t["Value"] for t in item.get("Tags", [])}
         return found
 
@@ -61,3 +63,8 @@ def tagged(sandbox_client) -> Callable[[str], dict[str, dict[str, str]]]:
 
 def _pending_deletion(kms, arn: str) -> bool:
     return kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def _nat_deleted(ec2, arn: str) -> bool:
+    gateways = ec2.describe_nat_gateways(NatGatewayIds=[arn.rsplit("/", 1)[-1]])["NatGateways"]
+    return all(g["State"] in ("deleting", "deleted") for g in gateways)

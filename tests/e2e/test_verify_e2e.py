@@ -104,16 +104,16 @@ def test_verify_passes_after_apply_and_names_what_was_weakened(run, tmp_path: Pa
         assert destroyed.exit_code == 0, destroyed.output
 
 
-def test_verify_passes_on_the_plan_with_all_six_function_types(run, tmp_path: Path, monkeypatch) -> None:
-    # Its ExternalIds are read from SSM and Secrets Manager by the program, which runs in this
-    # process, outside the target's environment; env: references keep the test on the sandbox.
-    plan_file = tmp_path / "eu-fintech.yaml"
-    text = (EXAMPLES / "eu-fintech.yaml").read_text()
+def test_verify_passes_on_the_plan_with_all_six_function_types(run, tmp_path: Path, sandbox_client, tagged) -> None:
+    # The example as shipped: its ExternalIds live in the target's SSM and Secrets Manager.
+    plan_file = copy_example("eu-fintech.yaml", tmp_path)
+    ssm, secrets = sandbox_client("ssm", "eu-central-1"), sandbox_client("secretsmanager", "eu-central-1")
     for vendor, ref in VENDOR_REFS.items():
-        assert ref in text, f"eu-fintech.yaml no longer references {ref}; update this test"
-        text = text.replace(ref, f"env:{vendor.upper()}_EXTERNAL_ID")
-        monkeypatch.setenv(f"{vendor.upper()}_EXTERNAL_ID", f"e2e-{vendor}-id")
-    plan_file.write_text(text)
+        scheme, _, name = ref.partition(":")
+        if scheme == "ssm":
+            ssm.put_parameter(Name=name, Value=f"e2e-{vendor}-id", Type="SecureString", Overwrite=True)
+        else:
+            secrets.create_secret(Name=name, SecretString=f"e2e-{vendor}-id")
 
     applied = run("apply", str(plan_file), "--yes")
     assert applied.exit_code == 0, applied.output
@@ -128,3 +128,4 @@ def test_verify_passes_on_the_plan_with_all_six_function_types(run, tmp_path: Pa
     finally:
         destroyed = run("destroy", str(plan_file), "--yes")
         assert destroyed.exit_code == 0, destroyed.output
+    assert tagged("ledgerly-prod") == {}
