@@ -21,10 +21,14 @@ venv: $(BIN)/.installed
 engine: venv
 	$(BIN)/provision engine install
 
-# The example's vendor reads its ExternalId from NIGHTWATCH_EXTERNAL_ID; the sandbox takes any value.
+# The examples' vendors read their ExternalIds from these variables; the sandbox takes
+# any value, so the demo supplies placeholders unless you set them yourself.
+DEMO_IDS := NIGHTWATCH_EXTERNAL_ID CLAIMSCO_EXTERNAL_ID SENTRY_SOC_EXTERNAL_ID
+demo_env = $(foreach v,$(DEMO_IDS),$(v)=$${$(v):-sandbox-demo-id})
+
 demo: engine
 	$(BIN)/provision sandbox start
-	NIGHTWATCH_EXTERNAL_ID=$${NIGHTWATCH_EXTERNAL_ID:-sandbox-demo-id} $(BIN)/provision apply $(PLAN) --yes
+	$(demo_env) $(BIN)/provision apply $(PLAN) --yes
 	$(BIN)/provision status $(PLAN)
 
 test: engine
