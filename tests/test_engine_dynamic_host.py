@@ -56,3 +56,14 @@ def test_run_as_a_module_it_announces_its_port() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_the_host_serves_more_than_the_stock_four_requests_at_once(monkeypatch) -> None:
+    pool = dynamic_host._WideExecutors().ThreadPoolExecutor(max_workers=4)
+    assert pool._max_workers == dynamic_host.PROVIDER_WORKERS > 4
+    pool.shutdown()
+
+    monkeypatch.setenv("PROVISION_PROVIDER_WORKERS", "32")
+    assert dynamic_host.provider_workers() == 32
+    monkeypatch.setenv("PROVISION_PROVIDER_WORKERS", "none")
+    assert dynamic_host.provider_workers() == dynamic_host.PROVIDER_WORKERS

@@ -10,6 +10,11 @@ stable (AwsResourceProvider: its OUTPUTS, which an in-place update never
 changes), and a create in preview changes nothing and returns the inputs,
 exactly as the engine did before. Real creates and updates are untouched.
 
+And it serves more requests at once: the stock host answers four at a
+time, which caps the engine's parallelism at four AWS resources whatever the
+plan's size. Provider calls wait on AWS, not on the CPU, so PROVIDER_WORKERS
+(env PROVISION_PROVIDER_WORKERS) threads serve them.
+
 And one fix: our providers' `read` returns None when the resource is gone,
 which the stock host cannot pass on (it fails on the missing result). Here
 it becomes the answer the engine expects for a deleted resource, an empty
@@ -20,7 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import types
+from concurrent import futures
 from typing import Any
 
 from google.protobuf import struct_pb2
@@ -109,9 +116,25 @@ def read_response(result: Any, provider_blob: Any) -> Any:
     return proto.ReadResponse(**fields)
 
 
+PROVIDER_WORKERS = 16
+
+
+def provider_workers() -> int:
+    value = os.environ.get("PROVISION_PROVIDER_WORKERS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else PROVIDER_WORKERS
+
+
+class _WideExecutors(types.SimpleNamespace):
+    """Stands in for `concurrent.futures` inside the stock host: its pool gets our worker count."""
+
+    def ThreadPoolExecutor(self, max_workers: int | None = None) -> futures.ThreadPoolExecutor:  # noqa: N802
+        return futures.ThreadPoolExecutor(max_workers=max(provider_workers(), max_workers or 1))
+
+
 def main() -> None:
-    # The stock main() builds its servicer by name; swap ours in and reuse the rest.
+    # The stock main() builds its servicer and pool by name; swap ours in and reuse the rest.
     stock.DynamicResourceProviderServicer = PreviewingServicer
+    stock.futures = _WideExecutors()
     stock.main()
 
 
