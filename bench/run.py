@@ -46,6 +46,7 @@ ENV = {**os.environ, "NIGHTWATCH_EXTERNAL_ID": "bench", "VERIFYCO_EXTERNAL_ID": 
 class Run:
     seconds: float
     maxrss_mb: float
+    cpu_s: float  # user + system of the process and the children it waited for (engine, providers)
     returncode: int
     stdout: str
     stderr: str
@@ -68,15 +69,12 @@ def run(args: list[str], env: dict[str, str] | None = None, check: bool = True) 
     proc = _RusagePopen(args, cwd=ROOT, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
-    result = Run(seconds, _maxrss_of(proc), proc.returncode, out, err)
+    rusage = getattr(proc, "rusage", None)
+    result = Run(seconds, rusage.ru_maxrss / 1024 if rusage else float("nan"),
+                 rusage.ru_utime + rusage.ru_stime if rusage else float("nan"), proc.returncode, out, err)
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{out[-2000:]}\n{err[-2000:]}")
     return result
-
-
-def _maxrss_of(proc: subprocess.Popen) -> float:
-    rusage = getattr(proc, "rusage", None)
-    return rusage.ru_maxrss / 1024 if rusage else float("nan")
 
 
 def median_time(args: list[str], times: int) -> float:
@@ -100,6 +98,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "engine": f"pulumi {version.group(1) if version else 'unknown'}",
         "os": f"{platform.system()} {platform.release()}",
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -224,7 +223,8 @@ def scaling(functions: int, work: Path) -> dict[str, float]:
         out: dict[str, float] = {}
         out["plan_s"] = step("plan", str(plan)).seconds
         counter.take()
-        out["apply_s"] = step("apply", str(plan), "--yes").seconds
+        first = step("apply", str(plan), "--yes")
+        out["apply_s"], out["apply_cpu_s"] = first.seconds, first.cpu_s
         out["apply_calls"] = counter.take()
         status = json.loads(step("status", str(plan), "--format", "json").stdout)
         out["resources"] = len(status["resources"])
@@ -255,6 +255,7 @@ def report(info: dict[str, str], cold: dict[str, float], bulk: dict[str, Run], c
         "",
         f"Machine: {info['cpu']}, {info['nproc']} CPUs, {info['memory']} memory, {info['os']};",
         f"Python {info['python']}, engine {info['engine']}. Date: {info['date']}.",
+        f"Load average at the start (1, 5, 15 min): {info['load']} (the machine may be shared).",
         "",
         "## Validate",
         "",
@@ -274,13 +275,14 @@ def report(info: dict[str, str], cold: dict[str, float], bulk: dict[str, Run], c
         "",
         "Plans of N functions: N-1 static sites and one backup of them all. One run per size.",
         "",
-        "| Functions | Resources | plan (s) | first apply (s) | no-op plan (s) | no-op apply (s) | destroy (s) "
+        "| Functions | Resources | plan (s) | first apply (s) | its CPU (s) | no-op plan (s) | no-op apply (s) | destroy (s) "
         "| calls/resource: apply | no-op plan | no-op apply |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, s in scales.items():
         per = lambda key: s[key] / s["resources"]  # noqa: E731
-        lines.append(f"| {n} | {s['resources']:.0f} | {s['plan_s']:.1f} | {s['apply_s']:.1f} | {s['noop_plan_s']:.1f} "
+        lines.append(f"| {n} | {s['resources']:.0f} | {s['plan_s']:.1f} | {s['apply_s']:.1f} | {s['apply_cpu_s']:.1f} "
+                     f"| {s['noop_plan_s']:.1f} "
                      f"| {s['noop_apply_s']:.1f} | {s['destroy_s']:.1f} | {per('apply_calls'):.2f} "
                      f"| {per('noop_plan_calls'):.2f} | {per('noop_apply_calls'):.2f} |")
     sizes = sorted(scales)
@@ -290,10 +292,14 @@ def report(info: dict[str, str], cold: dict[str, float], bulk: dict[str, Run], c
             "",
             f"Scaling {sizes[-1]}/{sizes[0]} functions ({big['resources'] / small['resources']:.1f}x the resources): "
             f"plan {big['plan_s'] / small['plan_s']:.1f}x, first apply {big['apply_s'] / small['apply_s']:.1f}x, "
-            f"destroy {big['destroy_s'] / small['destroy_s']:.1f}x.",
+            f"destroy {big['destroy_s'] / small['destroy_s']:.1f}x; CPU of the first apply "
+            f"{big['apply_cpu_s'] / small['apply_cpu_s']:.1f}x. The CPU column is user + system time of the CLI, the "
+            "engine and the provider processes: when it is close to wall time x CPUs, the apply is CPU-bound "
+            "and more engine parallelism cannot shorten it on this machine.",
         ]
     lines += ["", "No-op apply as a fraction of the first apply: " + ", ".join(
         f"{n} functions {s['noop_apply_s'] / s['apply_s']:.2f}" for n, s in scales.items()) + "."]
+    lines += ["", NOTES.rstrip("\n")]
     lines += ["", "## Where validate spends its time", "",
               "Heaviest imports of a cold `provision validate` (python -X importtime; depth 0 is imported",
               "by the program itself, deeper ones by the module above them):", "",
@@ -303,6 +309,18 @@ def report(info: dict[str, str], cold: dict[str, float], bulk: dict[str, Run], c
               "| own s | cumulative s | function |", "|---|---|---|"]
     lines += [f"| {tot:.2f} | {cum:.2f} | `{where}` |" for tot, cum, where in calls]
     return "\n".join(lines) + "\n"
+
+
+NOTES = """\
+## Reading the figures
+
+- Wall times depend on the machine and on its load (see the load average above); call counts
+  and resource counts do not. Re-run `make bench` on an idle machine before comparing times.
+- A no-op plan or apply reads every resource back (refresh), and reading an S3 bucket takes
+  one GET per sub-setting (policy, encryption, public access block, versioning, logging,
+  tagging, ownership, lifecycle), so a no-op costs more calls per resource than creating.
+- The sandbox server's own CPU is not in the CPU column (it runs detached).
+"""
 
 
 COLD_RUNS = 5
