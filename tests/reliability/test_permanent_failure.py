@@ -19,20 +19,20 @@ pytestmark = pytest.mark.e2e
 
 HASH = "[0-9a-f]{8}"
 
-# (plan, the rule, a resource it makes fail, the error's last words); each create makes several calls.
+# (plan, the rule, a resource it makes fail (kind and name), the error's last words); each create makes several calls.
 SCENARIOS = [
     (
         "rel-denied-s3",
         Rule(service="s3", method="PUT", path=rf"^/rel-denied-s3-test-web-site-{HASH}\?(.*&)?encryption",
              code="AccessDenied", status=403, message="Access Denied"),
-        "web-site",
+        "S3Bucket web-site",
         r"S3 bucket rel-denied-s3-test-web-site-\w+: PutBucketEncryption: AccessDenied: Access Denied",
     ),
     (
         "rel-denied-kms",
         Rule(service="kms", operation="EnableKeyRotation", code="AccessDeniedException", status=400,
              message="User is not authorized to perform: kms:EnableKeyRotation"),
-        "web-key",
+        "KmsKey web-key",
         r"EnableKeyRotation: AccessDeniedException: User is not authorized to perform: kms:EnableKeyRotation",
     ),
 ]
