@@ -283,7 +283,10 @@ def test_mutations_reach_every_stage() -> None:
     """The generators are not all stopped by the loader: schema, cross-references and policies run too."""
     seen: set[str] = set()
 
-    @settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    # A coverage claim over random draws is flaky by nature: derandomize makes the draws fixed.
+    @settings(
+        max_examples=100, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(st.one_of(semantic_variant(), mutated_plan()))
     def collect(plan: dict[str, Any]) -> None:
         report = check(dump(plan))
