@@ -22,14 +22,7 @@ TAG_CONDITIONS = {
 
 
 @pytest.fixture(autouse=True)
-def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def _credentials(gap_env) -> None:
     backup_gap.install()
 
 
