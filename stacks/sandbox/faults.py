@@ -58,6 +58,14 @@ class Call:
         what = self.operation or f"{self.method} {self.path}{'?' + self.query if self.query else ''}"
         return f"{self.service} {what}"
 
+    @property
+    def kind(self) -> str:
+        """The label without resource names: REST calls by method and query keys ("s3 GET ?policy")."""
+        if self.operation:
+            return f"{self.service} {self.operation}"
+        keys = sorted({pair.split("=", 1)[0] for pair in self.query.split("&") if pair})
+        return f"{self.service} {self.method}" + (f" ?{'&'.join(keys)}" if keys else "")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -112,6 +120,11 @@ class FaultStats:
     injected: int = 0
     by_code: dict[str, int] = field(default_factory=dict)
     by_call: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)  # every call, by Call.kind
+
+    def count(self, call: Call) -> None:
+        self.requests += 1
+        self.seen[call.kind] = self.seen.get(call.kind, 0) + 1
 
     def record(self, call: Call, code: str) -> None:
         self.injected += 1
@@ -119,7 +132,13 @@ class FaultStats:
         self.by_call[call.label] = self.by_call.get(call.label, 0) + 1
 
     def to_json(self) -> dict[str, Any]:
-        return {"requests": self.requests, "injected": self.injected, "byCode": self.by_code, "byCall": self.by_call}
+        return {
+            "requests": self.requests,
+            "injected": self.injected,
+            "byCode": self.by_code,
+            "byCall": self.by_call,
+            "seen": self.seen,
+        }
 
 
 # Transient errors per protocol: (code, HTTP status). botocore retries both kinds.
@@ -164,7 +183,7 @@ class FaultInjector:
 
     def _decide(self, call: Call) -> tuple[str, int, str, float] | None:
         with self._lock:
-            self.stats.requests += 1
+            self.stats.count(call)
             for index, rule in enumerate(self.config.rules):
                 if rule.matches(call) and (rule.times is None or self._hits[index] < rule.times):
                     self._hits[index] += 1

@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from provision.stacks.providers.base import RETRY_CONFIG
-from provision.stacks.sandbox.faults import FaultConfig, FaultControl, FaultInjector, Rule, from_env
+from provision.stacks.sandbox.faults import Call, FaultConfig, FaultControl, FaultInjector, Rule, from_env
 
 REGION = "eu-west-1"
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -162,9 +162,26 @@ def test_the_control_endpoint_sets_counts_and_clears(injector, make_client) -> N
     answer = control.set(FaultConfig(rules=(Rule(service="sts", times=2, code="Throttling", status=400),)))
     assert (answer["injected"], answer["config"]["rules"][0]["times"]) == (0, 2)
     make_client("sts", RETRY_CONFIG).get_caller_identity()
-    assert control.stats()["byCall"] == {"sts GetCallerIdentity": 2}
+    stats = control.stats()
+    assert stats["byCall"] == {"sts GetCallerIdentity": 2}
+    assert (stats["requests"], stats["seen"]) == (3, {"sts GetCallerIdentity": 3})  # two faults, one retry that passed
     assert control.clear()["injected"] == 2  # the counts of the config it ended
-    assert control.stats() == {"config": {"rate": 0.0, "seed": 0, "rules": []}, "requests": 0, "injected": 0, "byCode": {}, "byCall": {}}
+    assert control.stats() == {
+        "config": {"rate": 0.0, "seed": 0, "rules": []}, "requests": 0, "injected": 0, "byCode": {}, "byCall": {}, "seen": {},
+    }
+
+
+@pytest.mark.parametrize(
+    ("call", "kind"),
+    [
+        (Call("sts", "GetCallerIdentity", "POST", "/", "", "query"), "sts GetCallerIdentity"),
+        (Call("s3", None, "GET", "/site-bucket", "policy=", "s3"), "s3 GET ?policy"),
+        (Call("s3", None, "PUT", "/b", "tagging&versionId=3", "s3"), "s3 PUT ?tagging&versionId"),
+        (Call("s3", None, "HEAD", "/b", "", "s3"), "s3 HEAD"),
+    ],
+)
+def test_a_call_kind_leaves_out_resource_names(call: Call, kind: str) -> None:
+    assert call.kind == kind
 
 
 @pytest.mark.parametrize(
