@@ -44,15 +44,15 @@ class Target:
         return self.env.get("AWS_ENDPOINT_URL")
 
     def client(self, service: str, region: str | None = None) -> Any:
-        """A boto3 client for this target, independent of the caller's os.environ."""
-        import boto3
+        """A boto3 client for this target, independent of the caller's os.environ (shared per shape)."""
+        from provision.stacks.aws_clients import shared_client
 
         region = region or self.region
         if self.sandbox is None:
-            return boto3.session.Session(region_name=region).client(service)
-        return boto3.session.Session(
-            aws_access_key_id=SANDBOX_ACCESS_KEY, aws_secret_access_key=SANDBOX_SECRET_KEY, region_name=region
-        ).client(service, endpoint_url=self.endpoint)
+            return shared_client(service, region)
+        return shared_client(
+            service, region, endpoint_url=self.endpoint, credentials=(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, None)
+        )
 
     def account_id(self) -> str:
         """The AWS account the target provisions into."""

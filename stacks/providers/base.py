@@ -18,10 +18,11 @@ import os
 import time
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+
+from provision.stacks.aws_clients import shared_client
 
 T = TypeVar("T")
 
@@ -58,8 +59,11 @@ class ProviderError(Exception):
 
 
 def client(service: str, region: str | None = None):
-    """A boto3 client for `service`, honouring AWS_ENDPOINT_URL and the retry policy."""
-    return boto3.session.Session().client(service, region_name=region, config=RETRY_CONFIG)
+    """A boto3 client for `service`, honouring AWS_ENDPOINT_URL and the retry policy.
+
+    Shared per shape (aws_clients): making a client is costly, using one is thread-safe.
+    """
+    return shared_client(service, region, config=RETRY_CONFIG)
 
 
 def error_code(exc: ClientError) -> str:

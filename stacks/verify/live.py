@@ -39,29 +39,15 @@ def cached(factory: ClientFactory) -> ClientFactory:
 def target_clients(target: Any) -> ClientFactory:
     """Clients for a Target, built from its env the way the providers' clients are
     (endpoint, credentials, region, the providers' retry policy)."""
-    import boto3
-
+    from provision.stacks.aws_clients import shared_client
     from provision.stacks.providers.base import RETRY_CONFIG
 
     env = target.env
-
-    @functools.lru_cache(maxsize=None)
-    def session(region: str) -> Any:
-        # One session per region: a session caches the service models its clients load.
-        return boto3.session.Session(
-            aws_access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
-            aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
-            aws_session_token=env.get("AWS_SESSION_TOKEN") or None,
-            region_name=region,
-        )
+    credentials = (env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), env.get("AWS_SESSION_TOKEN"))
 
     def make(service: str, region: str | None = None) -> Any:
-        return session(region or target.region).client(service, endpoint_url=target.endpoint, config=RETRY_CONFIG)
+        return shared_client(
+            service, region or target.region, endpoint_url=target.endpoint, credentials=credentials, config=RETRY_CONFIG
+        )
 
-    return cached(make)
-
-
-def verify_deployment(plan: Plan, deployment: dict[str, Any], clients: ClientFactory) -> VerifyReport:
-    """Audit every resource of `deployment` against `plan`."""
-    resources = live_resources(deployment, plan.region)
-    return verify(VerifyContext(plan=plan, clients=clients, resources=resources))
+    return make
