@@ -177,12 +177,14 @@ class S3BucketProvider(AwsResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
         s3 = client("s3", props.get("region"))
         what = f"S3 bucket {id_}"
+        # Every bucket has a versioning state, so this GET doubles as the existence check
+        # (a HeadBucket first would be one more call per bucket on every refresh).
         try:
-            s3.head_bucket(Bucket=id_)
+            versioning = s3.get_bucket_versioning(Bucket=id_)
         except ClientError as exc:
             if is_not_found(exc):
                 return None
-            raise ProviderError(f"{what}: HeadBucket: {error_code(exc)}") from exc
+            raise ProviderError(f"{what}: GetBucketVersioning: {error_code(exc)}") from exc
         encryption = _optional(f"{what}: GetBucketEncryption", s3.get_bucket_encryption, Bucket=id_)
         block = _optional(f"{what}: GetPublicAccessBlock", s3.get_public_access_block, Bucket=id_)
         ownership = _optional(f"{what}: GetBucketOwnershipControls", s3.get_bucket_ownership_controls, Bucket=id_)
@@ -191,7 +193,6 @@ class S3BucketProvider(AwsResourceProvider):
         )
         policy = _optional(f"{what}: GetBucketPolicy", s3.get_bucket_policy, Bucket=id_)
         tags = _optional(f"{what}: GetBucketTagging", s3.get_bucket_tagging, Bucket=id_)
-        versioning = aws_call(f"{what}: GetBucketVersioning", s3.get_bucket_versioning, Bucket=id_)
         logging = aws_call(f"{what}: GetBucketLogging", s3.get_bucket_logging, Bucket=id_).get("LoggingEnabled") or {}
 
         sse = (encryption or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [{}])[0]
