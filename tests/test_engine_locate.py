@@ -107,3 +107,38 @@ def test_cache_root(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expect
         monkeypatch.setenv(name, value)
     assert loc.cache_root() == Path(expected)
     assert loc.engine_dir("3.2.1") == Path(expected) / "engine" / "v3.2.1"
+
+
+def counting_pulumi(directory: Path, version: str) -> tuple[Path, Path]:
+    """A `pulumi` that answers `pulumi version` and counts how often it was asked."""
+    directory.mkdir(parents=True, exist_ok=True)
+    binary, calls = directory / "pulumi", directory / "calls"
+    binary.write_text(f'#!/bin/sh\necho x >> "{calls}"\necho v{version}\n')
+    binary.chmod(0o755)
+    return binary, calls
+
+
+def asked(calls: Path) -> int:
+    return len(calls.read_text().splitlines()) if calls.exists() else 0
+
+
+def test_a_binarys_version_is_asked_once_and_remembered(isolated: Path) -> None:
+    binary, calls = counting_pulumi(isolated / "bin", "3.1.0")
+    assert [loc.cli_version(binary) for _ in range(3)] == ["3.1.0"] * 3
+    assert asked(calls) == 1
+
+
+def test_a_rewritten_binary_is_asked_again(isolated: Path) -> None:
+    binary, calls = counting_pulumi(isolated / "bin", "3.1.0")
+    assert loc.cli_version(binary) == "3.1.0"
+    counting_pulumi(isolated / "bin", "3.2.0")
+    assert loc.cli_version(binary) == "3.2.0"
+    assert asked(calls) == 2
+
+
+def test_an_unreadable_memory_of_versions_only_costs_a_run(isolated: Path) -> None:
+    binary, calls = counting_pulumi(isolated / "bin", "3.1.0")
+    loc.cli_version(binary)
+    (isolated / "cache" / "engine" / "versions.json").write_text("{not json")
+    assert loc.cli_version(binary) == "3.1.0"
+    assert asked(calls) == 2

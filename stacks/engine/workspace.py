@@ -98,10 +98,7 @@ def pulumi_command(engine: Engine):
     """The automation API's handle on our engine binary (each command in its own session: see interrupt)."""
     from provision.stacks.engine.interrupt import EngineCommand
 
-    if engine.binary.parent.name == "bin":
-        return EngineCommand(root=str(engine.binary.parent.parent))
-    # A `pulumi` outside a bin/ directory: only reachable as "pulumi" on PATH.
-    return EngineCommand()
+    return EngineCommand(str(engine.binary), engine.version)
 
 
 def open_stack(spec: StackSpec, engine: Engine, program: PulumiFn):

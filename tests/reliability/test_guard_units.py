@@ -38,7 +38,7 @@ def fake_engine(tmp_path: Path) -> EngineCommand:
     binary.parent.mkdir()
     binary.write_text(FAKE_ENGINE)
     binary.chmod(0o755)
-    return EngineCommand(root=str(tmp_path), skip_version_check=True)
+    return EngineCommand(str(binary), "3.259.0")
 
 
 def test_a_signal_reaches_the_engine_as_one_sigint_in_its_own_session(fake_engine: EngineCommand) -> None:
