@@ -333,6 +333,19 @@ def test_validate_imports_neither_pulumi_nor_boto3():
     assert output == "2 []\n"
 
 
+def test_validate_imports_only_the_format_it_prints():
+    code = textwrap.dedent("""\
+        import sys
+        from click.testing import CliRunner
+        from provision.cli.main import cli
+        result = CliRunner().invoke(cli, ["validate", "examples/saas-startup.yaml"])
+        formats = sorted(n.rsplit(".", 1)[1] for n in sys.modules if n.startswith("provision.cli.formats."))
+        print(result.exit_code, formats)
+    """)
+    output = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert output == "0 ['base', 'registry', 'text']\n"
+
+
 def test_help_teaches_exit_codes_and_examples():
     output = CliRunner().invoke(cli, ["validate", "--help"]).output
     for fragment in (
