@@ -133,6 +133,25 @@ def open_plan_stack(
     return PlanStack(plan=plan, target=chosen, ops=ops)
 
 
+def open_deployed_stack(plan, plan_file: Path, *, target: str, state_dir: Path | None, backend: str | None) -> PlanStack:
+    """The plan's stack for commands that read what is deployed (drift, verify).
+
+    They never start the sandbox; when it is down, nothing can be deployed on
+    it, and the error says so and what to run.
+    """
+    from provision.stacks.targets import SandboxNotRunning
+
+    try:
+        return open_plan_stack(
+            plan, target=target, state_dir=state_dir, backend=backend, start_sandbox=False, with_program=False
+        )
+    except SandboxNotRunning:
+        raise click.ClickException(
+            f"Nothing of {plan.name}/{plan.environment} is deployed: the sandbox is not running. "
+            f"Run `provision apply {plan_file}` first."
+        ) from None
+
+
 @contextmanager
 def clear_errors() -> Iterator[None]:
     """Turn the known failures of targets, sandbox and engine into click exceptions."""

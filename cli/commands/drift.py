@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from provision.cli.commands.plan import function_heading
-from provision.cli.stack_options import PlanRejected, clear_errors, load_checked_plan, open_plan_stack, stack_options
+from provision.cli.stack_options import PlanRejected, clear_errors, load_checked_plan, open_deployed_stack, stack_options
 
 EXIT_NO_DRIFT, EXIT_ERROR, EXIT_DRIFT = 0, 1, 2
 MARK = {"deleted": "-", "changed": "~"}
@@ -69,19 +69,11 @@ def drift(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
       2  drift found (bad usage also exits 2, as for `plan --detailed-exitcode`)
     """
     from provision.stacks.engine import drift as drift_engine
-    from provision.stacks.targets import SandboxNotRunning
 
     try:
         with clear_errors():
             loaded = load_checked_plan(plan_file, enforce_policies=False)
-            try:
-                stack = open_plan_stack(
-                    loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=False, with_program=False
-                )
-            except SandboxNotRunning:
-                raise click.ClickException(
-                    f"The sandbox is not running, so nothing of {loaded.name}/{loaded.environment} is deployed on it."
-                ) from None
+            stack = open_deployed_stack(loaded, plan_file, target=target, state_dir=state_dir, backend=backend)
             report = drift_engine.detect(stack.ops)
     except PlanRejected as exc:
         exc.exit_code = EXIT_ERROR  # 2 means "drift" here

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
+from provision.cli.stack_options import clear_errors, load_checked_plan, open_deployed_stack, stack_options
 
 PASS, FAIL = "PASS", "FAIL"
 
@@ -106,7 +106,6 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
       1  a check failed, nothing is deployed, or the engine or target failed
       2  PLAN is invalid, or bad usage
     """
-    from provision.stacks.targets import SandboxNotRunning
     from provision.stacks.verify.inventory import live_resources
     from provision.stacks.verify.live import deployment_of, target_clients
     from provision.stacks.verify.model import VerifyContext
@@ -115,14 +114,7 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
     with clear_errors():
         plan = load_checked_plan(plan_file, enforce_policies=False)
         label = f"{plan.name}/{plan.environment}"
-        try:
-            stack = open_plan_stack(
-                plan, target=target, state_dir=state_dir, backend=backend, start_sandbox=False, with_program=False
-            )
-        except SandboxNotRunning:
-            raise click.ClickException(
-                f"nothing deployed for stack {label}: the sandbox is not running; run `provision apply {plan_file}`."
-            ) from None
+        stack = open_deployed_stack(plan, plan_file, target=target, state_dir=state_dir, backend=backend)
         resources = live_resources(deployment_of(stack.ops), plan.region)
         if not resources:
             raise click.ClickException(

@@ -128,7 +128,8 @@ def test_no_drift_is_one_line() -> None:
     ("plan_text", "expected", "code"),
     [
         ((REPO / "examples" / "saas-startup.yaml").read_text(),
-         "Error: The sandbox is not running, so nothing of brightdesk-prod/prod is deployed on it.\n", 1),
+         "Error: Nothing of brightdesk-prod/prod is deployed: the sandbox is not running. "
+         "Run `provision apply {plan}` first.\n", 1),
         ("apiVersion: provision/v1\nkind: OutsourcingPlan\n",
          "is not a valid plan; nothing was provisioned.\n", 1),  # invalid: 1, since 2 means drift
     ],
@@ -138,7 +139,7 @@ def test_drift_without_a_deployment_is_an_error(tmp_path: Path, plan_text: str, 
     plan.write_text(plan_text)
     result = CliRunner().invoke(cli, ["drift", str(plan), "--state-dir", str(tmp_path / "state")])
     assert result.exit_code == code, result.output
-    assert result.output.endswith(expected)
+    assert result.output.endswith(expected.format(plan=plan))
 
 
 def test_help_documents_the_exit_codes() -> None:

@@ -89,7 +89,7 @@ def stack(monkeypatch: pytest.MonkeyPatch, deployment):
             raise SandboxNotRunning("The sandbox is not running.")
         return FakeStack(target=FakeTarget(name=kwargs["target"]))
 
-    monkeypatch.setattr("provision.cli.commands.verify.open_plan_stack", open_plan_stack)
+    monkeypatch.setattr("provision.cli.stack_options.open_plan_stack", open_plan_stack)
     monkeypatch.setattr(live, "deployment_of", lambda ops: state["deployment"])
     monkeypatch.setattr(live, "target_clients", lambda target: cached(client))
     return state
@@ -165,7 +165,7 @@ def test_verify_table_on_a_terminal(stack, plan_file, monkeypatch):
     [
         ({"deployment": None}, "Error: nothing deployed for stack tiny-site/dev on target sandbox; run `provision apply {plan}` first."),
         ({"deployment": {"resources": []}}, "Error: nothing deployed for stack tiny-site/dev on target sandbox; run `provision apply {plan}` first."),
-        ({"running": False}, "Error: nothing deployed for stack tiny-site/dev: the sandbox is not running; run `provision apply {plan}`."),
+        ({"running": False}, "Error: Nothing of tiny-site/dev is deployed: the sandbox is not running. Run `provision apply {plan}` first."),
     ],
     ids=["no-stack", "empty-stack", "sandbox-down"],
 )
