@@ -2,12 +2,13 @@
 
 Every figure comes from subprocesses of `.venv/bin/provision` (and of
 check-jsonschema for the validate comparison), each sandbox lives in its own
-temporary state directory, and every ratio is taken within the same run.
+temporary state directory. Every figure is the median of --repeat runs (3),
+and every ratio is taken within one run before its median is taken.
 AWS calls are counted at the sandbox by the request counter of its fault
 middleware (`/_provision/faults`), so they do not depend on the machine.
 
-    make bench                                   # everything, about 10 minutes
-    .venv/bin/python bench/run.py --scales 5 20  # smaller scaling runs
+    make bench                                               # everything, about 9 minutes
+    .venv/bin/python bench/run.py --scales 5 20 --repeat 1   # a quick look
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -77,8 +79,22 @@ def run(args: list[str], env: dict[str, str] | None = None, check: bool = True) 
     return result
 
 
-def median_time(args: list[str], times: int) -> float:
-    return statistics.median(run(args).seconds for _ in range(times))
+def spread(values: list[float]) -> "Spread":
+    return Spread(statistics.median(values), min(values), max(values))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The median of several runs, with their range."""
+
+    median: float
+    low: float
+    high: float
+
+    def show(self, fmt: str = ".2f", unit: str = "") -> str:
+        if self.low == self.high:
+            return f"{self.median:{fmt}}{unit}"
+        return f"{self.median:{fmt}}{unit} ({self.low:{fmt}}–{self.high:{fmt}})"
 
 
 # --- machine -----------------------------------------------------------------------------------------
@@ -104,10 +120,16 @@ def machine() -> dict[str, str]:
 
 # --- validate ------------------------------------------------------------------------------------------
 
-def validate_cold(times: int) -> dict[str, float]:
-    ours = median_time([PROVISION, "validate", str(EXAMPLE), "-q"], times)
-    theirs = median_time([CHECK_JSONSCHEMA, "--schemafile", str(SCHEMA), str(EXAMPLE)], times)
-    return {"provision": ours, "check-jsonschema": theirs}
+def validate_cold(times: int) -> dict[str, Spread]:
+    """Cold runs of both tools, interleaved so load changes hit both; the ratio is taken per pair."""
+    ours_args = [PROVISION, "validate", str(EXAMPLE), "-q"]
+    theirs_args = [CHECK_JSONSCHEMA, "--schemafile", str(SCHEMA), str(EXAMPLE)]
+    pairs = [(run(ours_args).seconds, run(theirs_args).seconds) for _ in range(times)]
+    return {
+        "provision": spread([o for o, _ in pairs]),
+        "check-jsonschema": spread([t for _, t in pairs]),
+        "ratio": spread([o / t for o, t in pairs]),
+    }
 
 
 def bulk_plans(directory: Path, count: int) -> list[Path]:
@@ -120,14 +142,29 @@ def bulk_plans(directory: Path, count: int) -> list[Path]:
     return paths
 
 
-def validate_bulk(directory: Path, paths: list[Path]) -> dict[str, Run]:
-    # Some examples carry advisory findings; exit codes 0 and 1 both mean "checked".
-    ours = run([PROVISION, "validate", str(directory), "-q"], check=False)
-    theirs = run([CHECK_JSONSCHEMA, "--schemafile", str(SCHEMA), *map(str, paths)], check=False)
-    for name, result in (("provision", ours), ("check-jsonschema", theirs)):
-        if result.returncode not in (0, 1):
-            raise RuntimeError(f"{name} bulk validate failed ({result.returncode}):\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    return {"provision": ours, "check-jsonschema": theirs}
+def validate_bulk(directory: Path, paths: list[Path], times: int) -> dict[str, Spread]:
+    """Both tools on the same plans, `times` rounds; the ratio is taken within each round."""
+    rounds = []
+    for _ in range(times):
+        # Some examples carry advisory findings; exit codes 0 and 1 both mean "checked".
+        ours = run([PROVISION, "validate", str(directory), "-q"], check=False)
+        theirs = run([CHECK_JSONSCHEMA, "--schemafile", str(SCHEMA), *map(str, paths)], check=False)
+        for name, result in (("provision", ours), ("check-jsonschema", theirs)):
+            if result.returncode not in (0, 1):
+                raise RuntimeError(
+                    f"{name} bulk validate failed ({result.returncode}):\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+                )
+        rounds.append((ours, theirs))
+    count = len(paths)
+    return {
+        "provision_s": spread([o.seconds for o, _ in rounds]),
+        "check-jsonschema_s": spread([t.seconds for _, t in rounds]),
+        "provision_rate": spread([count / o.seconds for o, _ in rounds]),
+        "check-jsonschema_rate": spread([count / t.seconds for _, t in rounds]),
+        "ratio": spread([o.seconds / t.seconds for o, t in rounds]),
+        "provision_mb": spread([o.maxrss_mb for o, _ in rounds]),
+        "check-jsonschema_mb": spread([t.maxrss_mb for _, t in rounds]),
+    }
 
 
 # --- profiles ------------------------------------------------------------------------------------------
@@ -209,8 +246,13 @@ class Counter:
         """Calls since the last take, and start counting afresh."""
         return int(self.control.clear()["requests"])
 
+    def take_kinds(self) -> dict[str, int]:
+        """Calls since the last take by kind ("s3 GET ?policy"), and start counting afresh."""
+        return dict(self.control.clear()["seen"])
 
-def scaling(functions: int, work: Path) -> dict[str, float]:
+
+def scaling(functions: int, work: Path) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
     plan = work / f"bench-{functions}.yaml"
     plan.write_text(yaml.safe_dump(scaled_plan(functions), sort_keys=False))
     state = work / f"state-{functions}"
@@ -220,7 +262,7 @@ def scaling(functions: int, work: Path) -> dict[str, float]:
     step("sandbox", "start")
     try:
         counter = Counter(state)
-        out: dict[str, float] = {}
+        out: dict[str, Any] = {}
         out["plan_s"] = step("plan", str(plan)).seconds
         counter.take()
         first = step("apply", str(plan), "--yes")
@@ -232,7 +274,8 @@ def scaling(functions: int, work: Path) -> dict[str, float]:
         out["noop_plan_s"] = step("plan", str(plan)).seconds
         out["noop_plan_calls"] = counter.take()
         out["noop_apply_s"] = step("apply", str(plan), "--yes").seconds
-        out["noop_apply_calls"] = counter.take()
+        out["noop_apply_kinds"] = counter.take_kinds()
+        out["noop_apply_calls"] = sum(out["noop_apply_kinds"].values())
         out["destroy_s"] = step("destroy", str(plan), "--yes").seconds
         return out
     finally:
@@ -241,64 +284,97 @@ def scaling(functions: int, work: Path) -> dict[str, float]:
 
 # --- report ----------------------------------------------------------------------------------------
 
-def report(info: dict[str, str], cold: dict[str, float], bulk: dict[str, Run], count: int,
-           scales: dict[int, dict[str, float]], imports: list, calls: list) -> str:
-    ours, theirs = bulk["provision"], bulk["check-jsonschema"]
-    rate = lambda r: count / r.seconds  # noqa: E731
+Scaling = dict[int, list[dict[str, Any]]]  # plan size -> one figure set per repetition
+
+
+def derived(run_: dict[str, Any]) -> dict[str, Any]:
+    """Per-run ratios: taken within one run, before any median."""
+    per = run_["resources"]
+    return {
+        **run_,
+        "apply_calls_per": run_["apply_calls"] / per,
+        "noop_plan_calls_per": run_["noop_plan_calls"] / per,
+        "noop_apply_calls_per": run_["noop_apply_calls"] / per,
+        "noop_ratio": run_["noop_apply_s"] / run_["apply_s"],
+    }
+
+
+def scaling_ratios(scales: Scaling) -> dict[str, Spread]:
+    """Largest over smallest plan, per repetition (both sizes ran in the same repetition)."""
+    sizes = sorted(scales)
+    small, big = scales[sizes[0]], scales[sizes[-1]]
+    pairs = list(zip(small, big))
+    return {key: spread([b[key] / s[key] for s, b in pairs])
+            for key in ("resources", "plan_s", "apply_s", "apply_cpu_s", "noop_apply_s", "destroy_s")}
+
+
+def report(info: dict[str, str], cold: dict[str, Spread], bulk: dict[str, Spread], count: int,
+           scales: Scaling, repeat: int, imports: list, calls: list) -> str:
     lines = [
         "# Benchmarks",
         "",
         "Produced by `make bench` (`bench/run.py`): the real CLI in subprocesses, the real sandbox",
-        "(a fresh one per plan size, state in a temporary directory). Times are wall-clock seconds;",
-        "ratios are taken within the same run. AWS calls are counted at the sandbox (the request",
-        "counter of its fault middleware), so they do not depend on the machine.",
+        "(a fresh one per plan size and repetition, state in a temporary directory). Times are",
+        "wall-clock seconds. Each figure is the median of several runs, with their range in brackets;",
+        "each ratio is computed within one run (the two commands side by side), then its median taken.",
+        "AWS calls are counted at the sandbox (the request counter of its fault middleware), so they",
+        "do not depend on the machine.",
         "",
         f"Machine: {info['cpu']}, {info['nproc']} CPUs, {info['memory']} memory, {info['os']};",
         f"Python {info['python']}, engine {info['engine']}. Date: {info['date']}.",
-        f"Load average at the start (1, 5, 15 min): {info['load']} (the machine may be shared).",
+        f"Load average at the start (1, 5, 15 min): {info['load']}.",
         "",
         "## Validate",
         "",
         "| Measure | provision validate | check-jsonschema (schema only) | ratio |",
         "|---|---|---|---|",
-        f"| cold, one plan (median of {COLD_RUNS}) | {cold['provision']:.2f} s | {cold['check-jsonschema']:.2f} s "
-        f"| {cold['provision'] / cold['check-jsonschema']:.2f}x |",
-        f"| bulk, {count} plans in one call | {rate(ours):.0f} plans/s ({ours.seconds:.1f} s) "
-        f"| {rate(theirs):.0f} plans/s ({theirs.seconds:.1f} s) | {ours.seconds / theirs.seconds:.2f}x time |",
-        f"| bulk, peak memory (maxrss) | {ours.maxrss_mb:.0f} MB | {theirs.maxrss_mb:.0f} MB "
-        f"| {ours.maxrss_mb / theirs.maxrss_mb:.2f}x |",
+        f"| cold, one plan ({COLD_RUNS} runs each) | {cold['provision'].show(unit=' s')} "
+        f"| {cold['check-jsonschema'].show(unit=' s')} | {cold['ratio'].show(unit='x')} |",
+        f"| bulk, {count} plans in one call ({repeat} runs) | {bulk['provision_rate'].show('.0f', ' plans/s')} "
+        f"| {bulk['check-jsonschema_rate'].show('.0f', ' plans/s')} | {bulk['ratio'].show(unit='x')} time |",
+        f"| bulk, peak memory (maxrss) | {bulk['provision_mb'].show('.0f', ' MB')} "
+        f"| {bulk['check-jsonschema_mb'].show('.0f', ' MB')} | |",
         "",
         "provision validate does more than the schema check: line/column findings with fixes and the",
         "governance policies.",
         "",
         "## Plan, apply, destroy on the sandbox",
         "",
-        "Plans of N functions: N-1 static sites and one backup of them all. One run per size.",
+        f"Plans of N functions: N-1 static sites and one backup of them all. Median of {repeat} runs per size.",
         "",
-        "| Functions | Resources | plan (s) | first apply (s) | its CPU (s) | no-op plan (s) | no-op apply (s) | destroy (s) "
-        "| calls/resource: apply | no-op plan | no-op apply |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Functions | Resources | plan (s) | first apply (s) | its CPU (s) | no-op plan (s) | no-op apply (s) "
+        "| no-op / first apply | destroy (s) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for n, s in scales.items():
-        per = lambda key: s[key] / s["resources"]  # noqa: E731
-        lines.append(f"| {n} | {s['resources']:.0f} | {s['plan_s']:.1f} | {s['apply_s']:.1f} | {s['apply_cpu_s']:.1f} "
-                     f"| {s['noop_plan_s']:.1f} "
-                     f"| {s['noop_apply_s']:.1f} | {s['destroy_s']:.1f} | {per('apply_calls'):.2f} "
-                     f"| {per('noop_plan_calls'):.2f} | {per('noop_apply_calls'):.2f} |")
+    table = {n: [derived(r) for r in runs] for n, runs in scales.items()}
+    fig = lambda n, key, fmt=".1f": spread([r[key] for r in table[n]]).show(fmt)  # noqa: E731
+    for n in table:
+        lines.append(f"| {n} | {fig(n, 'resources', '.0f')} | {fig(n, 'plan_s')} | {fig(n, 'apply_s')} "
+                     f"| {fig(n, 'apply_cpu_s')} | {fig(n, 'noop_plan_s')} | {fig(n, 'noop_apply_s')} "
+                     f"| {fig(n, 'noop_ratio', '.2f')} | {fig(n, 'destroy_s')} |")
+    lines += ["", "AWS API calls per resource, counted at the sandbox:", "",
+              "| Functions | first apply | no-op plan | no-op apply |", "|---|---|---|---|"]
+    for n in table:
+        lines.append(f"| {n} | {fig(n, 'apply_calls_per', '.2f')} | {fig(n, 'noop_plan_calls_per', '.2f')} "
+                     f"| {fig(n, 'noop_apply_calls_per', '.2f')} |")
     sizes = sorted(scales)
+    largest = scales[sizes[-1]][0]
+    kinds = sorted(largest["noop_apply_kinds"].items(), key=lambda item: (-item[1], item[0]))[:12]
+    lines += ["", f"Where a no-op apply's calls go ({sizes[-1]} functions, {largest['resources']:.0f} resources, first run):",
+              "", "| AWS call | calls | per resource |", "|---|---|---|"]
+    lines += [f"| `{kind}` | {count} | {count / largest['resources']:.2f} |" for kind, count in kinds]
     if len(sizes) > 1:
-        small, big = scales[sizes[0]], scales[sizes[-1]]
+        r = scaling_ratios(scales)
         lines += [
             "",
-            f"Scaling {sizes[-1]}/{sizes[0]} functions ({big['resources'] / small['resources']:.1f}x the resources): "
-            f"plan {big['plan_s'] / small['plan_s']:.1f}x, first apply {big['apply_s'] / small['apply_s']:.1f}x, "
-            f"destroy {big['destroy_s'] / small['destroy_s']:.1f}x; CPU of the first apply "
-            f"{big['apply_cpu_s'] / small['apply_cpu_s']:.1f}x. The CPU column is user + system time of the CLI, the "
-            "engine and the provider processes: when it is close to wall time x CPUs, the apply is CPU-bound "
-            "and more engine parallelism cannot shorten it on this machine.",
+            f"Scaling {sizes[-1]}/{sizes[0]} functions ({r['resources'].median:.1f}x the resources), per repetition: "
+            f"plan {r['plan_s'].show('.1f', 'x')}, first apply {r['apply_s'].show('.1f', 'x')}, "
+            f"no-op apply {r['noop_apply_s'].show('.1f', 'x')}, destroy {r['destroy_s'].show('.1f', 'x')}; "
+            f"CPU of the first apply {r['apply_cpu_s'].show('.1f', 'x')}.",
+            "The CPU column is user + system time of the CLI, the engine and the provider processes",
+            "(not the sandbox's): when it nears wall time x CPUs, the apply is CPU-bound and more",
+            "engine parallelism cannot shorten it on this machine.",
         ]
-    lines += ["", "No-op apply as a fraction of the first apply: " + ", ".join(
-        f"{n} functions {s['noop_apply_s'] / s['apply_s']:.2f}" for n, s in scales.items()) + "."]
     lines += ["", NOTES.rstrip("\n")]
     lines += ["", "## Where validate spends its time", "",
               "Heaviest imports of a cold `provision validate` (python -X importtime; depth 0 is imported",
@@ -309,6 +385,18 @@ def report(info: dict[str, str], cold: dict[str, float], bulk: dict[str, Run], c
               "| own s | cumulative s | function |", "|---|---|---|"]
     lines += [f"| {tot:.2f} | {cum:.2f} | `{where}` |" for tot, cum, where in calls]
     return "\n".join(lines) + "\n"
+
+
+# The README's hand-written history (what was slow, what changed) follows this line;
+# a new run rewrites everything above it and keeps the rest.
+KEEP_MARKER = "<!-- bench/run.py writes everything above this line and keeps everything below it -->"
+
+
+def write_report(path: Path, text: str) -> None:
+    kept = ""
+    if path.exists() and KEEP_MARKER in path.read_text():
+        kept = path.read_text().split(KEEP_MARKER, 1)[1]
+    path.write_text(text + "\n" + KEEP_MARKER + kept)
 
 
 NOTES = """\
@@ -330,27 +418,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="*", default=[5, 20, 50], help="plan sizes in functions")
     parser.add_argument("--bulk", type=int, default=1000, help="plans in the bulk validate")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (medians are reported)")
     parser.add_argument("--output", type=Path, default=README)
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     info = machine()
     with tempfile.TemporaryDirectory(prefix="provision-bench-") as tmp:
         work = Path(tmp)
-        print("validate, cold", flush=True)
-        cold = validate_cold(COLD_RUNS)
+        print(f"validate, cold ({max(COLD_RUNS, args.repeat)} runs each)", flush=True)
+        cold = validate_cold(max(COLD_RUNS, args.repeat))
         plans = work / "plans"
         plans.mkdir()
         paths = bulk_plans(plans, args.bulk)
-        print(f"validate, {args.bulk} plans", flush=True)
-        bulk = validate_bulk(plans, paths)
+        print(f"validate, {args.bulk} plans ({args.repeat} runs each)", flush=True)
+        bulk = validate_bulk(plans, paths, args.repeat)
         print("profiles", flush=True)
         imports = import_profile(15)
         calls = call_profile(plans, work / "validate.prof", 15)
-        scales = {}
-        for n in args.scales:
-            print(f"plan/apply/destroy, {n} functions", flush=True)
-            scales[n] = scaling(n, work)
-    text = report(info, cold, bulk, args.bulk, scales, imports, calls)
-    args.output.write_text(text)
+        scales: Scaling = {n: [] for n in args.scales}
+        # Sizes alternate within a repetition, so a slow spell of the machine hits every size alike.
+        for rep in range(args.repeat):
+            for n in args.scales:
+                print(f"plan/apply/destroy, {n} functions (run {rep + 1} of {args.repeat})", flush=True)
+                scales[n].append(scaling(n, work / f"run{rep}"))
+    text = report(info, cold, bulk, args.bulk, scales, args.repeat, imports, calls)
+    write_report(args.output, text)
     print(text)
 
 
