@@ -29,7 +29,8 @@ from provision.stacks.functions.service_roles import service_trust_policy
 from provision.stacks.functions.vendor_trust import MAX_SESSION_SECONDS, SECRET_TRUST, vendor_trust_policy
 from provision.stacks.providers.iam_role import IamRole
 from provision.stacks.providers.kms_key import KmsKey, key_policy
-from provision.stacks.providers.s3_bucket import S3Bucket, deny_insecure_transport, policy_document
+from provision.stacks.providers.s3_bucket import S3Bucket
+from provision.stacks.providers.s3_policies import deny_insecure_transport, policy_document
 from provision.stacks.providers.transfer_server import TransferServer
 from provision.stacks.providers.transfer_user import TransferUser, chroot_mappings
 

@@ -20,12 +20,8 @@ from typing import Any
 from provision.stacks.functions.base import FunctionComponent, FunctionContext
 from provision.stacks.providers.cloudfront_distribution import CloudFrontDistribution
 from provision.stacks.providers.kms_key import KmsKey, key_policy
-from provision.stacks.providers.s3_bucket import (
-    S3Bucket,
-    deny_insecure_transport,
-    log_delivery_statement,
-    policy_document,
-)
+from provision.stacks.providers.s3_bucket import S3Bucket
+from provision.stacks.providers.s3_policies import deny_insecure_transport, log_delivery_statement, policy_document
 
 DEFAULT_PRICE_CLASS = "PriceClass_100"
 DEFAULT_INDEX = "index.html"

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from provision.stacks.providers.kms_key import key_policy
-from provision.stacks.providers.s3_bucket import deny_insecure_transport, policy_document
+from provision.stacks.providers.s3_policies import deny_insecure_transport, policy_document
 
 GUARDDUTY_PREFIX = "guardduty"
 CONFIG_PREFIX = "config"

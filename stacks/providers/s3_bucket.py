@@ -2,13 +2,15 @@
 block, ownership, versioning, access logging, lifecycle expiry, policy, tags.
 
 Deleting a bucket that still holds objects is refused unless `force_destroy`
-is set, and the refusal says how much data would be lost.
+is set, and the refusal says how much data would be lost. Creating a bucket
+that already exists in the account adopts it only when it carries this
+resource's provision:* tags (left by a run killed mid-create); otherwise the
+error says what to do.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import pulumi
 import pulumi.dynamic
@@ -33,6 +35,9 @@ from provision.stacks.providers.tag_sync import tags_of
 
 PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 LIFECYCLE_RULE_ID = "provision-expiry"
+# A bucket carrying every tag of this prefix that its props give was made for this very
+# resource (plan, environment, function, provider): create may adopt it.
+OWNERSHIP_TAG_PREFIX = "provision:"
 # Error codes S3 answers when a bucket simply has no such sub-setting configured.
 UNSET_CODES = frozenset(
     {
@@ -46,42 +51,6 @@ UNSET_CODES = frozenset(
 )
 
 
-def policy_document(*statements: Mapping[str, Any]) -> str:
-    """A bucket policy (JSON) from its statements."""
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
-
-
-def deny_insecure_transport(bucket: str) -> dict[str, Any]:
-    """Refuse every request to the bucket and its objects that does not use TLS."""
-    return {
-        "Sid": "DenyInsecureTransport",
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def log_delivery_statement(
-    log_bucket: str, account_id: str, source_buckets: Sequence[str], prefix: str = ""
-) -> dict[str, Any]:
-    """Let S3 server access logging write into `log_bucket`, only for this
-    account's `source_buckets` (names)."""
-    sources = [f"arn:aws:s3:::{b}" for b in sorted(source_buckets)]
-    return {
-        "Sid": "S3ServerAccessLogsPolicy",
-        "Effect": "Allow",
-        "Principal": {"Service": "logging.s3.amazonaws.com"},
-        "Action": "s3:PutObject",
-        "Resource": f"arn:aws:s3:::{log_bucket}/{prefix}*",
-        "Condition": {
-            "StringEquals": {"aws:SourceAccount": account_id},
-            "ArnLike": {"aws:SourceArn": sources[0] if len(sources) == 1 else sources},
-        },
-    }
-
-
 def _optional(what: str, fn, **kwargs) -> dict[str, Any] | None:
     """A GET of a sub-setting; None when the bucket has none configured."""
     try:
@@ -90,6 +59,24 @@ def _optional(what: str, fn, **kwargs) -> dict[str, Any] | None:
         if error_code(exc) in UNSET_CODES:
             return None
         raise ProviderError(f"{what}: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+
+
+def _made_for(s3, name: str, props: Mapping[str, Any]) -> bool:
+    """Whether the existing bucket carries every provision:* tag these props give it."""
+    wanted = {k: v for k, v in (props.get("tags") or {}).items() if k.startswith(OWNERSHIP_TAG_PREFIX)}
+    answer = _optional(f"S3 bucket {name}: GetBucketTagging", s3.get_bucket_tagging, Bucket=name) or {}
+    found = {tag["Key"]: tag["Value"] for tag in answer.get("TagSet", [])}
+    return bool(wanted) and all(found.get(k) == v for k, v in wanted.items())
+
+
+def _explained(exc: ClientError) -> str:
+    code, message = error_code(exc), exc.response.get("Error", {}).get("Message", str(exc))
+    if code == "BucketAlreadyOwnedByYou":
+        message += (
+            " It is not tagged as this plan's, so provision will not take it over: delete it"
+            " (after checking it holds nothing you need) or change the plan so the name differs."
+        )
+    return f"{code}: {message}"
 
 
 def _encryption_rule(kms_key_arn: str | None) -> dict[str, Any]:
@@ -169,7 +156,15 @@ class S3BucketProvider(AwsResourceProvider):
         }
         if region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        aws_call(f"S3 bucket {name}: CreateBucket", s3.create_bucket, **kwargs)
+        try:
+            s3.create_bucket(**kwargs)
+        except ClientError as exc:
+            if error_code(exc) == "BucketAlreadyOwnedByYou" and _made_for(s3, name, props):
+                # A run killed after CreateBucket left it outside the state, tagged as ours:
+                # adopt it. No rollback: this call did not make it.
+                self._configure(s3, name, props, {})
+                return CreateResult(name, self._outputs(props, name, region))
+            raise ProviderError(f"S3 bucket {name}: CreateBucket: {_explained(exc)}") from exc
         with rollback_on_failure(lambda: s3.delete_bucket(Bucket=name)):
             self._configure(s3, name, props, {})
         return CreateResult(name, self._outputs(props, name, region))
@@ -269,6 +264,17 @@ class S3BucketProvider(AwsResourceProvider):
     def _configure(s3, name: str, props: Mapping[str, Any], olds: Mapping[str, Any]) -> None:
         """Apply every sub-setting; puts are idempotent, so this also repairs drift."""
         what = f"S3 bucket {name}"
+        # Tags first: they mark the bucket as this plan's, which is what lets a bucket left
+        # by a run killed mid-create be adopted (see create).
+        if props.get("tags"):
+            aws_call(
+                f"{what}: PutBucketTagging",
+                s3.put_bucket_tagging,
+                Bucket=name,
+                Tagging={"TagSet": tag_list(props["tags"])},
+            )
+        elif olds.get("tags"):
+            aws_call(f"{what}: DeleteBucketTagging", s3.delete_bucket_tagging, Bucket=name)
         if props.get("block_public_access", True):
             aws_call(
                 f"{what}: PutPublicAccessBlock",
@@ -325,15 +331,6 @@ class S3BucketProvider(AwsResourceProvider):
             status = {}
         if status or olds.get("access_log_bucket"):
             aws_call(f"{what}: PutBucketLogging", s3.put_bucket_logging, Bucket=name, BucketLoggingStatus=status)
-        if props.get("tags"):
-            aws_call(
-                f"{what}: PutBucketTagging",
-                s3.put_bucket_tagging,
-                Bucket=name,
-                Tagging={"TagSet": tag_list(props["tags"])},
-            )
-        elif olds.get("tags"):
-            aws_call(f"{what}: DeleteBucketTagging", s3.delete_bucket_tagging, Bucket=name)
 
 
 class S3Bucket(pulumi.dynamic.Resource, module="aws", name="S3Bucket"):

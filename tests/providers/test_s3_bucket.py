@@ -8,12 +8,8 @@ import boto3
 import pytest
 
 from provision.stacks.providers.base import ProviderError
-from provision.stacks.providers.s3_bucket import (
-    S3BucketProvider,
-    deny_insecure_transport,
-    log_delivery_statement,
-    policy_document,
-)
+from provision.stacks.providers.s3_bucket import S3BucketProvider
+from provision.stacks.providers.s3_policies import deny_insecure_transport, log_delivery_statement, policy_document
 
 KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 ALL_BLOCKED = {
@@ -289,6 +285,43 @@ def test_create_with_a_name_taken_by_another_account_says_so(s3, monkeypatch) ->
 
     with pytest.raises(ProviderError, match=r"^S3 bucket site-bucket: CreateBucket: BucketAlreadyExists: "):
         S3BucketProvider().create(_props())
+
+
+OURS = {"provision:plan": "acme", "provision:function": "web", "provision:environment": "prod"}
+
+
+def test_create_adopts_a_bucket_a_killed_run_left_tagged_as_this_resource(s3, region) -> None:
+    # What a run killed after CreateBucket and the tags leaves: the bucket, nothing else configured.
+    s3.create_bucket(Bucket="site-bucket", CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_bucket_tagging(Bucket="site-bucket", Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in OURS.items()]})
+
+    result = S3BucketProvider().create(_props(tags=OURS))
+
+    assert result.id == "site-bucket"
+    assert s3.get_public_access_block(Bucket="site-bucket")["PublicAccessBlockConfiguration"] == ALL_BLOCKED
+    assert s3.get_bucket_versioning(Bucket="site-bucket")["Status"] == "Enabled"
+    assert json.loads(s3.get_bucket_policy(Bucket="site-bucket")["Policy"]) == json.loads(_tls_only("site-bucket"))
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [None, {"provision:plan": "acme"}, {**OURS, "provision:environment": "dev"}],
+    ids=["untagged", "some-tags", "another-environment"],
+)
+def test_create_refuses_an_existing_bucket_not_tagged_as_this_resource(s3, region, tags) -> None:
+    s3.create_bucket(Bucket="site-bucket", CreateBucketConfiguration={"LocationConstraint": region})
+    if tags:
+        s3.put_bucket_tagging(Bucket="site-bucket", Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+
+    with pytest.raises(ProviderError) as raised:
+        S3BucketProvider().create(_props(tags=OURS))
+
+    assert str(raised.value).startswith("S3 bucket site-bucket: CreateBucket: BucketAlreadyOwnedByYou: ")
+    assert str(raised.value).endswith(
+        "It is not tagged as this plan's, so provision will not take it over: delete it (after checking it holds "
+        "nothing you need) or change the plan so the name differs."
+    )
+    assert "Status" not in s3.get_bucket_versioning(Bucket="site-bucket")  # left exactly as it was
 
 
 def test_failed_create_leaves_no_bucket_behind(s3) -> None:

@@ -9,7 +9,8 @@ import pytest
 from provision.stacks.functions.hosting import log_bucket_policy
 from provision.stacks.providers.base import client
 from provision.stacks.providers.kms_key import KmsKeyProvider
-from provision.stacks.providers.s3_bucket import S3BucketProvider, deny_insecure_transport, policy_document
+from provision.stacks.providers.s3_bucket import S3BucketProvider
+from provision.stacks.providers.s3_policies import deny_insecure_transport, policy_document
 from provision.stacks.verify.checks import s3
 
 TAGS = {"provision:plan": "brightdesk-prod", "provision:function": "web", "provision:provider": "aws", "provision:environment": "prod"}
