@@ -1,9 +1,10 @@
 """Stopping an apply: Ctrl-C and SIGTERM stop cleanly; a SIGKILL's leftovers are explained and cleared by unlock.
 
 A real `provision apply` process runs against the session sandbox while the
-fault injector holds the site bucket's CreateBucket call in flight (then
-answers 503 once, which botocore retries), so the signal lands mid-update,
-deterministically. Ctrl-C is sent the way a terminal sends it, to the whole
+fault injector holds one of the site bucket's calls in flight (then answers
+503 once, which botocore retries), so the signal lands mid-update,
+deterministically: its CreateBucket, or a later call, after which the bucket
+exists in AWS but not in the state, to be adopted by the next apply. Ctrl-C is sent the way a terminal sends it, to the whole
 foreground process group; SIGTERM to the process alone, as a CI runner does.
 """
 
@@ -91,14 +92,9 @@ def test_a_signal_mid_apply_stops_cleanly_and_the_next_apply_converges(
     assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)
 
 
-def test_a_killed_apply_is_explained_and_unlock_clears_it(
-    write_plan, provision_process, faults, cli, inventory, state_ids, sandbox_state
-) -> None:
-    name = "rel-killed"
-    plan = write_plan(name)
-    hold_site_bucket(faults, name, seconds=30)
+def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state) -> int:
+    """Start an apply, SIGKILL it while the held site-bucket call is its only step in flight; the engine's pid."""
     proc = provision_process("apply", str(plan), "--yes")
-    wait_until(lambda: faults.stats()["injected"] == 1, "the site bucket's create to be in flight")
     # Everything that does not wait for the site bucket is created first: then it is the only step in flight.
     created: list[str] = []
     assert proc.stdout is not None
@@ -116,6 +112,17 @@ def test_a_killed_apply_is_explained_and_unlock_clears_it(
     wait_until(lambda: not Path(f"/proc/{engine_pid}").exists(), "the orphaned engine process to exit")
     assert engine_lock_files(sandbox_state.root, name) == [lock]
     assert pending(sandbox_state.root, name) == ["creating web-site"]
+    return engine_pid
+
+
+def test_a_killed_apply_is_explained_and_unlock_clears_it(
+    write_plan, provision_process, faults, cli, inventory, state_ids, sandbox_state
+) -> None:
+    name = "rel-killed"
+    plan = write_plan(name)
+    hold_site_bucket(faults, name, seconds=30)
+    engine_pid = kill_mid_create(plan, name, provision_process, sandbox_state)
+    assert faults.stats()["injected"] == 1
 
     refused = cli("apply", str(plan), "--yes")
     assert refused.exit_code == 1
@@ -142,3 +149,30 @@ def test_a_killed_apply_is_explained_and_unlock_clears_it(
     again = cli("apply", str(plan), "--yes")
     assert again.exit_code == 0, again.output
     assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)
+
+
+def test_a_bucket_made_before_the_kill_is_adopted_by_the_next_apply(
+    write_plan, provision_process, faults, cli, inventory, state_ids, sandbox_state, sandbox_client
+) -> None:
+    name = "rel-adopt"
+    plan = write_plan(name)
+    # CreateBucket and the tags go through; the next call of the bucket's create hangs, and the run is killed.
+    rule = Rule(service="s3", method="PUT", path=rf"^/{name}-test-web-site-{HASH}\?publicAccessBlock", code="ServiceUnavailable",
+                status=503, message="held", hold=30, times=1)
+    faults.set(FaultConfig(rules=(rule,)))
+    kill_mid_create(plan, name, provision_process, sandbox_state)
+    [bucket] = [b for b in inventory(name) if b.startswith(f"{name}-test-web-site-")]
+    assert bucket not in state_ids(plan)  # AWS has it, the state does not
+
+    faults.clear()
+    unlocked = cli("unlock", str(plan), "--yes")
+    assert unlocked.exit_code == 0, unlocked.output
+    assert f"web-site ({bucket})" in unlocked.stdout
+    assert "S3 buckets among them that carry this plan's tags are adopted by the next apply" in unlocked.stdout
+
+    again = cli("apply", str(plan), "--yes")
+    assert again.exit_code == 0, again.output
+    assert bucket in state_ids(plan)
+    assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)  # adopted: no duplicate, no orphan
+    public = sandbox_client("s3").get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(public.values())  # and configured as the plan says
