@@ -30,7 +30,7 @@ from provision.stacks.providers.base import (
     same_json,
     tag_list,
 )
-from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
+from provision.stacks.providers.tag_sync import NOT_MADE_FOR_THIS, apply_tag_changes, made_for, tags_of
 
 # IAM keeps at most five versions of a managed policy.
 MAX_POLICY_VERSIONS = 5
@@ -55,6 +55,11 @@ class IamRoleProvider(AwsResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         iam = client("iam")
         name = props["role_name"]
+        left = self._left_behind(iam, name, props)
+        if left is not None:
+            # A run killed after CreateRole left it outside the state, tagged as ours: adopt it,
+            # taking every setting to what the props say.
+            return CreateResult(name, self.update(name, left.outs, props).outs)
         boundary_arn = self._create_boundary(iam, name, props)
         # Undo only what this call made: a name clash must not delete someone else's role.
         with rollback_on_failure(lambda: boundary_arn and self._delete_policy(iam, boundary_arn)):
@@ -174,6 +179,24 @@ class IamRoleProvider(AwsResourceProvider):
             # Our own boundary only, by its name; never whatever the role points at now.
             self._delete_policy(iam, self._boundary_arn(id_))
 
+    def _left_behind(self, iam, name: str, props: dict[str, Any]) -> ReadResult | None:
+        """The role of this name made for these props by an earlier, killed run; None when there is none.
+
+        A role of this name made for anything else is refused, before anything is created.
+        """
+        try:
+            tags = tags_of(iam.list_role_tags(RoleName=name)["Tags"])
+        except ClientError as exc:
+            if is_not_found(exc):
+                return None
+            raise ProviderError(f"IAM role {name}: ListRoleTags: {error_code(exc)}") from exc
+        if not made_for(tags, props.get("tags")):
+            raise ProviderError(
+                f"IAM role {name}: CreateRole: EntityAlreadyExists: a role with this name already exists. "
+                + NOT_MADE_FOR_THIS
+            )
+        return self.read(name, props)
+
     def _outputs(self, props: Mapping[str, Any], role: Mapping[str, Any], boundary_arn: str | None) -> dict[str, Any]:
         return self.outputs(props, arn=role["Arn"], unique_id=role["RoleId"], permissions_boundary_arn=boundary_arn)
 
@@ -185,14 +208,24 @@ class IamRoleProvider(AwsResourceProvider):
     def _create_boundary(self, iam, name: str, props: Mapping[str, Any]) -> str | None:
         if not props.get("permissions_boundary"):
             return None
-        return aws_call(
-            f"IAM role {name}: CreatePolicy {boundary_name(name)}",
-            iam.create_policy,
-            PolicyName=boundary_name(name),
-            PolicyDocument=props["permissions_boundary"],
-            Description=f"Permissions boundary of role {name}",
-            Tags=tag_list(props.get("tags")),
-        )["Policy"]["Arn"]
+        what = f"IAM role {name}: CreatePolicy {boundary_name(name)}"
+        try:
+            return iam.create_policy(
+                PolicyName=boundary_name(name),
+                PolicyDocument=props["permissions_boundary"],
+                Description=f"Permissions boundary of role {name}",
+                Tags=tag_list(props.get("tags")),
+            )["Policy"]["Arn"]
+        except ClientError as exc:
+            if error_code(exc) != "EntityAlreadyExists":
+                raise ProviderError(f"{what}: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+        # A run killed between this policy and its role left it behind: adopt it if it is ours.
+        arn = self._boundary_arn(name)
+        tags = tags_of(aws_call(f"IAM policy {arn}: ListPolicyTags", iam.list_policy_tags, PolicyArn=arn)["Tags"])
+        if not made_for(tags, props.get("tags")):
+            raise ProviderError(f"{what}: EntityAlreadyExists: a policy with this name already exists. {NOT_MADE_FOR_THIS}")
+        self._new_default_version(iam, arn, props["permissions_boundary"])
+        return arn
 
     def _update_boundary(self, iam, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
         old_doc, new_doc = olds.get("permissions_boundary"), news.get("permissions_boundary")

@@ -31,13 +31,10 @@ from provision.stacks.providers.base import (
     same_json,
     tag_list,
 )
-from provision.stacks.providers.tag_sync import tags_of
+from provision.stacks.providers.tag_sync import NOT_MADE_FOR_THIS, made_for, tags_of
 
 PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 LIFECYCLE_RULE_ID = "provision-expiry"
-# A bucket carrying every tag of this prefix that its props give was made for this very
-# resource (plan, environment, function, provider): create may adopt it.
-OWNERSHIP_TAG_PREFIX = "provision:"
 # Error codes S3 answers when a bucket simply has no such sub-setting configured.
 UNSET_CODES = frozenset(
     {
@@ -63,19 +60,14 @@ def _optional(what: str, fn, **kwargs) -> dict[str, Any] | None:
 
 def _made_for(s3, name: str, props: Mapping[str, Any]) -> bool:
     """Whether the existing bucket carries every provision:* tag these props give it."""
-    wanted = {k: v for k, v in (props.get("tags") or {}).items() if k.startswith(OWNERSHIP_TAG_PREFIX)}
     answer = _optional(f"S3 bucket {name}: GetBucketTagging", s3.get_bucket_tagging, Bucket=name) or {}
-    found = {tag["Key"]: tag["Value"] for tag in answer.get("TagSet", [])}
-    return bool(wanted) and all(found.get(k) == v for k, v in wanted.items())
+    return made_for(tags_of(answer.get("TagSet")), props.get("tags"))
 
 
 def _explained(exc: ClientError) -> str:
     code, message = error_code(exc), exc.response.get("Error", {}).get("Message", str(exc))
     if code == "BucketAlreadyOwnedByYou":
-        message += (
-            " It is not tagged as this plan's, so provision will not take it over: delete it"
-            " (after checking it holds nothing you need) or change the plan so the name differs."
-        )
+        message += " " + NOT_MADE_FOR_THIS
     return f"{code}: {message}"
 
 

@@ -17,6 +17,26 @@ def tags_of(items: Iterable[Mapping[str, Any]] | None, key: str = "Key", value: 
     return {item[key]: item[value] for item in items or ()}
 
 
+# The tags that say which plan, environment, function and provider a resource was made for.
+OWNERSHIP_TAG_PREFIX = "provision:"
+
+
+NOT_MADE_FOR_THIS = (
+    "It is not tagged as this plan's, so provision will not take it over: delete it"
+    " (after checking it holds nothing you need) or change the plan so the name differs."
+)
+
+
+def made_for(found: Mapping[str, str], wanted: Mapping[str, str] | None) -> bool:
+    """Whether a resource tagged `found` was made for the resource whose props want tags `wanted`.
+
+    A run killed between an AWS create and its state save leaves such a resource
+    outside the state; providers that can recognise it by name adopt it when this
+    holds, instead of failing on "already exists".
+    """
+    ownership = {k: v for k, v in (wanted or {}).items() if k.startswith(OWNERSHIP_TAG_PREFIX)}
+    return bool(ownership) and all(found.get(k) == v for k, v in ownership.items())
+
 
 def apply_tag_changes(
     old: Mapping[str, str] | None,

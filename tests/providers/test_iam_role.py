@@ -201,9 +201,14 @@ def test_delete_strips_policies_removes_boundary_and_is_idempotent(managed_polic
 def test_name_clash_is_reported_and_leaves_the_existing_role_alone(iam) -> None:
     iam.create_role(RoleName="acme-vendor", AssumeRolePolicyDocument=trust_policy({"Service": "backup.amazonaws.com"}))
 
-    with pytest.raises(ProviderError, match=r"^IAM role acme-vendor: CreateRole: EntityAlreadyExists: "):
+    with pytest.raises(ProviderError) as raised:
         IamRoleProvider().create(_props())
 
+    assert str(raised.value) == (
+        "IAM role acme-vendor: CreateRole: EntityAlreadyExists: a role with this name already exists. It is not "
+        "tagged as this plan's, so provision will not take it over: delete it (after checking it holds nothing you "
+        "need) or change the plan so the name differs."
+    )
     assert iam.get_role(RoleName="acme-vendor")["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
         "Service": "backup.amazonaws.com"
     }
@@ -218,3 +223,45 @@ def test_unknown_managed_policy_is_reported_and_the_role_rolled_back(iam) -> Non
 
     assert IamRoleProvider().read("acme-vendor", _props()) is None
     assert iam.list_policies(Scope="Local")["Policies"] == []
+
+
+OURS = {"provision:plan": "acme", "provision:function": "ops", "provision:environment": "prod"}
+
+
+def test_create_adopts_a_role_a_killed_run_left_and_takes_it_to_the_props(iam, account_id) -> None:
+    # What a killed run leaves: its boundary and role, created with the tags, the rest half done or stale.
+    provider = IamRoleProvider()
+    provider.create(_props(tags=OURS, inline_policies={"stale": _doc("s3:DeleteObject")}, max_session_duration=7200))
+
+    result = provider.create(_props(tags=OURS))
+
+    assert result.id == "acme-vendor"
+    assert result.outs["permissions_boundary_arn"] == f"arn:aws:iam::{account_id}:policy/acme-vendor-boundary"
+    assert iam.list_role_policies(RoleName="acme-vendor")["PolicyNames"] == ["read-site"]
+    assert iam.get_role(RoleName="acme-vendor")["Role"]["MaxSessionDuration"] == 3600
+    assert provider.read("acme-vendor", _props(tags=OURS)).outs == result.outs
+
+
+def test_create_adopts_a_boundary_left_without_its_role(iam, account_id) -> None:
+    arn = f"arn:aws:iam::{account_id}:policy/acme-vendor-boundary"
+    iam.create_policy(PolicyName="acme-vendor-boundary", PolicyDocument=_doc("s3:*"),
+                      Tags=[{"Key": k, "Value": v} for k, v in OURS.items()])
+
+    IamRoleProvider().create(_props(tags=OURS))
+
+    assert iam.get_role(RoleName="acme-vendor")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == arn
+    assert _boundary_doc(iam, arn) == json.loads(_props()["permissions_boundary"])
+
+
+def test_create_refuses_a_boundary_policy_made_for_something_else(iam) -> None:
+    iam.create_policy(PolicyName="acme-vendor-boundary", PolicyDocument=_doc("s3:*"))
+
+    with pytest.raises(ProviderError) as raised:
+        IamRoleProvider().create(_props(tags=OURS))
+
+    assert str(raised.value).startswith(
+        "IAM role acme-vendor: CreatePolicy acme-vendor-boundary: EntityAlreadyExists: a policy with this name "
+        "already exists. It is not tagged as this plan's"
+    )
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_role(RoleName="acme-vendor")
