@@ -68,7 +68,7 @@ def unlock(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
         click.echo(
             f"{len(creating)} resource(s) were being created when the run stopped, and AWS may have finished them "
             "without the state knowing: " + ", ".join(p.describe().removeprefix("creating ") for p in creating) + ". "
-            "S3 buckets among them that carry this plan's tags are adopted by the next apply. "
+            "S3 buckets and IAM roles among them that carry this plan's tags are adopted by the next apply. "
             f"If `provision apply {plan_file}` stops at another because it already exists, delete it in AWS "
             "(after checking it holds nothing you need), then apply again."
         )

@@ -168,7 +168,7 @@ def test_a_bucket_made_before_the_kill_is_adopted_by_the_next_apply(
     unlocked = cli("unlock", str(plan), "--yes")
     assert unlocked.exit_code == 0, unlocked.output
     assert f"web-site ({bucket})" in unlocked.stdout
-    assert "S3 buckets among them that carry this plan's tags are adopted by the next apply" in unlocked.stdout
+    assert "S3 buckets and IAM roles among them that carry this plan's tags are adopted by the next apply" in unlocked.stdout
 
     again = cli("apply", str(plan), "--yes")
     assert again.exit_code == 0, again.output
