@@ -1,14 +1,10 @@
-"""Verify a plan's stack on a target: its deployment, clients for the target, the run."""
+"""What verify reads on a target: the stack's deployment, and clients for the target."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from provision.schemas.model import Plan
-from provision.stacks.verify.inventory import live_resources
-from provision.stacks.verify.model import ClientFactory, VerifyContext
-from provision.stacks.verify.runner import VerifyReport, verify
+from provision.stacks.verify.model import ClientFactory
 
 
 def deployment_of(ops: Any) -> dict[str, Any] | None:
@@ -29,11 +25,6 @@ def deployment_of(ops: Any) -> dict[str, Any] | None:
             stack, ops.sandbox_instance, lambda: len(deployed_resources(stack.export_stack().deployment))
         )
     return stack.export_stack().deployment
-
-
-def cached(factory: ClientFactory) -> ClientFactory:
-    """One client per service and region for the whole run."""
-    return functools.lru_cache(maxsize=None)(factory)
 
 
 def target_clients(target: Any) -> ClientFactory:

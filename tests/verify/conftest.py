@@ -23,7 +23,6 @@ from provision.schemas.model import Plan
 from provision.stacks.providers.base import client
 from provision.stacks.sandbox import gaps
 from provision.stacks.verify.inventory import plain_outputs, region_of, resource_kind
-from provision.stacks.verify.live import cached
 from provision.stacks.verify.model import CheckResult, LiveResource, VerifyContext
 
 REGION = "eu-west-1"
@@ -80,7 +79,7 @@ def deploy(aws) -> Callable[..., LiveResource]:
 @pytest.fixture
 def verify_ctx(plan: Plan) -> Callable[..., VerifyContext]:
     def make(*resources: LiveResource, of: Plan | None = None) -> VerifyContext:
-        return VerifyContext(plan=of or plan, clients=cached(client), resources=list(resources))
+        return VerifyContext(plan=of or plan, clients=client, resources=list(resources))
 
     return make
 

@@ -17,7 +17,6 @@ from provision.stacks.providers.kms_key import KmsKeyProvider
 from provision.stacks.providers.s3_bucket import S3BucketProvider
 from provision.stacks.targets import SandboxNotRunning
 from provision.stacks.verify import live
-from provision.stacks.verify.live import cached
 
 PLAN = """\
 apiVersion: provision/v1
@@ -91,7 +90,7 @@ def stack(monkeypatch: pytest.MonkeyPatch, deployment):
 
     monkeypatch.setattr("provision.cli.stack_options.open_plan_stack", open_plan_stack)
     monkeypatch.setattr(live, "deployment_of", lambda ops: state["deployment"])
-    monkeypatch.setattr(live, "target_clients", lambda target: cached(client))
+    monkeypatch.setattr(live, "target_clients", lambda target: client)
     return state
 
 
