@@ -20,6 +20,7 @@ from provision.stacks.providers.base import (
     ReadResult,
     UpdateResult,
     aws_call,
+    aws_failure,
     client,
     error_code,
     is_not_found,
@@ -172,9 +173,7 @@ class BackupPlanProvider(AwsResourceProvider):
             backup.delete_backup_plan(BackupPlanId=id_)
         except ClientError as exc:
             if not is_not_found(exc):
-                raise ProviderError(
-                    f"Backup plan {id_}: DeleteBackupPlan: {error_code(exc)}: {exc.response['Error'].get('Message', '')}"
-                ) from exc
+                raise aws_failure(f"Backup plan {id_}: DeleteBackupPlan", exc) from exc
 
     def _outputs(self, props: Mapping[str, Any], plan: Mapping[str, Any]) -> dict[str, Any]:
         return self.outputs(

@@ -23,6 +23,7 @@ from provision.stacks.providers.base import (
     ReadResult,
     UpdateResult,
     aws_call,
+    aws_failure,
     client,
     error_code,
     is_not_found,
@@ -131,9 +132,7 @@ class BackupVaultProvider(AwsResourceProvider):
             backup.delete_backup_vault(BackupVaultName=id_)
         except ClientError as exc:
             if not is_not_found(exc):
-                raise ProviderError(
-                    f"{what}: DeleteBackupVault: {error_code(exc)}: {exc.response['Error'].get('Message', '')}"
-                ) from exc
+                raise aws_failure(f"{what}: DeleteBackupVault", exc) from exc
 
     @staticmethod
     def _delete_recovery_points(backup, name: str) -> None:

@@ -79,8 +79,14 @@ def aws_call(what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
         return fn(*args, **kwargs)
     except ClientError as exc:
-        err = exc.response.get("Error", {})
-        raise ProviderError(f"{what}: {err.get('Code', 'Unknown')}: {err.get('Message', str(exc))}") from exc
+        raise aws_failure(what, exc) from exc
+
+
+def aws_failure(what: str, exc: ClientError, hint: str = "") -> ProviderError:
+    """The ProviderError for a failed call: what was tried, AWS's code and message, then `hint`."""
+    err = exc.response.get("Error", {})
+    message = f"{what}: {err.get('Code', 'Unknown')}: {err.get('Message', str(exc))}"
+    return ProviderError(f"{message} {hint}" if hint else message)
 
 
 def eventually(fn: Callable[[], T], *, retry_on: Iterable[str], attempts: int = 10, delay: float = 0.5) -> T:

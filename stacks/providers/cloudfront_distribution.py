@@ -24,6 +24,7 @@ from provision.stacks.providers.base import (
     ReadResult,
     UpdateResult,
     aws_call,
+    aws_failure,
     client,
     error_code,
     is_not_found,
@@ -197,9 +198,7 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
                 cf.delete_distribution(Id=id_, IfMatch=etag)
             except ClientError as exc:
                 if not _gone(exc):
-                    raise ProviderError(
-                        f"{what}: DeleteDistribution: {error_code(exc)}: {exc.response['Error'].get('Message', '')}"
-                    ) from exc
+                    raise aws_failure(f"{what}: DeleteDistribution", exc) from exc
         if props.get("oac_id"):
             self._delete_oac(cf, props["oac_id"])
 

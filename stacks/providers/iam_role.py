@@ -23,6 +23,7 @@ from provision.stacks.providers.base import (
     ReadResult,
     UpdateResult,
     aws_call,
+    aws_failure,
     client,
     error_code,
     is_not_found,
@@ -45,7 +46,7 @@ def _ignore_missing(what: str, fn, **kwargs) -> None:
         fn(**kwargs)
     except ClientError as exc:
         if not is_not_found(exc):
-            raise ProviderError(f"{what}: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+            raise aws_failure(what, exc) from exc
 
 
 class IamRoleProvider(AwsResourceProvider):
@@ -218,7 +219,7 @@ class IamRoleProvider(AwsResourceProvider):
             )["Policy"]["Arn"]
         except ClientError as exc:
             if error_code(exc) != "EntityAlreadyExists":
-                raise ProviderError(f"{what}: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+                raise aws_failure(what, exc) from exc
         # A run killed between this policy and its role left it behind: adopt it if it is ours.
         arn = self._boundary_arn(name)
         tags = tags_of(aws_call(f"IAM policy {arn}: ListPolicyTags", iam.list_policy_tags, PolicyArn=arn)["Tags"])

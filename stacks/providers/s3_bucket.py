@@ -23,6 +23,7 @@ from provision.stacks.providers.base import (
     ReadResult,
     UpdateResult,
     aws_call,
+    aws_failure,
     client,
     error_code,
     is_not_found,
@@ -55,20 +56,13 @@ def _optional(what: str, fn, **kwargs) -> dict[str, Any] | None:
     except ClientError as exc:
         if error_code(exc) in UNSET_CODES:
             return None
-        raise ProviderError(f"{what}: {error_code(exc)}: {exc.response['Error'].get('Message', '')}") from exc
+        raise aws_failure(what, exc) from exc
 
 
 def _made_for(s3, name: str, props: Mapping[str, Any]) -> bool:
     """Whether the existing bucket carries every provision:* tag these props give it."""
     answer = _optional(f"S3 bucket {name}: GetBucketTagging", s3.get_bucket_tagging, Bucket=name) or {}
     return made_for(tags_of(answer.get("TagSet")), props.get("tags"))
-
-
-def _explained(exc: ClientError) -> str:
-    code, message = error_code(exc), exc.response.get("Error", {}).get("Message", str(exc))
-    if code == "BucketAlreadyOwnedByYou":
-        message += " " + NOT_MADE_FOR_THIS
-    return f"{code}: {message}"
 
 
 def _encryption_rule(kms_key_arn: str | None) -> dict[str, Any]:
@@ -156,7 +150,8 @@ class S3BucketProvider(AwsResourceProvider):
                 # adopt it. No rollback: this call did not make it.
                 self._configure(s3, name, props, {})
                 return CreateResult(name, self._outputs(props, name, region))
-            raise ProviderError(f"S3 bucket {name}: CreateBucket: {_explained(exc)}") from exc
+            hint = NOT_MADE_FOR_THIS if error_code(exc) == "BucketAlreadyOwnedByYou" else ""
+            raise aws_failure(f"S3 bucket {name}: CreateBucket", exc, hint) from exc
         with rollback_on_failure(lambda: s3.delete_bucket(Bucket=name)):
             self._configure(s3, name, props, {})
         return CreateResult(name, self._outputs(props, name, region))
