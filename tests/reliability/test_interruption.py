@@ -4,8 +4,9 @@ A real `provision apply` process runs against the session sandbox while the
 fault injector holds one of the site bucket's calls in flight (then answers
 503 once, which botocore retries), so the signal lands mid-update,
 deterministically: its CreateBucket, or a later call, after which the bucket
-exists in AWS but not in the state, to be adopted by the next apply. Ctrl-C is sent the way a terminal sends it, to the whole
-foreground process group; SIGTERM to the process alone, as a CI runner does.
+exists in AWS but not in the state, to be adopted by the next apply. Ctrl-C
+is sent the way a terminal sends it, to the whole foreground process group;
+SIGTERM to the process alone, as a CI runner does.
 """
 
 from __future__ import annotations
