@@ -24,7 +24,7 @@ from provision.cli.formats.text import TextFormatter
 from provision.schemas.findings import Finding, Level
 
 REPO = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = REPO.parent / "shared/external/sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPO / "tests/data/sarif-schema-2.1.0.json"
 
 
 @dataclass

@@ -21,7 +21,7 @@ from provision.cli.commands import validate as validate_module
 from provision.cli.main import cli
 
 REPO = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = REPO.parent / "shared/external/sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPO / "tests/data/sarif-schema-2.1.0.json"
 
 HEADER = """\
 apiVersion: provision/v1
