@@ -223,8 +223,23 @@ def _nesting_bound(text: str) -> int:
 
 
 def _reject_deep_nesting(text: str) -> None:
+    """Reject nesting deeper than MAX_DEPTH before any composing.
+
+    The decision is ours, not the parser's: libyaml has a nesting limit of its
+    own in some versions, so when the fast pass stops on an error the
+    pure-Python parser, which has none, streams the text again.
+    """
+    for loader_class in (_Loader, yaml.SafeLoader):
+        try:
+            _stream_depth(text, loader_class)
+            return
+        except yaml.YAMLError:
+            continue  # a syntax error (the real parse reports it) or libyaml's own limit
+
+
+def _stream_depth(text: str, loader_class: type) -> None:
     """Stream events, stopping at the first one nested deeper than MAX_DEPTH."""
-    loader = _Loader(text)
+    loader = loader_class(text)
     depth = 0
     try:
         while (event := loader.get_event()) is not None:
@@ -237,8 +252,6 @@ def _reject_deep_nesting(text: str) -> None:
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):
                 return
-    except yaml.YAMLError:
-        return  # the real parse reports it, at the same place
     finally:
         loader.dispose()
 
