@@ -8,12 +8,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLAN ?= examples/saas-startup.yaml
 
-.PHONY: demo test venv engine bench clean
+.PHONY: demo test unit venv engine bench lock clean
 
-$(BIN)/.installed: pyproject.toml
+# Dependencies come from the lock, hash-checked; the project itself is installed in a
+# second step, since hash-checking mode refuses an editable install.
+$(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(BIN)/.installed
@@ -34,9 +36,22 @@ demo: engine
 test: engine
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The unit tests alone: no engine, no sandbox.
+unit: venv
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+# Refresh requirements.lock after changing the dependencies in pyproject.toml.
+PIP_TOOLS := pip-tools==7.6.2
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet $(PIP_TOOLS)
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps --all-extras \
+	  --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	rm -rf $(VENV)-lock
+
 bench: engine
 	$(BIN)/python bench/run.py
 
 clean:
 	-test -x $(BIN)/provision && $(BIN)/provision sandbox stop
-	rm -rf $(VENV) .provision
+	rm -rf $(VENV) $(VENV)-lock .provision
