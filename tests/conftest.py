@@ -1,14 +1,19 @@
 """Fixtures shared across the suite. Add yours below; keep each one documented.
 
 - `engine`: the real Pulumi engine (built into the cache on first use).
-- `sandbox_state` / `sandbox`: one real sandbox server for the whole run, in
-  a temporary state directory; tests that provision pass
-  `--state-dir sandbox_state.root` (or use the state dir directly).
+- `sandbox_state` / `sandbox`: one real sandbox server per run (per worker under
+  xdist) in a temporary state directory, reset to a new empty instance for each
+  test module; tests that provision pass `--state-dir sandbox_state.root` (or
+  use the state dir directly). Tests using either must be marked `e2e`.
 - `fake_aws_env`: an environment without any real AWS credentials or config.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -59,16 +64,26 @@ def sandbox_state(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def sandbox(sandbox_state) -> Iterator:
-    """One sandbox server for the whole run, stopped at the end."""
+def _sandbox_box(sandbox_state) -> Iterator:
+    """The sandbox server of this run (of this worker, under xdist); stopped at the end."""
     from provision.stacks.sandbox import Sandbox
 
     box = Sandbox(sandbox_state.sandbox_dir)
-    info, _ = box.start()
     try:
-        yield info
+        yield box
     finally:
         box.stop()
+
+
+@pytest.fixture(scope="module")
+def sandbox(_sandbox_box) -> Iterator:
+    """A fresh, empty sandbox instance for each test module, whatever ran before it.
+
+    One server per worker, restarted between modules (a few seconds): no module sees another's
+    resources or stacks, so a failure cannot cascade and the order of modules does not matter.
+    """
+    info = _sandbox_box.reset() if _sandbox_box.status() is not None else _sandbox_box.start()[0]
+    yield info
 
 
 @pytest.fixture
@@ -84,11 +99,74 @@ def sandbox_client(sandbox):
     return make
 
 
+# Fixtures that start the real engine or the sandbox server; a test using one is an e2e test.
+E2E_FIXTURES = frozenset({"engine", "sandbox", "sandbox_state", "sandbox_client"})
+
+
+@pytest.fixture(autouse=True)
+def _e2e_marker_is_honest(request: pytest.FixtureRequest) -> None:
+    """`-m "not e2e"` must never start the engine or the sandbox: unmarked users fail."""
+    used = E2E_FIXTURES.intersection(request.fixturenames)
+    if used and request.node.get_closest_marker("e2e") is None:
+        pytest.fail(f"{request.node.nodeid} uses {', '.join(sorted(used))} but is not marked e2e", pytrace=False)
+
+
+# --- No orphans ------------------------------------------------------------------------------
+# Every process the suite starts (CLI runs, engines, provider hosts, sandbox servers) descends
+# from this pytest process. As a child subreaper it inherits the ones whose parents died, so
+# at the end any child still alive is a process the suite left behind: a failure, not a leak.
+PR_SET_CHILD_SUBREAPER = 36
+ORPHAN_GRACE_SECONDS = 10
+
+
+def _become_subreaper() -> bool:
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False  # not Linux: the check is skipped
+
+
+def _live_children() -> list[tuple[int, str]]:
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[1]) == me and fields[0] != "Z":
+                found.append((int(entry.name), (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]))
+        except (OSError, ValueError):
+            continue  # exited meanwhile
+    return found
+
+
+def _reap_zombies() -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config._provision_subreaper = _become_subreaper()  # type: ignore[attr-defined]
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    # pytest exits 5 when a selection (-k, -m, a path) matches no test; CI must never see
-    # that code. Say so loudly and exit 0: an empty selection is not a failure.
-    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+    if not getattr(session.config, "_provision_subreaper", False):
+        return
+    deadline = time.monotonic() + ORPHAN_GRACE_SECONDS
+    while (left := _live_children()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # a provider host exits within a second of its engine (dynamic_host.exit_with_engine)
+    _reap_zombies()
+    if left:
+        for pid, _ in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.write_line("provision: no tests matched this selection (pytest exit 5 turned into 0)", yellow=True)
-        session.exitstatus = pytest.ExitCode.OK
+            reporter.write_line("provision: the suite left processes running (killed now):", red=True)
+            for pid, cmdline in left:
+                reporter.write_line(f"  pid {pid}: {cmdline}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -115,6 +115,7 @@ def test_status_json_when_the_sandbox_is_down(runner: CliRunner, tmp_path: Path,
     }
 
 
+@pytest.mark.e2e
 def test_plan_json_apply_declined_and_nothing_to_destroy(runner: CliRunner, tmp_path: Path, sandbox, sandbox_state) -> None:
     plan = str(write_plan(tmp_path, functions="web"))
     state = ["--state-dir", str(sandbox_state.root)]
@@ -164,6 +165,7 @@ def test_help_teaches(args: list[str], needles: list[str]) -> None:
         assert needle in result.output
 
 
+@pytest.mark.e2e
 def test_engine_info_and_install(engine) -> None:
     info = CliRunner().invoke(cli, ["engine", "info"])
     assert info.exit_code == 0

@@ -20,6 +20,8 @@ from provision.stacks.engine.statedir import StateDir
 from provision.stacks.sandbox import Sandbox
 from provision.stacks.targets import resolve_target, sandbox_target, target_stack
 
+pytestmark = pytest.mark.e2e
+
 REGION = "eu-west-1"
 
 

@@ -15,6 +15,8 @@ from provision.cli.main import cli
 from provision.stacks.sandbox import Sandbox
 from provision.stacks.sandbox.lifecycle import healthy
 
+pytestmark = pytest.mark.e2e
+
 
 def client(info, service: str):
     return boto3.session.Session(

@@ -74,6 +74,7 @@ def test_unknown_target(tmp_path: Path) -> None:
         resolve_target("gcp", "eu-west-1", StateDir(tmp_path), start_sandbox=True)
 
 
+@pytest.mark.e2e
 def test_running_sandbox_is_reused_and_answers_as_aws(sandbox, sandbox_state) -> None:
     started = []
     target = resolve_target("sandbox", "eu-central-1", sandbox_state, start_sandbox=True, on_sandbox_start=started.append)
