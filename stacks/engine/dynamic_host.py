@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import threading
 import types
 from concurrent import futures
 from typing import Any
@@ -131,7 +132,27 @@ class _WideExecutors(types.SimpleNamespace):
         return futures.ThreadPoolExecutor(max_workers=max(provider_workers(), max_workers or 1))
 
 
+def exit_with_engine(poll_seconds: float = 1.0) -> threading.Thread:
+    """Exit when the engine that started this host dies.
+
+    A SIGKILLed engine cannot stop its plugins, and an orphaned host would keep
+    serving nothing for ever; the kernel re-parents orphans, so a changed
+    parent pid is the engine's death.
+    """
+    engine_pid = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == engine_pid:
+            threading.Event().wait(poll_seconds)
+        os._exit(0)
+
+    watcher = threading.Thread(target=watch, name="exit-with-engine", daemon=True)
+    watcher.start()
+    return watcher
+
+
 def main() -> None:
+    exit_with_engine()
     # The stock main() builds its servicer and pool by name; swap ours in and reuse the rest.
     stock.DynamicResourceProviderServicer = PreviewingServicer
     stock.futures = _WideExecutors()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,7 @@ def provision_process(sandbox, sandbox_state, vendor_env) -> Iterator[Callable[.
     started: list[subprocess.Popen] = []
 
     def start(*args: str, **kwargs) -> subprocess.Popen:
+        kwargs.setdefault("start_new_session", True)  # a group of its own, killed whole at the end
         proc = subprocess.Popen(
             [sys.executable, "-m", "provision", *args, "--state-dir", str(sandbox_state.root)],
             stdout=subprocess.PIPE,
@@ -123,7 +125,7 @@ def provision_process(sandbox, sandbox_state, vendor_env) -> Iterator[Callable[.
     yield start
     for proc in started:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the CLI and whatever it started in its group
             proc.communicate()
 
 
