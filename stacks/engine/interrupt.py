@@ -130,6 +130,21 @@ class Signals:
         return len(self.received) > 1
 
 
+def _stopping_note(signum: int, *, forced: bool) -> str:
+    name = signal.Signals(signum).name
+    if forced:
+        return f"{name} again: stopping now, without waiting for the operations in flight.\n"
+    return f"{name} received: finishing the operations in flight, then stopping (send it again to stop at once).\n"
+
+
+def _say(text: str) -> None:
+    # A signal handler may interrupt a print on the same stream: write to the descriptor directly.
+    try:
+        os.write(2, text.encode())
+    except OSError:
+        pass
+
+
 @contextmanager
 def graceful_interrupts() -> Iterator[Signals]:
     """Forward SIGINT/SIGTERM to the running engine command as SIGINT; between commands raise Interrupted.
@@ -150,7 +165,9 @@ def graceful_interrupts() -> Iterator[Signals]:
                 process.send_signal(signal.SIGINT)
             except ProcessLookupError:
                 pass
-        if not engines:
+        if engines:
+            _say(_stopping_note(signum, forced=len(signals.received) > 1))
+        else:
             raise Interrupted(f"Interrupted ({signal.Signals(signum).name}): {signals.between}", signum)
 
     previous = {signum: signal.signal(signum, handle) for signum in HANDLED}

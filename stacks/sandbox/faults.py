@@ -10,7 +10,8 @@ to stop). A config has two parts:
   a random sequence seeded by `seed`, so runs are reproducible;
 - `rules`: calls matching a rule (service, operation, method, path regex)
   fail with the rule's error, every time or the first `times` times, after
-  hanging `hold` seconds if set (a call still in flight when its caller dies).
+  hanging up to `hold` seconds if set, or until the config is set or cleared (a call
+  still in flight when its caller is signalled or dies).
 
 Errors come in the wire shape of the call's protocol (query and EC2 XML, S3
 and CloudFront XML, JSON, REST-JSON, RPC-v2 CBOR), so botocore parses the
@@ -27,7 +28,6 @@ import random
 import re
 import sys
 import threading
-import time
 import urllib.parse
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -79,7 +79,10 @@ class Rule:
     method: str | None = None
     path: str | None = None  # a regex searched in the path and query string
     times: int | None = None  # None: every matching call
-    hold: float = 0.0  # seconds to hang before answering: a call in flight when a test kills its caller
+    # Seconds to hang before answering, at most: a call in flight when a test signals or kills its
+    # caller. Setting or clearing the config answers it at once, so a test holds with a generous
+    # bound and releases on the event it waits for.
+    hold: float = 0.0
 
     def matches(self, call: Call) -> bool:
         return (
@@ -161,6 +164,10 @@ class FaultInjector:
     def configure(self, config: FaultConfig) -> None:
         """Replace the config and reset the counts and the random sequence."""
         with self._lock:
+            # Calls held by the old config answer now: a test releases a held call by clearing.
+            if hasattr(self, "_released"):
+                self._released.set()
+            self._released = threading.Event()
             self.config = config
             self.stats = FaultStats()
             self._random = random.Random(config.seed)
@@ -178,7 +185,7 @@ class FaultInjector:
         code, status, message, hold = fault
         self._log(f"fault injected: {code} ({status}) on {call.label}" + (f" after {hold:g}s" if hold else ""))
         if hold:
-            time.sleep(hold)
+            self._released.wait(hold)
         return _error_response(call, code, status, message, start_response)
 
     def _decide(self, call: Call) -> tuple[str, int, str, float] | None:

@@ -25,9 +25,9 @@ def test_a_second_run_on_a_busy_stack_fails_at_once_naming_the_holder(
     write_plan, provision_process, faults, inventory, state_ids
 ) -> None:
     plan = write_plan(PLAN)
-    # Hold the first apply mid-update long enough for the second runs to come and go.
+    # Hold the first apply mid-update until the second runs have come and gone.
     faults.set(FaultConfig(rules=(Rule(service="s3", method="PUT", path=rf"^/{PLAN}-test-web-site-[0-9a-f]{{8}}\?$",
-                                       code="ServiceUnavailable", status=503, hold=45, times=1),)))
+                                       code="ServiceUnavailable", status=503, hold=WAIT, times=1),)))
     first = provision_process("apply", str(plan), "--yes")
     deadline = time.monotonic() + WAIT
     while faults.stats()["injected"] == 0:
@@ -46,6 +46,7 @@ def test_a_second_run_on_a_busy_stack_fails_at_once_naming_the_holder(
         ), output
         assert first.poll() is None, "the second run must not wait for the first"
 
+    faults.clear()  # the held call answers (a retried 503) and the first apply goes on
     output, _ = first.communicate(timeout=WAIT)
     assert first.returncode == 0, output
     assert "Applied in " in output and ": 13 created, " in output

@@ -209,3 +209,27 @@ def test_unsigned_requests_are_never_failed(faults, injector) -> None:
     with urllib.request.urlopen(f"{injector[1]}/moto-api/config", timeout=10) as response:
         assert 200 <= response.status < 300
     assert faults.stats.requests == 0
+
+
+def test_a_held_call_answers_when_the_config_is_cleared(faults, make_client) -> None:
+    """A hold is a bound, not a timer: clearing the config answers the held call at once."""
+    faults.configure(FaultConfig(rules=(Rule(service="sqs", code="ServiceUnavailable", status=503, hold=600),)))
+    answered = threading.Event()
+    errors: list[str] = []
+
+    def call() -> None:
+        try:
+            make_client("sqs").list_queues()
+        except ClientError as exc:
+            errors.append(exc.response["Error"]["Code"])
+        answered.set()
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    while faults.stats.injected == 0:
+        assert caller.is_alive(), "the call ended before it was held"
+        threading.Event().wait(0.05)
+    assert not answered.is_set(), "the held call answered before the release"
+    faults.configure(FaultConfig())
+    assert answered.wait(30), "clearing the config did not release the held call"
+    assert errors == ["ServiceUnavailable"]

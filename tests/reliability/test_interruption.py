@@ -29,10 +29,10 @@ HASH = "[0-9a-f]{8}"
 WAIT = 240.0  # seconds; a generous bound for a busy machine, never a timing assertion
 
 
-def hold_site_bucket(faults: FaultControl, plan: str, seconds: float) -> None:
-    """Hang the site bucket's CreateBucket for `seconds`, then fail it once with a retried 503."""
+def hold_site_bucket(faults: FaultControl, plan: str) -> None:
+    """Hang the site bucket's CreateBucket until the faults are cleared, then fail it once with a retried 503."""
     rule = Rule(service="s3", method="PUT", path=rf"^/{plan}-test-web-site-{HASH}\?$", code="ServiceUnavailable",
-                status=503, message="held", hold=seconds, times=1)
+                status=503, message="held", hold=WAIT, times=1)
     faults.set(FaultConfig(rules=(rule,)))
 
 
@@ -41,6 +41,17 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(0.2)
+
+
+def read_until(proc, text: str) -> str:
+    """The process's output up to and including the first line holding `text`."""
+    assert proc.stdout is not None
+    lines: list[str] = []
+    while not lines or text not in lines[-1]:
+        line = proc.stdout.readline()
+        assert line, f"the process ended without printing {text!r}:\n{''.join(lines)}"
+        lines.append(line)
+    return "".join(lines)
 
 
 def stack_file(state_root: Path, plan: str) -> dict:
@@ -62,15 +73,19 @@ def test_a_signal_mid_apply_stops_cleanly_and_the_next_apply_converges(
 ) -> None:
     name = f"rel-stop-{how}"
     plan = write_plan(name)
-    hold_site_bucket(faults, name, seconds=5)
-    proc = provision_process("apply", str(plan), "--yes", start_new_session=True)
+    hold_site_bucket(faults, name)
+    proc = provision_process("apply", str(plan), "--yes")
     wait_until(lambda: faults.stats()["injected"] == 1, "the site bucket's create to be in flight")
     if how == "ctrl-c":
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole foreground group
     else:
         proc.send_signal(signal.SIGTERM)
-    output, _ = proc.communicate(timeout=WAIT)
     signum = signal.SIGINT if how == "ctrl-c" else signal.SIGTERM
+    # The call stays in flight until the CLI says it has the signal; then it answers.
+    before = read_until(proc, f"{signum.name} received: finishing the operations in flight")
+    faults.clear()
+    rest, _ = proc.communicate(timeout=WAIT)
+    output = before + rest
 
     assert proc.returncode == 128 + signum, output
     assert "Traceback" not in output
@@ -121,7 +136,7 @@ def test_a_killed_apply_is_explained_and_unlock_clears_it(
 ) -> None:
     name = "rel-killed"
     plan = write_plan(name)
-    hold_site_bucket(faults, name, seconds=30)
+    hold_site_bucket(faults, name)
     engine_pid = kill_mid_create(plan, name, provision_process, sandbox_state)
     assert faults.stats()["injected"] == 1
 
@@ -159,7 +174,7 @@ def test_a_bucket_made_before_the_kill_is_adopted_by_the_next_apply(
     plan = write_plan(name)
     # CreateBucket and the tags go through; the next call of the bucket's create hangs, and the run is killed.
     rule = Rule(service="s3", method="PUT", path=rf"^/{name}-test-web-site-{HASH}\?publicAccessBlock", code="ServiceUnavailable",
-                status=503, message="held", hold=30, times=1)
+                status=503, message="held", hold=WAIT, times=1)
     faults.set(FaultConfig(rules=(rule,)))
     kill_mid_create(plan, name, provision_process, sandbox_state)
     [bucket] = [b for b in inventory(name) if b.startswith(f"{name}-test-web-site-")]
