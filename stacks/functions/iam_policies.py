@@ -14,7 +14,7 @@ function's own resources, named by the outputs of its component:
 | monitoring          | ; alarm_arns (runbookActions come from the plan, scoped by tags)        |
 | data-exchange       | bucket_arn, kms_key_arn                                                 |
 
-Rules every statement here keeps (checked by `least_privilege_problems`):
+Rules every statement here keeps (verify's policy_documents audits them on the live roles):
 no "*" or "service:*" action; "Resource": "*" only for the read-only actions
 in UNSCOPED_READ_ACTIONS, for which AWS has no resource-level permissions.
 """
@@ -145,23 +145,6 @@ def guard_rail_boundary(statements: Iterable[Statement]) -> str:
         bounded.append(statement("AtMostTheseReads", unscoped_actions, "*"))
     deny = {"Sid": "GuardRails", "Effect": "Deny", "Action": list(GUARD_RAIL_DENIES), "Resource": "*"}
     return document([*bounded, deny])
-
-
-def least_privilege_problems(doc: str | Mapping[str, Any]) -> list[str]:
-    """What in a policy document breaks the rules above; empty when it keeps them."""
-    parsed = json.loads(doc) if isinstance(doc, str) else doc
-    problems = []
-    for stmt in parsed["Statement"]:
-        if stmt["Effect"] != "Allow":
-            continue
-        actions = [stmt["Action"]] if isinstance(stmt["Action"], str) else stmt["Action"]
-        resources = [stmt["Resource"]] if isinstance(stmt["Resource"], str) else stmt["Resource"]
-        sid = stmt.get("Sid", "?")
-        problems += [f"{sid}: wildcard action {a}" for a in actions if a == "*" or a.endswith(":*")]
-        if "*" in resources:
-            problems += [f"{sid}: {a} on every resource" for a in actions if a not in UNSCOPED_READ_ACTIONS]
-        problems += [f"{sid}: guard-railed action {a}" for a in actions if a in GUARD_RAIL_DENIES]
-    return problems
 
 
 def _need(function: Function, outputs: Mapping[str, Any], key: str) -> Any:

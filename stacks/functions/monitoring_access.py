@@ -9,7 +9,7 @@
   otherwise (e.g. "ec2:RebootInstances": instances are not ours, the VPC is)
   on that service's resources in this account and region that carry the
   plan's and a watched function's tags.
-Every statement keeps iam_policies' rules (see least_privilege_problems).
+Every statement keeps iam_policies' rules (see its module docstring).
 """
 
 from __future__ import annotations

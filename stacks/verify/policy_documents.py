@@ -50,11 +50,27 @@ def privilege_problems(document: str | Mapping[str, Any]) -> list[str]:
             problems.append(f"{sid}: NotAction allows every action but the listed ones")
         actions = [str(a) for a in as_list(stmt.get("Action"))]
         problems += [f"{sid}: wildcard action {a!r}" for a in actions if a == "*" or a.endswith(":*")]
-        everywhere = "*" in as_list(stmt.get("Resource")) or "NotResource" in stmt
+        everywhere = (
+            any(_every_resource(str(r)) for r in as_list(stmt.get("Resource"))) and not _tag_scoped(stmt)
+        ) or "NotResource" in stmt
         if everywhere:
             writes = [a for a in actions if a != "*" and not a.endswith(":*") and not is_read_action(a)]
             problems += [f"{sid}: write action {a} on every resource" for a in writes]
+            # A pattern names actions nobody listed: `s3:Get*` on every bucket reads everyone's data.
+            patterns = [a for a in actions if "*" in a and a != "*" and not a.endswith(":*") and a not in writes]
+            problems += [f"{sid}: action pattern {a} on every resource" for a in patterns]
     return problems
+
+
+def _every_resource(resource: str) -> bool:
+    """"*", or an ARN whose resource part is "*" (`arn:aws:s3:::*` is every bucket)."""
+    return resource == "*" or (resource.startswith("arn:") and resource.split(":", 5)[-1] == "*")
+
+
+def _tag_scoped(stmt: Mapping[str, Any]) -> bool:
+    """The statement applies only to resources carrying given tags (aws:ResourceTag/... equals)."""
+    equals = (stmt.get("Condition") or {}).get("StringEquals") or {}
+    return any(str(key).startswith("aws:ResourceTag/") for key in equals)
 
 
 def _principals_outside(principal: Any, account_id: str) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from pulumi.runtime import rpc
 
 from provision.stacks.functions import data_exchange
-from provision.stacks.functions.iam_policies import least_privilege_problems
+from provision.stacks.verify.policy_documents import privilege_problems
 
 ACCOUNT = "111122223333"
 COMPONENT = "provision:function:DataExchange"
@@ -69,7 +69,7 @@ def test_each_external_partner_gets_a_role_limited_to_its_prefix(build) -> None:
         assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": external_id}}
         assert role["max_session_duration"] == 3600
         policy = json.loads(role["inline_policies"]["drop-zone"])
-        assert least_privilege_problems(policy) == []
+        assert privilege_problems(policy) == []
         by_sid = {s["Sid"]: s for s in policy["Statement"]}
         assert by_sid["PartnerObjects"]["Action"] == ["s3:GetObject", "s3:PutObject"]
         assert by_sid["PartnerObjects"]["Resource"] == [f"arn:aws:s3:::{bucket}/partners/{partner}/*"]

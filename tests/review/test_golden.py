@@ -4,8 +4,9 @@ Each case is a base and head plan (tests/review/cases/<case>/) and the preview
 `provision plan` would show (resources.yaml). BASE is committed to a scratch git
 repository and read back as git:main:plans/prod.yaml, as CI does.
 
-Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/review`,
-then read the diff of tests/review/golden/ before committing it.
+Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/review`
+(that run rewrites the files and fails on purpose), read the diff of
+tests/review/golden/, then run again without the switch.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ FORMATS = [("text", "txt"), ("markdown", "md"), ("json", "json")]
 def check_golden(name: str, text: str) -> None:
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
+        # Rewriting is never a pass: the run that rewrites fails, and the next one judges.
+        changed = not path.exists() or path.read_text(encoding="utf-8") != text
         path.write_text(text, encoding="utf-8")
-        return
+        pytest.fail(f"UPDATE_GOLDEN: {'rewrote' if changed else 'checked'} {path.name}; review `git diff` and run "
+                    "again without UPDATE_GOLDEN", pytrace=False)
     assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8"), f"{path.name} differs: if intended, UPDATE_GOLDEN=1 and review"
 

@@ -239,9 +239,21 @@ def test_deleting_a_vault_forgets_its_notifications(backup) -> None:
 
 
 def test_install_twice_does_not_stack_wrappers(backup) -> None:
+    from moto.backup.models import BackupBackend
+
+    wrapped = (BackupBackend.delete_backup_plan, BackupBackend.create_backup_plan, BackupBackend.delete_backup_vault)
     backup_gap.install()
+    assert (BackupBackend.delete_backup_plan, BackupBackend.create_backup_plan, BackupBackend.delete_backup_vault) == wrapped
+
+    # And the guards still behave once: a plan with a selection is refused, without one it goes.
     plan_id = _plan(backup)
+    selection_id = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())["SelectionId"]
+    with pytest.raises(ClientError) as refused:
+        backup.delete_backup_plan(BackupPlanId=plan_id)
+    assert _error(refused)[0] == "InvalidRequestException"
+    backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
     backup.delete_backup_plan(BackupPlanId=plan_id)
+    assert backup.list_backup_plans()["BackupPlansList"] == []
 
 
 def test_gaps_are_served_over_http_by_the_moto_server() -> None:

@@ -123,6 +123,13 @@ def test_what_counts_as_a_read_action(action, read):
         ({"Sid": "S", "Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::b"}, ["S: NotAction allows every action but the listed ones"]),
         ({"Sid": "S", "Effect": "Allow", "Action": "s3:PutObject", "NotResource": "arn:aws:s3:::b"}, ["S: write action s3:PutObject on every resource"]),
         ({"Sid": "S", "Effect": "Allow", "Action": ["kms:*", "s3:GetObject"], "Resource": "*"}, ["S: wildcard action 'kms:*'"]),
+        ({"Sid": "S", "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::*"}, ["S: action pattern s3:Get* on every resource"]),
+        ({"Sid": "S", "Effect": "Allow", "Action": "s3:PutObject", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::*"]}, ["S: write action s3:PutObject on every resource"]),
+        ({"Sid": "S", "Effect": "Allow", "Action": "ec2:Describe*", "Resource": "arn:aws:ec2:eu-west-1:123456789012:vpc/*"}, []),
+        ({"Sid": "S", "Effect": "Allow", "Action": "ec2:RebootInstances", "Resource": "arn:aws:ec2:eu-west-1:123456789012:*",
+          "Condition": {"StringEquals": {"aws:ResourceTag/provision:plan": "p"}}}, []),
+        ({"Sid": "S", "Effect": "Allow", "Action": "ec2:RebootInstances", "Resource": "arn:aws:ec2:eu-west-1:123456789012:*"},
+         ["S: write action ec2:RebootInstances on every resource"]),
     ],
 )  # fmt: skip
 def test_privilege_problems(stmt, problems):
