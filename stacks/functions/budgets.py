@@ -45,9 +45,8 @@ def build_budgets(plan: Plan, account_id: str, opts: pulumi.ResourceOptions | No
     plan_tags = {TAG_PLAN: plan.name, TAG_ENVIRONMENT: plan.environment}
     outputs: dict[str, Any] = {}
     if plan.budget:
-        outputs["plan"] = _budget(
-            "budget-plan", physical_name(plan, "", "budget", account_id, kind="budget"), plan, plan.budget, account_id, plan_tags, child
-        ).arn
+        name = physical_name(plan, "", "budget", account_id, kind="budget")
+        outputs["plan"] = _budget("budget-plan", name, plan, plan.budget, account_id, plan_tags, child).arn
     for function in plan.functions.values():
         if function.budget:
             tags = {**plan_tags, TAG_FUNCTION: function.name, TAG_PROVIDER: function.provider}
