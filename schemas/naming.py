@@ -126,8 +126,8 @@ class NameBook:
     upgrade of the naming never renames, and so never replaces, what is
     deployed. A stack deployed before names were recorded keeps the names its
     state holds (`legacy`: every name found in its resources' inputs). Each
-    legacy name goes to one resource only, even where the old naming gave it
-    to two. Anything else gets `physical_name`. `used` is what to record.
+    legacy name goes to one resource of a kind only, even where the old naming
+    gave it to two. Anything else gets `physical_name`. `used` is what to record.
     """
 
     recorded: Mapping[str, str] = field(default_factory=dict)
@@ -144,7 +144,8 @@ class NameBook:
         return self.used[key]
 
     def _legacy(self, plan_name, environment, region, account_id, function, suffix, kind) -> str | None:
-        taken = set(self.used.values())
+        # Kinds are separate namespaces: a role and a key alias could share a name.
+        taken = {name for key, name in self.used.items() if key.startswith(f"{kind}:")}
         for length in dict.fromkeys((KINDS[kind].max_len, _LEGACY_LENGTH)):
             candidate = legacy_name(plan_name, environment, region, account_id, function, suffix, length)
             if candidate in self.legacy and candidate not in taken:

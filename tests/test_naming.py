@@ -159,6 +159,14 @@ def test_a_name_the_old_naming_gave_twice_goes_to_one_resource_only() -> None:
     assert bucket("drop-zone-logs") == "northwind-logistics-customer-portal-prod-staging-claim-4d89b471"
 
 
+def test_resources_of_different_kinds_keep_the_one_name_the_old_naming_gave_both() -> None:
+    # A network's flow-log key alias and role: one legacy name, two namespaces.
+    book = NameBook(legacy=frozenset({"acme-prod-net-flow-logs-6d50a991"}))
+
+    assert _name(book, "net", "flow-logs", "kms-alias") == "acme-prod-net-flow-logs-6d50a991"
+    assert _name(book, "net", "flow-logs", "iam-role") == "acme-prod-net-flow-logs-6d50a991"
+
+
 def test_a_stack_that_recorded_its_names_is_read_from_its_output() -> None:
     deployment = {"resources": [
         {"type": "pulumi:pulumi:Stack", "custom": False,
