@@ -1,4 +1,4 @@
-"""The validate pipeline: load -> schema -> typed plan -> cross-references -> policies.
+"""The validate pipeline: load -> schema -> typed plan -> cross-references and placement -> policies.
 
 Each step runs only on what the previous one accepted, and every problem
 becomes a Finding; `validate_file` never raises for any file content. Imports
@@ -22,6 +22,7 @@ import click
 from provision.schemas.findings import Finding, Level
 from provision.schemas.loader import LoadError, load_document
 from provision.schemas.model import Plan, build_plan
+from provision.schemas.placement import check_placement
 from provision.schemas.positions import PositionMap
 from provision.schemas.schema_check import check_schema
 from provision.schemas.xref import check_references
@@ -83,6 +84,8 @@ def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: 
         return
     plan = build_plan(document.data)
     report.findings.extend(check_references(plan, document))
+    if not report.findings:
+        report.findings.extend(check_placement(plan, document))
     if report.findings:
         return
     report.plan = plan

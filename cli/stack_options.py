@@ -121,15 +121,19 @@ def open_plan_stack(
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
     disposable = chosen.sandbox is not None
-    program = None
+    ops = target_stack(chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend)
     if with_program:
+        from provision.schemas.naming import book_from_deployment
         from provision.stacks.functions.vendor_access import resolve_external_ids
+        from provision.stacks.zones import zones_for
 
         external_ids = resolve_external_ids(plan, chosen.client)
-        program = build_program(plan, chosen.account_id(), disposable=disposable, external_ids=external_ids)
-    ops = target_stack(
-        chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
-    )
+        zones = zones_for(plan, chosen.client)
+        # A deployed stack keeps the physical names it has: renaming would replace its data.
+        names = book_from_deployment(ops.deployment())
+        ops.program = build_program(
+            plan, chosen.account_id(), disposable=disposable, external_ids=external_ids, names=names, zones=zones
+        )
     return PlanStack(plan=plan, target=chosen, ops=ops)
 
 
@@ -160,10 +164,11 @@ def clear_errors() -> Iterator[None]:
     from provision.stacks.functions.vendor_access import ExternalIdError
     from provision.stacks.sandbox import SandboxError
     from provision.stacks.targets import TargetError
+    from provision.stacks.zones import ZoneError
 
     try:
         yield
-    except (EngineError, EngineBuildError, ExternalIdError, SandboxError, TargetError) as exc:
+    except (EngineError, EngineBuildError, ExternalIdError, SandboxError, TargetError, ZoneError) as exc:
         error = click.ClickException(str(exc))
         error.exit_code = getattr(exc, "exit_code", error.exit_code)  # an interruption exits 128 + signal
         raise error from None

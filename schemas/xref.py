@@ -7,10 +7,11 @@ Rule ids:
 - XREF-SELF: a backup protects itself, or a monitoring function watches itself;
 - XREF-PARTNER: a data exchange partner is not an external provider (msp or
   bpo), or a data exchange has no external partner at all;
-- XREF-POLICY: a waiver names no policy of the catalogue;
-- XREF-DUPLICATE: two functions would get the same AWS resource names
-  (see schemas.naming). A function may share a provider's name: tags keep
-  them apart (`provision:function` vs `provision:provider`).
+- XREF-POLICY: a waiver names no policy of the catalogue.
+
+Regions, zones and physical names are checked next to these (schemas.placement).
+A function may share a provider's name: tags keep them apart
+(`provision:function` vs `provision:provider`).
 
 Policies assume these hold, so the pipeline runs them only on a plan without
 XREF findings.
@@ -24,7 +25,6 @@ from typing import Iterable, Iterator
 from provision.schemas.findings import Finding, Level
 from provision.schemas.loader import Document
 from provision.schemas.model import Path, Plan
-from provision.schemas.naming import function_stem
 from provision.schemas.schema_messages import dotted
 
 _TITLE = "Plan refers to something that does not exist"
@@ -32,7 +32,7 @@ _TITLE = "Plan refers to something that does not exist"
 
 def check_references(plan: Plan, document: Document) -> list[Finding]:
     """Every dangling or clashing name in `plan`, located in `document`."""
-    problems = [*_providers(plan), *_functions(plan), *_partners(plan), *_waivers(plan), *_duplicates(plan)]
+    problems = [*_providers(plan), *_functions(plan), *_partners(plan), *_waivers(plan)]
     findings = []
     for rule, path, message, fix in problems:
         line, column = document.positions.locate(path)
@@ -116,14 +116,3 @@ def _waivers(plan: Plan) -> Iterator[Problem]:
             yield ("XREF-FUNCTION", path, f"`{dotted(path)}` names function `{waiver.function}`, which does not exist.",
                    _choose(waiver.function, plan.functions, "functions"))
 
-
-def _duplicates(plan: Plan) -> Iterator[Problem]:
-    owners: dict[str, str] = {}
-    for function in plan.functions.values():
-        stem = function_stem(plan.name, plan.environment, function.name)
-        first = owners.setdefault(stem, function.name)
-        if first != function.name:
-            yield ("XREF-DUPLICATE", function.path,
-                   f"Functions `{first}` and `{function.name}` would get the same AWS resource names (`{stem}-...`): "
-                   "names are cut to fit AWS limits.",
-                   f"Rename one of them so that they differ in their first characters, or shorten the plan name `{plan.name}`.")

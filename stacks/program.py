@@ -4,14 +4,17 @@ Order: one FunctionComponent per function in dependency order (a backup
 after what it protects, monitoring after what it watches, otherwise plan
 order), then the vendor access roles (scoped to the resources of the
 functions each vendor operates, so they come after them), then the budgets.
-Each function's outputs are exported under the function's name.
+Each function's outputs are exported under the function's name, and every
+physical name the run used under `physicalNames`, so that later runs keep them
+(see schemas.naming.NameBook).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from provision.schemas.model import Function, Plan
+from provision.schemas.naming import RECORD_OUTPUT, NameBook
 
 # function type -> the settings key listing the functions it depends on
 DEPENDENCY_KEYS = {"backup": "protects", "monitoring": "watches"}
@@ -41,33 +44,46 @@ def build_order(plan: Plan) -> list[Function]:
 
 
 def build_program(
-    plan: Plan, account_id: str, *, disposable: bool = False, external_ids: Mapping[str, str] | None = None
+    plan: Plan,
+    account_id: str,
+    *,
+    disposable: bool = False,
+    external_ids: Mapping[str, str] | None = None,
+    names: NameBook | None = None,
+    zones: Sequence[str] = (),
 ) -> Callable[[], None]:
     """The inline program for `plan` in account `account_id`.
 
     `disposable` (the sandbox) lets buckets and vaults be destroyed with their data.
     `external_ids` are the vendors' ExternalIds, resolved on the target beforehand.
+    `names` holds the names the deployed stack uses (schemas.naming.book_from_deployment).
+    `zones` are the availability zones of the plan's region the account offers, in order.
     """
 
     def program() -> None:
         import pulumi
 
-        from provision.stacks.functions import budgets, registry, vendor_access
-        from provision.stacks.functions.base import FunctionComponent, FunctionContext
+        from provision.stacks.functions import base, budgets, registry, vendor_access
 
-        components: dict[str, FunctionComponent] = {}
-        for function in build_order(plan):
-            ctx = FunctionContext(
-                plan=plan, function=function, account_id=account_id, peers=dict(components), disposable=disposable,
-                external_ids=dict(external_ids or {}),
-            )
-            component = registry.program_for(function.type).build(ctx)
-            components[function.name] = component
-            pulumi.export(function.name, component.outputs)
-        roles = vendor_access.build_vendor_roles(plan, account_id, components, external_ids=external_ids)
-        budgets.build_budgets(plan, account_id)
-        if roles:
-            pulumi.export("vendorRoles", _role_arns(roles))
+        book = NameBook(recorded=names.recorded, legacy=names.legacy) if names else NameBook()
+        base.use_names(book)
+        try:
+            components: dict[str, base.FunctionComponent] = {}
+            for function in build_order(plan):
+                ctx = base.FunctionContext(
+                    plan=plan, function=function, account_id=account_id, peers=dict(components),
+                    disposable=disposable, external_ids=dict(external_ids or {}), zones=tuple(zones),
+                )
+                component = registry.program_for(function.type).build(ctx)
+                components[function.name] = component
+                pulumi.export(function.name, component.outputs)
+            roles = vendor_access.build_vendor_roles(plan, account_id, components, external_ids=external_ids)
+            budgets.build_budgets(plan, account_id)
+            if roles:
+                pulumi.export("vendorRoles", _role_arns(roles))
+            pulumi.export(RECORD_OUTPUT, dict(sorted(book.used.items())))
+        finally:
+            base.use_names(None)
 
     return program
 

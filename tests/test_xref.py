@@ -1,4 +1,4 @@
-"""Cross-reference checks on schema-valid plans, and the physical names they rely on."""
+"""Cross-reference checks on schema-valid plans (physical names: tests/test_placement.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 
 from provision.schemas.loader import load_document
 from provision.schemas.model import build_plan
-from provision.schemas.naming import function_stem, physical_name
 from provision.schemas.schema_check import check_schema
 from provision.schemas.xref import check_references
 
@@ -106,39 +105,3 @@ def test_a_function_may_share_a_providers_name() -> None:
     # Tags keep them apart: provision:function=aws, provision:provider=aws.
     assert xref(edit("    web:\n", "    aws:\n").replace("[web", "[aws").replace("function: web", "function: aws")) == []
 
-
-LONG_NAME = "northwind-logistics-customer-portal-prod"
-
-
-def test_functions_whose_names_clash_once_cut_to_aws_limits_are_duplicates() -> None:
-    assert len(LONG_NAME) == 40  # the longest plan name the schema allows
-    text = edit("metadata: {name: xref-test,", f"metadata: {{name: {LONG_NAME},"
-                ).replace("environment: prod", "environment: staging")
-    text = text.replace("    ops:\n", "    backups-eu:\n      type: backup\n      provider: aws\n"
-                        "      backup: {protects: [web], rpoHours: 24, retentionDays: 35}\n    ops:\n")
-    stem = f"{LONG_NAME}-staging-backu"
-    assert xref(text) == [(
-        "XREF-DUPLICATE", 24, 5,
-        f"Functions `backups` and `backups-eu` would get the same AWS resource names (`{stem}-...`): "
-        "names are cut to fit AWS limits.",
-        f"Rename one of them so that they differ in their first characters, or shorten the plan name `{LONG_NAME}`.",
-    )]
-
-
-@pytest.mark.parametrize(("plan", "env", "function", "suffix", "max_len"), [
-    ("xref-test", "prod", "web", "", 63),
-    ("xref-test", "prod", "web", "logs", 63),
-    (LONG_NAME, "staging", "claims-exchange", "sftp-user", 63),
-    (LONG_NAME, "staging", "claims-exchange", "", 32),
-    ("a-b", "dev", "x", "Odd_Suffix!", 128),
-])
-def test_physical_names_match_the_stacks(plan: str, env: str, function: str, suffix: str, max_len: int) -> None:
-    from provision.stacks.functions.base import physical_name as stack_name
-
-    class _Plan:
-        name, environment, region = plan, env, "eu-west-1"
-
-    ours = physical_name(plan, env, "eu-west-1", "123456789012", function, suffix, max_len)
-    assert ours == stack_name(_Plan, function, suffix, "123456789012", max_len)
-    assert len(ours) <= max_len
-    assert ours.startswith(function_stem(plan, env, function, max_len)[: max_len - 9])

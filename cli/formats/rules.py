@@ -18,7 +18,8 @@ from provision.schemas.findings import Finding, Level
 FAMILIES = {
     "LOAD": "The file could not be read as one YAML plan.",
     "SCHEMA": "The plan does not match the outsourcing-plan JSON Schema.",
-    "XREF": "The plan refers to a provider, function or policy it does not define.",
+    "XREF": "The plan refers to a provider, function, policy or region that does not exist, "
+    "or AWS would refuse its zones or resource names.",
     "PRV": "A governance policy is not met.",
     "POLICY": "The policy configuration (provision-policies.yaml) is invalid.",
     "INTERNAL": "provision failed while checking the file; this is a bug in provision.",

@@ -55,7 +55,7 @@ def _key(ctx: FunctionContext, name: str, suffix: str, region: str, description:
         f"{ctx.function.name}-{name}",
         description=description,
         key_policy=key_policy(ctx.account_id, [BACKUP_SERVICE]),
-        alias=f"alias/{ctx.physical_name(suffix)}",
+        alias=f"alias/{ctx.physical_name(suffix, kind='kms-alias')}",
         region=region,
         tags=ctx.tags(),
         opts=opts,
@@ -67,7 +67,7 @@ def _vault(
 ) -> BackupVault:
     return BackupVault(
         f"{ctx.function.name}-{name}",
-        vault_name=ctx.physical_name(suffix, max_len=50),
+        vault_name=ctx.physical_name(suffix, kind="backup-vault"),
         kms_key_arn=key.arn,
         region=region,
         force_destroy=ctx.disposable,
@@ -97,7 +97,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     key = _key(ctx, "key", "backup", region, f"Backups of {ctx.plan.name}/{fn}", opts)
     topic = SnsTopic(
         f"{fn}-events",
-        name=ctx.physical_name("backup-events", max_len=256),
+        name=ctx.physical_name("backup-events", kind="sns-topic"),
         kms_master_key_id=key.arn,
         publisher_services=[BACKUP_SERVICE],
         email_subscriptions=[ctx.plan.owner],
@@ -124,7 +124,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
 
     plan = BackupPlan(
         f"{fn}-plan",
-        plan_name=ctx.physical_name("plan", max_len=50),
+        plan_name=ctx.physical_name("plan", kind="backup-plan"),
         rules=[
             rule_for_rpo(
                 f"rpo-{rpo_hours}h",
@@ -141,7 +141,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     protected_types = {ctx.plan.functions[name].type for name in protects}
     role = IamRole(
         f"{fn}-role",
-        role_name=ctx.physical_name("backup", max_len=64),
+        role_name=ctx.physical_name("backup", kind="iam-role"),
         assume_role_policy=trust_policy({"Service": BACKUP_SERVICE}),
         description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
         managed_policy_arns=[BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else []),

@@ -55,6 +55,9 @@ class FunctionContext:
     disposable: bool = False
     # ExternalIds by provider name, read from their references before the engine ran.
     external_ids: Mapping[str, str] = field(default_factory=dict)
+    # The availability zones of the plan's region the target account offers, in order
+    # (stacks.zones); resolved before the engine runs.
+    zones: tuple[str, ...] = ()
 
     @property
     def region(self) -> str:
@@ -70,18 +73,30 @@ class FunctionContext:
             **extra,
         }
 
-    def physical_name(self, suffix: str = "", max_len: int = 63) -> str:
-        """A deterministic AWS name, lowercase, unique per plan/env/function.
-
-        Names that must be globally unique (S3) get a short hash of
-        plan, environment, region and account, so two plans never collide.
-        """
-        return physical_name(self.plan, self.function.name, suffix, self.account_id, max_len)
+    def physical_name(self, suffix: str = "", *, kind: str) -> str:
+        """This function's AWS name of `kind` (a key of schemas.naming.KINDS) for `suffix`."""
+        return physical_name(self.plan, self.function.name, suffix, self.account_id, kind=kind)
 
     def resource_opts(self, component: FunctionComponent, **kwargs: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=component, **kwargs)
 
 
-def physical_name(plan: Plan, function: str, suffix: str, account_id: str, max_len: int = 63) -> str:
-    """Delegates to schemas.naming, which validate uses without importing Pulumi."""
-    return naming.physical_name(plan.name, plan.environment, plan.region, account_id, function, suffix, max_len)
+# The names of the stack run in progress (see use_names); without one, names are derived afresh.
+_book: naming.NameBook | None = None
+
+
+def use_names(book: naming.NameBook | None) -> None:
+    """Take every name from `book` until the next call; the program sets it for its run.
+
+    Module-wide rather than passed along because peers derive each other's
+    names (a monitoring alarm names a data exchange's bucket).
+    """
+    global _book
+    _book = book
+
+
+def physical_name(plan: Plan, function: str, suffix: str, account_id: str, *, kind: str) -> str:
+    """The name the stack uses: the one it recorded, else schemas.naming's (which validate also computes)."""
+    if _book is None:
+        return naming.physical_name(plan.name, plan.environment, plan.region, account_id, function, suffix, kind=kind)
+    return _book.name(plan.name, plan.environment, plan.region, account_id, function, suffix, kind=kind)

@@ -23,8 +23,6 @@ from provision.stacks.functions.base import (
 from provision.stacks.providers.budget import Budget, threshold_notifications
 
 COMPONENT_TYPE = "provision:plan:Budgets"
-# AWS Budgets names: at most 100 characters.
-MAX_NAME = 100
 
 
 class BudgetsComponent(pulumi.ComponentResource):
@@ -47,13 +45,12 @@ def build_budgets(plan: Plan, account_id: str, opts: pulumi.ResourceOptions | No
     plan_tags = {TAG_PLAN: plan.name, TAG_ENVIRONMENT: plan.environment}
     outputs: dict[str, Any] = {}
     if plan.budget:
-        outputs["plan"] = _budget(
-            "budget-plan", physical_name(plan, "", "budget", account_id, MAX_NAME), plan, plan.budget, account_id, plan_tags, child
-        ).arn
+        name = physical_name(plan, "", "budget", account_id, kind="budget")
+        outputs["plan"] = _budget("budget-plan", name, plan, plan.budget, account_id, plan_tags, child).arn
     for function in plan.functions.values():
         if function.budget:
             tags = {**plan_tags, TAG_FUNCTION: function.name, TAG_PROVIDER: function.provider}
-            name = physical_name(plan, function.name, "budget", account_id, MAX_NAME)
+            name = physical_name(plan, function.name, "budget", account_id, kind="budget")
             budget = _budget(f"budget-{function.name}", name, plan, function.budget, account_id, tags, child)
             outputs[function.name] = budget.arn
     return component.finish(**outputs)

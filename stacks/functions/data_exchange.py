@@ -39,7 +39,7 @@ TRANSFER_SERVICE = "transfer.amazonaws.com"
 
 def drop_zone_bucket_name(plan: Plan, function_name: str, account_id: str) -> str:
     """The drop zone's bucket name; deterministic, so peers can name it before it exists."""
-    return physical_name(plan, function_name, "drop-zone", account_id)
+    return physical_name(plan, function_name, "drop-zone", account_id, kind="s3-bucket")
 
 
 def partners_of(ctx: FunctionContext) -> list[str]:
@@ -52,7 +52,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     component = FunctionComponent(ctx.function)
     opts = ctx.resource_opts(component)
     bucket_name = drop_zone_bucket_name(ctx.plan, fn, account)
-    log_name = ctx.physical_name("drop-zone-logs")
+    log_name = ctx.physical_name("drop-zone-logs", kind="s3-bucket")
     partners = partners_of(ctx)
 
     key = KmsKey(
@@ -119,7 +119,7 @@ def _vendor_roles(
         statements = key.arn.apply(lambda arn, p=partner: partner_statements(bucket_name, p, arn))
         roles[partner] = IamRole(
             f"{ctx.function.name}-partner-{partner}",
-            role_name=ctx.physical_name(f"partner-{partner}", max_len=64),
+            role_name=ctx.physical_name(f"partner-{partner}", kind="iam-role"),
             assume_role_policy=vendor_trust_policy(provider, ctx.external_ids.get(provider.name)),
             description=f"{partner} exchanges files under {partner_prefix(partner)} of {ctx.plan.name}/{ctx.function.name}",
             max_session_duration=MAX_SESSION_SECONDS,
@@ -142,7 +142,7 @@ def _sftp(
     fn, account, tags = ctx.function.name, ctx.account_id, ctx.tags()
     logging_role = IamRole(
         f"{fn}-sftp-logging",
-        role_name=ctx.physical_name("sftp-logging", max_len=64),
+        role_name=ctx.physical_name("sftp-logging", kind="iam-role"),
         assume_role_policy=service_trust_policy(TRANSFER_SERVICE, account),
         description=f"Transfer Family writes the SFTP logs of {ctx.plan.name}/{fn}",
         inline_policies={"logs": transfer_logging_policy(ctx.region, account)},
@@ -162,7 +162,7 @@ def _sftp(
         statements = key.arn.apply(lambda arn, p=partner: partner_statements(bucket_name, p, arn))
         user_role = IamRole(
             f"{fn}-sftp-{partner}",
-            role_name=ctx.physical_name(f"sftp-{partner}", max_len=64),
+            role_name=ctx.physical_name(f"sftp-{partner}", kind="iam-role"),
             assume_role_policy=service_trust_policy(TRANSFER_SERVICE, account),
             description=f"SFTP user {partner} of {ctx.plan.name}/{fn}: {partner_prefix(partner)} only",
             permissions_boundary=statements.apply(guard_rail_boundary),

@@ -56,7 +56,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     fn, account, region, tags = ctx.function.name, ctx.account_id, ctx.region, ctx.tags()
     component = FunctionComponent(ctx.function)
     opts = ctx.resource_opts(component)
-    site_name, log_name = ctx.physical_name("site"), ctx.physical_name("logs")
+    site_name, log_name = ctx.physical_name("site", kind="s3-bucket"), ctx.physical_name("logs", kind="s3-bucket")
 
     key = KmsKey(
         f"{fn}-key",

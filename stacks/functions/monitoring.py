@@ -65,7 +65,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     alarms = {spec.key: _alarm(ctx, spec, topics[spec.region or ctx.region], opts) for spec in specs}
     dashboard = CloudWatchDashboard(
         f"{fn}-dashboard",
-        dashboard_name=ctx.physical_name("ops", max_len=255),
+        dashboard_name=ctx.physical_name("ops", kind="dashboard"),
         dashboard_body=dashboard_body(ctx, specs, {k: a.arn for k, a in alarms.items()}),
         opts=opts,
     )
@@ -91,14 +91,14 @@ def _oncall_topic(ctx: FunctionContext, region: str, opts: pulumi.ResourceOption
         description=f"On-call notifications of {ctx.plan.name}/{fn} ({region})",
         # CloudWatch encrypts the notifications it publishes with this key.
         key_policy=key_policy(ctx.account_id, [ALARMS_SERVICE]),
-        alias=f"alias/{ctx.physical_name('oncall' + suffix, max_len=250)}",
+        alias=f"alias/{ctx.physical_name('oncall' + suffix, kind='kms-alias')}",
         region=region,
         tags=tags,
         opts=opts,
     )
     return SnsTopic(
         f"{fn}-oncall{suffix}",
-        name=ctx.physical_name("oncall" + suffix, max_len=256),
+        name=ctx.physical_name("oncall" + suffix, kind="sns-topic"),
         kms_master_key_id=key.arn,
         publisher_services=[ALARMS_SERVICE],
         email_subscriptions=recipients(ctx),
@@ -122,7 +122,7 @@ def _alarm(ctx: FunctionContext, spec: AlarmSpec, topic: SnsTopic, opts: pulumi.
     outputs = ctx.peers[spec.watched].outputs
     dimensions = {name: _resolve(value, outputs) for name, value in spec.dimensions.items()}
     if spec.event_pattern is not None:
-        rule_name = ctx.physical_name(spec.key, max_len=64)
+        rule_name = ctx.physical_name(spec.key, kind="eventbridge-rule")
         EventBridgeRule(
             f"{fn}-{spec.key}-events",
             name=rule_name,
@@ -136,7 +136,7 @@ def _alarm(ctx: FunctionContext, spec: AlarmSpec, topic: SnsTopic, opts: pulumi.
         dimensions["RuleName"] = rule_name
     return CloudWatchAlarm(
         f"{fn}-{spec.key}",
-        alarm_name=ctx.physical_name(spec.key, max_len=255),
+        alarm_name=ctx.physical_name(spec.key, kind="alarm"),
         alarm_description=spec.description,
         namespace=spec.namespace,
         metric_name=spec.metric_name,
@@ -209,7 +209,7 @@ def _ops_role(
     provider = ctx.plan.provider_of(ctx.function)
     return IamRole(
         f"{ctx.function.name}-ops-role",
-        role_name=ctx.physical_name("ops", max_len=64),
+        role_name=ctx.physical_name("ops", kind="iam-role"),
         assume_role_policy=vendor_trust_policy(provider, ctx.external_ids.get(provider.name)),
         description=f"{provider.name} operates {', '.join(names)} of {ctx.plan.name}: read-only plus runbook actions",
         max_session_duration=MAX_SESSION_SECONDS,

@@ -2,7 +2,8 @@
 
 From the function's `network` section:
 - the VPC gets `cidr`; it is carved into one public and one private subnet
-  per AZ (`azs`, default 2), all the same size;
+  per AZ (`azs`, default 2), all the same size, in the first `azs` zones the
+  account offers in the region (stacks.zones);
 - public subnets route to an internet gateway; private subnets reach the
   internet only through NAT when `nat: true` (one gateway per AZ for a
   critical function, one shared gateway otherwise, which is cheaper but ties
@@ -20,6 +21,7 @@ from typing import Sequence
 
 import pulumi
 
+from provision.schemas.regions import requested_zones
 from provision.stacks.functions.base import FunctionComponent, FunctionContext
 from provision.stacks.functions.service_roles import service_trust_policy
 from provision.stacks.providers.flow_log import FlowLog
@@ -32,9 +34,7 @@ from provision.stacks.providers.route_table import RouteTable
 from provision.stacks.providers.subnet import Subnet
 from provision.stacks.providers.vpc import Vpc
 
-DEFAULT_AZS = 2
 DEFAULT_FLOW_LOG_RETENTION_DAYS = 90
-AZ_LETTERS = "abcdef"
 # AWS's smallest subnet.
 MIN_SUBNET_PREFIX = 28
 
@@ -50,9 +50,14 @@ def carve(cidr: str, azs: int) -> tuple[list[str], list[str]]:
     return blocks[:azs], blocks[azs : 2 * azs]
 
 
-def availability_zones(region: str, count: int) -> list[str]:
-    """The first `count` AZ names of `region` (a, b, c, ...)."""
-    return [f"{region}{letter}" for letter in AZ_LETTERS[:count]]
+def availability_zones(ctx: FunctionContext, count: int) -> list[str]:
+    """The first `count` zones the account offers (ctx.zones, resolved before the engine ran)."""
+    if len(ctx.zones) < count:
+        raise ValueError(
+            f"network function '{ctx.function.name}' needs {count} availability zones of {ctx.region}, "
+            f"and {len(ctx.zones)} were resolved: {', '.join(ctx.zones) or 'none'}"
+        )
+    return list(ctx.zones[:count])
 
 
 def flow_log_group_name(ctx: FunctionContext) -> str:
@@ -111,16 +116,16 @@ def flow_log_delivery_policy(log_group_arn: str) -> str:
 
 def build(ctx: FunctionContext) -> FunctionComponent:
     settings = ctx.function.settings
-    azs = int(settings.get("azs", DEFAULT_AZS))
+    azs = requested_zones(ctx.function)
     public_cidrs, private_cidrs = carve(settings["cidr"], azs)
-    zones = availability_zones(ctx.region, azs)
+    zones = availability_zones(ctx, azs)
     fn = ctx.function.name
 
     component = FunctionComponent(ctx.function)
     opts = ctx.resource_opts(component)
 
-    vpc = Vpc(f"{fn}-vpc", cidr_block=settings["cidr"], tags=ctx.tags(Name=ctx.physical_name("vpc")), opts=opts)
-    igw = InternetGateway(f"{fn}-igw", vpc_id=vpc.vpc_id, tags=ctx.tags(Name=ctx.physical_name("igw")), opts=opts)
+    vpc = Vpc(f"{fn}-vpc", cidr_block=settings["cidr"], tags=ctx.tags(Name=ctx.physical_name("vpc", kind="name-tag")), opts=opts)
+    igw = InternetGateway(f"{fn}-igw", vpc_id=vpc.vpc_id, tags=ctx.tags(Name=ctx.physical_name("igw", kind="name-tag")), opts=opts)
 
     public = [_subnet(ctx, "public", i, vpc, cidr, zone, opts) for i, (cidr, zone) in enumerate(zip(public_cidrs, zones))]
     private = [_subnet(ctx, "private", i, vpc, cidr, zone, opts) for i, (cidr, zone) in enumerate(zip(private_cidrs, zones))]
@@ -130,16 +135,16 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         vpc_id=vpc.vpc_id,
         routes=[{"destination_cidr_block": "0.0.0.0/0", "gateway_id": igw.internet_gateway_id}],
         subnet_ids=[s.subnet_id for s in public],
-        tags=ctx.tags(Name=ctx.physical_name("public")),
+        tags=ctx.tags(Name=ctx.physical_name("public", kind="name-tag")),
         opts=opts,
     )
-    nats = _private_routing(ctx, vpc, public, private, opts) if settings.get("nat", False) else []
+    nats = _private_routing(ctx, vpc, public, private, zones, opts) if settings.get("nat", False) else []
     if not nats:
         RouteTable(
             f"{fn}-private-rt",
             vpc_id=vpc.vpc_id,
             subnet_ids=[s.subnet_id for s in private],
-            tags=ctx.tags(Name=ctx.physical_name("private")),
+            tags=ctx.tags(Name=ctx.physical_name("private", kind="name-tag")),
             opts=opts,
         )
 
@@ -165,31 +170,36 @@ def _subnet(
         availability_zone=zone,
         # Even in public subnets nothing gets a public address unless it asks for one.
         map_public_ip_on_launch=False,
-        tags=ctx.tags(Name=ctx.physical_name(f"{tier}-{zone[-1]}"), **{"provision:tier": tier}),
+        tags=ctx.tags(Name=ctx.physical_name(f"{tier}-{zone[-1]}", kind="name-tag"), **{"provision:tier": tier}),
         opts=opts,
     )
 
 
 def _private_routing(
-    ctx: FunctionContext, vpc: Vpc, public: Sequence[Subnet], private: Sequence[Subnet], opts: pulumi.ResourceOptions
+    ctx: FunctionContext,
+    vpc: Vpc,
+    public: Sequence[Subnet],
+    private: Sequence[Subnet],
+    zones: Sequence[str],
+    opts: pulumi.ResourceOptions,
 ) -> list[NatGateway]:
-    """NAT gateways in public subnets and the private route tables that use them."""
+    """NAT gateways in public subnets and the private route tables that use them, named by zone letter."""
     fn = ctx.function.name
     per_az = ctx.function.tier == "critical"
     nats = []
     for i, subnet in enumerate(public if per_az else public[:1]):
-        letter = AZ_LETTERS[i]
+        letter = zones[i][-1]
         nats.append(
             NatGateway(
                 f"{fn}-nat-{letter}",
                 subnet_id=subnet.subnet_id,
-                tags=ctx.tags(Name=ctx.physical_name(f"nat-{letter}")),
+                tags=ctx.tags(Name=ctx.physical_name(f"nat-{letter}", kind="name-tag")),
                 opts=opts,
             )
         )
     groups: list[tuple[str, NatGateway, Sequence[Subnet]]]
     if per_az:
-        groups = [(AZ_LETTERS[i], nat, [private[i]]) for i, nat in enumerate(nats)]
+        groups = [(zones[i][-1], nat, [private[i]]) for i, nat in enumerate(nats)]
     else:
         groups = [("", nats[0], private)]
     for letter, nat, subnets in groups:
@@ -199,7 +209,7 @@ def _private_routing(
             vpc_id=vpc.vpc_id,
             routes=[{"destination_cidr_block": "0.0.0.0/0", "nat_gateway_id": nat.nat_gateway_id}],
             subnet_ids=[s.subnet_id for s in subnets],
-            tags=ctx.tags(Name=ctx.physical_name(f"private{suffix}")),
+            tags=ctx.tags(Name=ctx.physical_name(f"private{suffix}", kind="name-tag")),
             opts=opts,
         )
     return nats
@@ -212,7 +222,7 @@ def _flow_logs(ctx: FunctionContext, vpc: Vpc, retention_days: int, opts: pulumi
         f"{fn}-flow-logs-key",
         description=f"Flow logs of {ctx.plan.name}/{fn}",
         key_policy=flow_log_key_policy(ctx, name),
-        alias=f"alias/{ctx.physical_name('flow-logs', max_len=250)}",
+        alias=f"alias/{ctx.physical_name('flow-logs', kind='kms-alias')}",
         tags=tags,
         opts=opts,
     )
@@ -226,7 +236,7 @@ def _flow_logs(ctx: FunctionContext, vpc: Vpc, retention_days: int, opts: pulumi
     )
     role = IamRole(
         f"{fn}-flow-logs-role",
-        role_name=ctx.physical_name("flow-logs", max_len=64),
+        role_name=ctx.physical_name("flow-logs", kind="iam-role"),
         assume_role_policy=service_trust_policy("vpc-flow-logs.amazonaws.com", ctx.account_id),
         description=f"Delivers VPC flow logs of {ctx.plan.name}/{fn} to CloudWatch Logs",
         inline_policies={"deliver": flow_log_delivery_policy(_log_group_arn(ctx, name))},

@@ -100,13 +100,13 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     component = FunctionComponent(ctx.function)
     opts = ctx.resource_opts(component)
 
-    trail_name = ctx.physical_name("trail", max_len=128)
+    trail_name = ctx.physical_name("trail", kind="cloudtrail-trail")
     trail = trail_arn(ctx.region, ctx.account_id, trail_name) if "cloudtrail" in services else None
     key = KmsKey(
         f"{ctx.function.name}-key",
         description=f"Security monitoring logs and alerts of {ctx.plan.name}/{ctx.function.name}",
         key_policy=security_key_policy(ctx.account_id, services, trail),
-        alias=f"alias/{ctx.physical_name('security', max_len=250)}",
+        alias=f"alias/{ctx.physical_name('security', kind='kms-alias')}",
         tags=ctx.tags(),
         opts=opts,
     )
@@ -116,7 +116,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     if trail:
         outputs.update(_trail(scope, trail_name, trail))
     if services & {"guardduty", "config"}:
-        logs_name = ctx.physical_name("security-logs")
+        logs_name = ctx.physical_name("security-logs", kind="s3-bucket")
         logs = scope.log_bucket(
             "logs-bucket", logs_name, logs_bucket_policy(logs_name, ctx.account_id, ctx.region, services)
         )
@@ -133,7 +133,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     alerts = settings["alerts"]
     topic = SnsTopic(
         scope.resource("alerts"),
-        name=ctx.physical_name("alerts", max_len=256),
+        name=ctx.physical_name("alerts", kind="sns-topic"),
         kms_master_key_id=key.arn,
         publisher_services=["events.amazonaws.com"],
         email_subscriptions=recipients(ctx, alerts),
@@ -146,7 +146,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
 
 
 def _trail(scope: _Scope, name: str, arn: str) -> dict[str, Any]:
-    bucket_name = scope.ctx.physical_name("trail")
+    bucket_name = scope.ctx.physical_name("trail", kind="s3-bucket")
     bucket = scope.log_bucket("trail-bucket", bucket_name, trail_bucket_policy(bucket_name, scope.account, arn))
     CloudTrailTrail(
         scope.resource("trail"),
@@ -181,7 +181,7 @@ def _config(scope: _Scope, logs: S3Bucket, logs_name: str) -> ConfigRecorder:
     ctx = scope.ctx
     role = IamRole(
         scope.resource("config-role"),
-        role_name=ctx.physical_name("config", max_len=64),
+        role_name=ctx.physical_name("config", kind="iam-role"),
         assume_role_policy=service_trust_policy("config.amazonaws.com", scope.account),
         description=f"AWS Config recorder of {ctx.plan.name}/{ctx.function.name}",
         managed_policy_arns=[CONFIG_MANAGED_POLICY],
@@ -191,7 +191,7 @@ def _config(scope: _Scope, logs: S3Bucket, logs_name: str) -> ConfigRecorder:
     )
     return ConfigRecorder(
         scope.resource("config"),
-        name=ctx.physical_name("config"),
+        name=ctx.physical_name("config", kind="config-recorder"),
         role_arn=role.arn,
         s3_bucket_name=logs.bucket_name,
         s3_key_prefix=CONFIG_PREFIX,
@@ -226,7 +226,7 @@ def _finding_rules(
     for source, (description, pattern) in patterns.items():
         rule = EventBridgeRule(
             scope.resource(f"{source}-rule"),
-            name=scope.ctx.physical_name(source, max_len=64),
+            name=scope.ctx.physical_name(source, kind="eventbridge-rule"),
             description=description,
             event_pattern=pattern,
             targets={"alerts": topic.arn},

@@ -81,7 +81,7 @@ def resolve_external_ids(plan: Plan, make_client: Callable[[str], Any] = client)
 
 def vendor_role_name(plan: Plan, provider: str, account_id: str) -> str:
     """The role's name, known before it exists (IAM names are at most 64 characters)."""
-    return physical_name(plan, f"vendor-{provider}", "", account_id, max_len=64)
+    return physical_name(plan, "", f"vendor-{provider}", account_id, kind="iam-role")
 
 
 def vendor_role_arn(plan: Plan, provider: str, account_id: str) -> str:

@@ -116,6 +116,8 @@ def graph_of() -> Callable[..., Graph]:
 
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"
+# The zones the account offers in REGION (resolved by stacks.zones before a real run).
+ZONES = (f"{REGION}a", f"{REGION}b", f"{REGION}c")
 VENDORS = {
     "aws": {"type": "cloud"},
     "nightwatch": {
@@ -175,12 +177,13 @@ def region() -> str:
 
 @pytest.fixture
 def ctx_for() -> Callable[..., Any]:
-    """`ctx_for(plan, function_name, peers={}, vendor_roles={})`: its FunctionContext in `account_id`."""
+    """`ctx_for(plan, function_name, peers={}, vendor_roles={})`: its FunctionContext in `account_id`, with ZONES."""
     from provision.stacks.functions.base import FunctionContext
 
     def make(plan, name: str, peers=None, vendor_roles=None):
         return FunctionContext(
-            plan=plan, function=plan.functions[name], account_id=ACCOUNT, peers=peers or {}, vendor_roles=vendor_roles or {}
+            plan=plan, function=plan.functions[name], account_id=ACCOUNT, peers=peers or {}, vendor_roles=vendor_roles or {},
+            zones=ZONES,
         )
 
     return make

@@ -70,7 +70,7 @@ def test_key_is_rotated_and_usable_by_backup(full, account_id, region) -> None:
 
 def test_immutable_vault_is_locked_for_the_retention_in_compliance_mode(full, ctx, region) -> None:
     vault = full["backups-vault"]
-    assert vault["vault_name"] == ctx().physical_name("vault", max_len=50)
+    assert vault["vault_name"] == ctx().physical_name("vault", kind="backup-vault")
     assert vault["kms_key_arn"] == full["backups-key"]["arn"]
     assert vault["region"] == region
     assert (vault["lock_min_retention_days"], vault["lock_changeable_for_days"]) == (35, 3)

@@ -37,7 +37,7 @@ def test_the_plan_budget_has_its_limit_default_thresholds_and_plan_scope(graph_o
     budget = graph_of(build_budgets, plan, ACCOUNT)["budget-plan"]
 
     assert (budget["limit_amount"], budget["time_unit"], budget["account_id"]) == (2500.0, "MONTHLY", ACCOUNT)
-    assert budget["budget_name"].startswith("acme-prod-prod-budget-")
+    assert budget["budget_name"].startswith("acme-prod-budget-")
     assert budget["notifications"] == threshold_notifications([80, 100], OWNER)
     assert budget["cost_tags"] == {"provision:plan": "acme-prod", "provision:environment": "prod"}
     assert budget["tags"] == budget["cost_tags"]
@@ -47,7 +47,7 @@ def test_a_function_budget_follows_its_own_thresholds_and_function_scope(graph_o
     budget = graph_of(build_budgets, plan, ACCOUNT)["budget-web"]
 
     assert budget["limit_amount"] == 300.0
-    assert budget["budget_name"].startswith("acme-prod-prod-web-budget-")
+    assert budget["budget_name"].startswith("acme-prod-web-budget-")
     assert [n["threshold"] for n in budget["notifications"]] == [50.0, 90.0, 120.0]
     assert all(n["subscribers"] == OWNER for n in budget["notifications"])
     assert budget["cost_tags"] == {

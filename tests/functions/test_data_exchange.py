@@ -39,7 +39,7 @@ def test_the_drop_zone_is_encrypted_private_logged_and_expires(build) -> None:
     bucket = graph["drop-drop-zone"]
     name = bucket["bucket_name"]
 
-    assert name.startswith("acme-prod-prod-drop-drop-zone-")
+    assert name.startswith("acme-prod-drop-drop-zone-")
     assert bucket["kms_key_arn"] == graph["drop-key"]["arn"]
     assert (bucket["versioning"], bucket["block_public_access"], bucket["object_ownership"]) == (
         True,

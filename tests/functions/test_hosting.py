@@ -50,7 +50,7 @@ def test_every_resource_carries_the_function_tags(graph) -> None:
 
 def test_site_bucket_is_private_encrypted_versioned_and_logged(graph, ctx, region) -> None:
     site, logs = graph["web-site"], graph["web-logs"]
-    assert site["bucket_name"] == ctx().physical_name("site")
+    assert site["bucket_name"] == ctx().physical_name("site", kind="s3-bucket")
     assert site["region"] == region
     assert site["kms_key_arn"] == graph["web-key"]["arn"]
     assert (site["versioning"], site["block_public_access"], site["object_ownership"]) == (
@@ -58,7 +58,7 @@ def test_site_bucket_is_private_encrypted_versioned_and_logged(graph, ctx, regio
         True,
         "BucketOwnerEnforced",
     )
-    assert site["access_log_bucket"] == logs["bucket_name"] == ctx().physical_name("logs")
+    assert site["access_log_bucket"] == logs["bucket_name"] == ctx().physical_name("logs", kind="s3-bucket")
     assert site["force_destroy"] is False
 
 

@@ -12,6 +12,7 @@ from provision.stacks.verify.policy_documents import privilege_problems
 from provision.stacks.functions.monitoring_alarms import OutputRef, alarm_specs, error_budget_percent
 
 ACCOUNT = "111122223333"
+ZONES = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
 REGION = "eu-west-1"
 COMPONENT = "provision:function:Monitoring"
 WEB = {"type": "hosting", "provider": "aws", "hosting": {"kind": "static-site"}}
@@ -103,7 +104,7 @@ def test_data_exchange_alarms_on_failed_sftp_transfers_only_with_sftp(make_plan)
     assert spec.event_pattern["source"] == ["aws.transfer"]
     assert spec.event_pattern["detail-type"] == ["SFTP Server File Upload Failed", "SFTP Server File Download Failed"]
     (prefix,) = spec.event_pattern["detail"]["file-path"]
-    assert prefix["prefix"].startswith("/acme-prod-prod-drop-drop-zone-")
+    assert prefix["prefix"].startswith("/acme-prod-drop-drop-zone-")
 
 
 def _build_plan(plan):
@@ -113,7 +114,7 @@ def _build_plan(plan):
     def run():
         peers = {}
         for name, function in plan.functions.items():
-            ctx = FunctionContext(plan=plan, function=function, account_id=ACCOUNT, peers=dict(peers))
+            ctx = FunctionContext(plan=plan, function=function, account_id=ACCOUNT, peers=dict(peers), zones=ZONES)
             peers[name] = registry.program_for(function.type).build(ctx)
         return peers["ops"]
 
@@ -144,7 +145,7 @@ def test_one_alarm_per_spec_on_the_watched_resources(graph) -> None:
     assert [alarms[f"ops-net-nat-{i}-ports"]["dimensions"] for i in range(3)] == [
         {"NatGatewayId": f"net-nat-{z}-nat_gateway_id"} for z in "abc"
     ]
-    assert alarms["ops-web-5xx"]["alarm_name"].startswith("acme-prod-prod-ops-web-5xx-")
+    assert alarms["ops-web-5xx"]["alarm_name"].startswith("acme-prod-ops-web-5xx-")
 
 
 def test_alarms_notify_the_oncall_topic_of_their_region(graph) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 
@@ -14,12 +15,15 @@ ACCOUNT = "111122223333"
 REGION = "eu-west-1"
 
 
+ZONES = (f"{REGION}a", f"{REGION}b", f"{REGION}c")
+
+
 @pytest.fixture
 def ctx(make_plan, ctx_for):
-    def make(tier: str = "standard", **section):
+    def make(tier: str = "standard", zones=ZONES, **section):
         network_section = {"cidr": "10.20.0.0/16", **section}
         plan = make_plan({"net": {"type": "network", "provider": "aws", "tier": tier, "network": network_section}})
-        return ctx_for(plan, "net")
+        return dataclasses.replace(ctx_for(plan, "net"), zones=tuple(zones))
 
     return make
 
@@ -139,3 +143,22 @@ def test_every_resource_is_a_tagged_child_of_the_network_component(graph_of, ctx
         assert tags["provision:plan"] == "acme-prod", name
         assert (tags["provision:function"], tags["provision:provider"], tags["provision:environment"]) == ("net", "aws", "prod")
     assert graph["net-public-a"]["tags"]["provision:tier"] == "public"
+
+
+def test_subnets_and_nat_gateways_take_the_zones_the_account_offers(graph_of, ctx) -> None:
+    # ca-central-1 has no zone c: the zones come from the account, never from "a, b, c".
+    graph = graph_of(network.build, ctx(tier="critical", nat=True, azs=3,
+                                        zones=("ca-central-1a", "ca-central-1b", "ca-central-1d")))
+
+    subnets = graph.of("SubnetProvider")
+    assert {name: s["availability_zone"] for name, s in subnets.items() if "public" in name} == {
+        "net-public-a": "ca-central-1a", "net-public-b": "ca-central-1b", "net-public-d": "ca-central-1d"}
+    assert sorted(graph.of("NatGatewayProvider")) == ["net-nat-a", "net-nat-b", "net-nat-d"]
+    assert graph["net-nat-d"]["subnet_id"] == "net-public-d-subnet_id"
+    assert graph["net-private-rt-d"]["subnet_ids"] == ["net-private-d-subnet_id"]
+
+
+def test_a_function_needing_more_zones_than_resolved_stops_with_a_clear_error(ctx) -> None:
+    with pytest.raises(ValueError, match=r"^network function 'net' needs 3 availability zones of eu-west-1, "
+                                         r"and 2 were resolved: eu-west-1a, eu-west-1b$"):
+        network.availability_zones(ctx(azs=3, zones=ZONES[:2]), 3)

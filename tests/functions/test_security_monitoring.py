@@ -149,9 +149,9 @@ def test_every_resource_carries_the_function_tags(full: Graph) -> None:
 
 def test_trail_is_multi_region_validated_encrypted_and_logging(full: Graph) -> None:
     trail = full["trail"]
-    name = full.ctx.physical_name("trail", max_len=128)
+    name = full.ctx.physical_name("trail", kind="cloudtrail-trail")
     assert trail["name"] == name
-    assert trail["s3_bucket_name"] == full["trail-bucket"]["bucket_name"] == full.ctx.physical_name("trail")
+    assert trail["s3_bucket_name"] == full["trail-bucket"]["bucket_name"] == full.ctx.physical_name("trail", kind="s3-bucket")
     assert (trail["is_multi_region"], trail["enable_log_file_validation"], trail["include_global_service_events"]) == (
         True,
         True,
@@ -209,7 +209,7 @@ def test_trail_bucket_policy_lets_only_this_trail_write_and_denies_plain_http(fu
 def test_key_is_rotated_and_lets_cloudtrail_use_it_only_for_this_trail(full: Graph) -> None:
     key = full["key"]
     assert key["enable_key_rotation"] is True
-    assert key["alias"] == f"alias/{full.ctx.physical_name('security', max_len=250)}"
+    assert key["alias"] == f"alias/{full.ctx.physical_name('security', kind='kms-alias')}"
     statements = {s["Sid"]: s for s in json.loads(key["key_policy"])["Statement"]}
     assert statements["CloudTrailEncryptLogs"]["Condition"]["StringEquals"] == {"aws:SourceArn": full.outputs["trail_arn"]}
     services = statements["ServicesUseForThisAccount"]

@@ -20,6 +20,7 @@ GAP_MODULES = (
     "s3_policies",  # bucket-policy conditions (aws:SecureTransport)  # put_events to SNS targets
     "transfer",  # update_server/update_user, tags, AWS not-found errors
     "budgets",  # update_budget, subscribers, tags
+    "zones",  # CreateSubnet only in the region's own zones
 )
 
 _installed = False
