@@ -5,8 +5,9 @@ A preview-only refresh reads every resource back through its provider's
 `refresh --preview-only`; `preview --refresh` would also write nothing but
 mixes drift with plan changes). A resource whose `read` finds nothing is
 *deleted*; one whose read-back properties differ from what the state records
-is *changed*, with each property's recorded and live value. Secret values
-stay masked: the engine reports them as "[secret]".
+is *changed*, with each property's recorded and live value. Set-like
+properties (the provider's SET_LIKE) compare as sets. Secret values stay
+masked: the engine reports them as "[secret]".
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from provision.stacks.engine.events import DELETE, UPDATE, ChangeSet, Labelled
+from provision.stacks.providers.base import same_value
+from provision.stacks.providers.kinds import set_like
+from provision.stacks.verify.inventory import resource_kind
 
 DELETED, CHANGED = "deleted", "changed"
 MAX_SHOWN = 120  # longer values (policy documents) are reported as changed, not printed
@@ -98,7 +102,8 @@ class DriftCollector(ChangeSet):
             if change.op == DELETE:
                 drifted.append(ResourceDrift(change.urn, change.name, change.type, change.function, DELETED))
                 continue
-            properties = changed_properties(*self.outputs.get(change.urn, ({}, {})))
+            recorded, live = self.outputs.get(change.urn, ({}, {}))
+            properties = changed_properties(recorded, live, set_like(resource_kind(change.type, recorded)))
             if change.op == UPDATE and properties:
                 drifted.append(
                     ResourceDrift(change.urn, change.name, change.type, change.function, CHANGED, properties)
@@ -108,10 +113,17 @@ class DriftCollector(ChangeSet):
         return DriftReport(drifted, unchanged)
 
 
-def changed_properties(recorded: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[PropertyDrift, ...]:
-    """Properties whose live value differs from the recorded one (engine keys left out)."""
+def changed_properties(
+    recorded: Mapping[str, Any], live: Mapping[str, Any], set_like: frozenset[str] = frozenset()
+) -> tuple[PropertyDrift, ...]:
+    """Properties whose live value differs from the recorded one (engine keys left out,
+    `set_like` ones compared as sets)."""
     keys = sorted(k for k in recorded.keys() | live.keys() if not k.startswith("__"))
-    return tuple(PropertyDrift(k, recorded.get(k), live.get(k)) for k in keys if recorded.get(k) != live.get(k))
+    return tuple(
+        PropertyDrift(k, recorded.get(k), live.get(k))
+        for k in keys
+        if not same_value(recorded.get(k), live.get(k), k in set_like)
+    )
 
 
 def detect(ops: Any) -> DriftReport | None:

@@ -4,6 +4,13 @@ A provider models one primary AWS resource, CloudFormation-style: its inputs are
 the resource's settings, its outputs are the inputs plus the computed
 attributes named in OUTPUTS. `diff` compares inputs only; a change to a key in
 REPLACE_ON replaces the resource, any other change updates it in place.
+Three declarations drive it:
+- REPLACE_ON: the settings AWS cannot change in place;
+- UNIQUE_BY: the settings that make up an identity AWS keeps unique (a name, a
+  CIDR block); a replacement that keeps them deletes the old resource first,
+  since the new one could not coexist with it;
+- SET_LIKE: list settings whose order means nothing (AWS answers in its own
+  order); they compare as sets, here and in drift, and are stored sorted.
 
 Providers hold no clients: the engine pickles provider instances into state,
 so clients are made inside each method from the environment (AWS_ENDPOINT_URL
@@ -158,8 +165,20 @@ def inputs_of(props: Mapping[str, Any], outputs: Iterable[str]) -> dict[str, Any
     return {k: v for k, v in props.items() if k not in skip and not k.startswith("__")}
 
 
+def canonical(value: Any) -> Any:
+    """A set-like value in one order without repeats, so equal sets compare equal."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    by_text = {json.dumps(item, sort_keys=True, default=str): item for item in value}
+    return [by_text[text] for text in sorted(by_text)]
+
+
+def same_value(old: Any, new: Any, set_like: bool) -> bool:
+    return canonical(old) == canonical(new) if set_like else old == new
+
+
 class AwsResourceProvider(ResourceProvider):
-    """Base of every provider: input-only diff driven by REPLACE_ON.
+    """Base of every provider: input-only diff driven by REPLACE_ON, UNIQUE_BY and SET_LIKE.
 
     Subclasses implement create/read/update/delete; `read` returns None when
     the resource is gone, which the engine reports as a deletion on refresh.
@@ -167,22 +186,37 @@ class AwsResourceProvider(ResourceProvider):
 
     REPLACE_ON: frozenset[str] = frozenset()
     OUTPUTS: frozenset[str] = frozenset()
-    # Replacing some resources needs the old one gone first (unique names).
-    DELETE_BEFORE_REPLACE = False
+    # The identity AWS keeps unique, as the settings that make it up (the
+    # empty set: one per account and region); None: no such identity.
+    UNIQUE_BY: frozenset[str] | None = None
+    SET_LIKE: frozenset[str] = frozenset()
+
+    def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The input keys whose values differ, set-like ones compared as sets."""
+        old_in, new_in = inputs_of(olds, self.OUTPUTS), inputs_of(news, self.OUTPUTS)
+        keys = old_in.keys() | new_in.keys()
+        return sorted(k for k in keys if not same_value(old_in.get(k), new_in.get(k), k in self.SET_LIKE))
+
+    def delete_first(self, replaces: Iterable[str]) -> bool:
+        """Whether a replacement of `replaces` must delete the old resource before making the new one:
+        it keeps the unique identity, which AWS would refuse to give a second resource."""
+        return self.UNIQUE_BY is not None and bool(replaces) and not (self.UNIQUE_BY & set(replaces))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        old_in, new_in = inputs_of(olds, self.OUTPUTS), inputs_of(news, self.OUTPUTS)
-        changed = sorted(k for k in old_in.keys() | new_in.keys() if old_in.get(k) != new_in.get(k))
+        changed = self.changed_keys(olds, news)
         replaces = [k for k in changed if k in self.REPLACE_ON]
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             stables=sorted(self.OUTPUTS) if not replaces else [],
-            delete_before_replace=self.DELETE_BEFORE_REPLACE and bool(replaces),
+            delete_before_replace=self.delete_first(replaces),
         )
 
     def outputs(self, props: Mapping[str, Any], **computed: Any) -> dict[str, Any]:
-        return {**inputs_of(props, self.OUTPUTS), **computed}
+        """The inputs and `computed` attributes, set-like values sorted: what AWS answers
+        in another order reads back equal, so refresh records no change."""
+        values = {**inputs_of(props, self.OUTPUTS), **computed}
+        return {k: canonical(v) if k in self.SET_LIKE else v for k, v in values.items()}
 
 
 __all__ = [
@@ -193,6 +227,7 @@ __all__ = [
     "ReadResult",
     "UpdateResult",
     "aws_call",
+    "canonical",
     "client",
     "error_code",
     "eventually",
@@ -201,5 +236,6 @@ __all__ = [
     "refuse_data_loss",
     "rollback_on_failure",
     "same_json",
+    "same_value",
     "tag_list",
 ]

@@ -101,6 +101,8 @@ def budget_arn(account_id: str, name: str) -> str:
 class BudgetProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"budget_name", "account_id", "budget_type"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"budget_name", "account_id"})  # a budget of another type keeps its name
+    SET_LIKE = frozenset({"notifications"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         budgets = client("budgets", BUDGETS_REGION)

@@ -52,6 +52,8 @@ def _ignore_missing(what: str, fn, **kwargs) -> None:
 class IamRoleProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"role_name"})
     OUTPUTS = frozenset({"arn", "unique_id", "permissions_boundary_arn"})
+    UNIQUE_BY = frozenset({"role_name"})
+    SET_LIKE = frozenset({"managed_policy_arns"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         iam = client("iam")

@@ -24,6 +24,8 @@ from provision.stacks.providers.tag_sync import tags_of
 class SubnetProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"vpc_id", "cidr_block", "availability_zone"})
     OUTPUTS = frozenset({"subnet_id", "arn"})
+    # A CIDR block is unique within its VPC: moved to another zone, the old subnet goes first.
+    UNIQUE_BY = frozenset({"vpc_id", "cidr_block"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

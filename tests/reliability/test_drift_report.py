@@ -146,3 +146,22 @@ def test_help_documents_the_exit_codes() -> None:
     result = CliRunner().invoke(cli, ["drift", "--help"])
     assert result.exit_code == 0
     assert "0  no drift" in result.output and "2  drift found" in result.output
+
+
+@pytest.mark.parametrize("rtype", ["pulumi-python:dynamic/aws:RouteTable", "pulumi-python:dynamic:Resource"])
+def test_set_like_properties_in_another_order_are_no_drift(rtype) -> None:
+    """Regression: a route table's subnets read back in AWS's order made drift exit 2 right after apply."""
+    urn = f"urn:pulumi:test::acme::provision:function:Network${rtype}::net-public-rt"
+    recorded = {"vpc_id": "vpc-1", "route_table_id": "rtb-1", "subnet_ids": ["subnet-b", "subnet-a"], "routes": []}
+    reordered = {**recorded, "subnet_ids": ["subnet-a", "subnet-b"]}
+    dropped = {**recorded, "subnet_ids": ["subnet-a"]}
+    net = "urn:pulumi:test::acme::provision:function:Network::net"
+
+    collector = DriftCollector()
+    collector(event("out", "update", urn, net, recorded, reordered))
+    assert collector.report().drifted == []
+
+    collector = DriftCollector()
+    collector(event("out", "update", urn, net, recorded, dropped))
+    [drifted] = collector.report().drifted
+    assert [p.describe() for p in drifted.properties] == ["subnet_ids: [subnet-b, subnet-a] -> [subnet-a]"]
