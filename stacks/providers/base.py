@@ -11,6 +11,9 @@ Three declarations drive it:
   since the new one could not coexist with it;
 - SET_LIKE: list settings whose order means nothing (AWS answers in its own
   order); they compare as sets, here and in drift, and are stored sorted.
+A setting that carries a secret (SECRET_KEYS: a trust policy's ExternalId) is
+kept encrypted in state, so it gets a plain `<setting>_masked` output too: the
+document with the secret masked, which drift compares and may print.
 
 Providers hold no clients: the engine pickles provider instances into state,
 so clients are made inside each method from the environment (AWS_ENDPOINT_URL
@@ -177,6 +180,39 @@ def same_value(old: Any, new: Any, set_like: bool) -> bool:
     return canonical(old) == canonical(new) if set_like else old == new
 
 
+SECRET_MASK, CHANGED_SECRET_MASK = "[secret]", "[secret, changed]"
+MASKED_SUFFIX = "_masked"
+
+
+def _secret_strings(node: Any, keys: frozenset[str], inside: bool = False) -> set[str]:
+    """The strings found under `keys` anywhere in a parsed JSON document."""
+    if isinstance(node, Mapping):
+        return set().union(*(_secret_strings(v, keys, inside or k in keys) for k, v in node.items()))
+    if isinstance(node, list):
+        return set().union(*(_secret_strings(v, keys, inside) for v in node))
+    return {node} if inside and isinstance(node, str) else set()
+
+
+def masked_document(document: str | None, keys: frozenset[str], recorded: str | None) -> str | None:
+    """`document` (JSON) with the values under `keys` replaced by "[secret]", or by
+    "[secret, changed]" where they are not the secrets `recorded` holds."""
+    if not document:
+        return None
+    known = _secret_strings(json.loads(recorded), keys) if recorded else set()
+
+    def mask(node: Any) -> Any:
+        if isinstance(node, Mapping):
+            return {k: (hide(v) if k in keys else mask(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [mask(v) for v in node]
+        return node
+
+    def hide(value: Any) -> str:
+        return SECRET_MASK if _secret_strings(value, keys, True) <= known else CHANGED_SECRET_MASK
+
+    return json.dumps(mask(json.loads(document)), sort_keys=True)
+
+
 class AwsResourceProvider(ResourceProvider):
     """Base of every provider: input-only diff driven by REPLACE_ON, UNIQUE_BY and SET_LIKE.
 
@@ -190,10 +226,17 @@ class AwsResourceProvider(ResourceProvider):
     # empty set: one per account and region); None: no such identity.
     UNIQUE_BY: frozenset[str] | None = None
     SET_LIKE: frozenset[str] = frozenset()
+    # Setting -> the JSON keys under which its document holds a secret.
+    SECRET_KEYS: Mapping[str, frozenset[str]] = {}
+
+    @property
+    def computed(self) -> frozenset[str]:
+        """Output keys that are not inputs: OUTPUTS and the masked copies of secret settings."""
+        return self.OUTPUTS | {name + MASKED_SUFFIX for name in self.SECRET_KEYS}
 
     def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
         """The input keys whose values differ, set-like ones compared as sets."""
-        old_in, new_in = inputs_of(olds, self.OUTPUTS), inputs_of(news, self.OUTPUTS)
+        old_in, new_in = inputs_of(olds, self.computed), inputs_of(news, self.computed)
         keys = old_in.keys() | new_in.keys()
         return sorted(k for k in keys if not same_value(old_in.get(k), new_in.get(k), k in self.SET_LIKE))
 
@@ -212,10 +255,14 @@ class AwsResourceProvider(ResourceProvider):
             delete_before_replace=self.delete_first(replaces),
         )
 
-    def outputs(self, props: Mapping[str, Any], **computed: Any) -> dict[str, Any]:
-        """The inputs and `computed` attributes, set-like values sorted: what AWS answers
-        in another order reads back equal, so refresh records no change."""
-        values = {**inputs_of(props, self.OUTPUTS), **computed}
+    def outputs(self, props: Mapping[str, Any], recorded: Mapping[str, Any] | None = None, **computed: Any) -> dict[str, Any]:
+        """The inputs and `computed` attributes, set-like values sorted (what AWS answers
+        in another order reads back equal, so refresh records no change), and the masked
+        copy of each secret setting. `read` passes the props it was given as `recorded`:
+        a secret that differs from them is masked as changed."""
+        values = {**inputs_of(props, self.computed), **computed}
+        for name, keys in self.SECRET_KEYS.items():
+            values[name + MASKED_SUFFIX] = masked_document(props.get(name), keys, (recorded or props).get(name))
         return {k: canonical(v) if k in self.SET_LIKE else v for k, v in values.items()}
 
 
@@ -233,6 +280,7 @@ __all__ = [
     "eventually",
     "inputs_of",
     "is_not_found",
+    "masked_document",
     "refuse_data_loss",
     "rollback_on_failure",
     "same_json",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,59 @@ def test_set_like_properties_in_another_order_are_no_drift(rtype) -> None:
     collector(event("out", "update", urn, net, recorded, dropped))
     [drifted] = collector.report().drifted
     assert [p.describe() for p in drifted.properties] == ["subnet_ids: [subnet-b, subnet-a] -> [subnet-a]"]
+
+
+ROOT = "arn:aws:iam::210987654321:root"
+GUARDED = {
+    "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"sts:ExternalId": "[secret]"}},
+    "Effect": "Allow",
+    "Principal": {"AWS": ROOT},
+}
+# What the engine's events carry for a secret, whatever its value.
+SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "[secret]"}
+
+
+def _trust(*statements) -> str:
+    return json.dumps({"Statement": list(statements), "Version": "2012-10-17"}, sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    ("live", "line"),
+    [
+        (
+            _trust(GUARDED, {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": "*"}),
+            'assume_role_policy (secrets masked): added statement {"Action": "sts:AssumeRole", "Effect": "Allow", '
+            '"Principal": "*"}',
+        ),
+        (
+            _trust({k: v for k, v in GUARDED.items() if k != "Condition"}),
+            'assume_role_policy (secrets masked): statement {"Action": "sts:AssumeRole", "Effect": "Allow"} '
+            'removed Condition {"StringEquals": {"sts:ExternalId": "[secret]"}}',
+        ),
+        (
+            _trust({**GUARDED, "Condition": {"StringEquals": {"sts:ExternalId": "[secret, changed]"}}}),
+            'assume_role_policy (secrets masked): statement {"Action": "sts:AssumeRole", "Effect": "Allow"} '
+            'changed Condition ({"StringEquals": {"sts:ExternalId": "[secret]"}} -> '
+            '{"StringEquals": {"sts:ExternalId": "[secret, changed]"}})',
+        ),
+    ],
+)
+def test_a_secret_trust_policy_changed_out_of_band_is_drift_with_the_secret_masked(live: str, line: str) -> None:
+    """Regression: the trust policy itself is "[secret]" on both sides, so drift said "No drift"."""
+    role = "urn:pulumi:test::acme::pulumi-python:dynamic/aws:IamRole::vendor-access-nightwatch"
+    recorded = {"role_name": "r", "assume_role_policy": SECRET, "assume_role_policy_masked": _trust(GUARDED)}
+    collector = DriftCollector()
+    collector(event("out", "update", role, STACK, recorded, {**recorded, "assume_role_policy_masked": live}))
+
+    [drifted] = collector.report().drifted
+    assert [p.describe() for p in drifted.properties] == [line]
+
+
+def test_a_stack_deployed_before_masked_copies_existed_is_not_drift() -> None:
+    role = "urn:pulumi:test::acme::pulumi-python:dynamic/aws:IamRole::vendor-access-nightwatch"
+    recorded = {"role_name": "r", "assume_role_policy": SECRET}
+    collector = DriftCollector()
+    collector(event("out", "update", role, STACK, recorded, {**recorded, "assume_role_policy_masked": _trust(GUARDED)}))
+
+    assert collector.report().drifted == []
