@@ -44,7 +44,7 @@ REPLACEMENTS: dict[str, dict[str, bool]] = {
     "RouteTable": {"vpc_id": False},
     "S3Bucket": {"bucket_name": False, "region": True},
     "SnsTopic": {"name": False, "region": False},
-    "Subnet": {"vpc_id": False, "cidr_block": False, "availability_zone": True},
+    "Subnet": {"vpc_id": False, "cidr_block": True, "availability_zone": True},
     "TransferServer": {"identity_provider_type": False},
     "TransferUser": {"server_id": False, "user_name": False},
     "Vpc": {"cidr_block": False},
@@ -101,16 +101,16 @@ def test_each_replacing_setting_replaces_and_says_which_goes_first(kind, key, de
     assert diff.stables == []
 
 
-def test_a_subnet_moved_to_another_zone_with_a_new_block_is_made_first() -> None:
-    """Only a replacement keeping the whole identity collides; a new CIDR block does not."""
+def test_a_subnet_replaced_in_its_vpc_goes_first_one_moved_to_another_vpc_does_not() -> None:
+    """A new block may overlap the old one (10.0.0.0/19 -> 10.0.0.0/18): within a VPC the old subnet goes first."""
     provider = KINDS["Subnet"]()
     olds = {"vpc_id": "vpc-1", "cidr_block": "10.0.0.0/19", "availability_zone": "eu-west-1a", "subnet_id": "s"}
-    news = {"vpc_id": "vpc-1", "cidr_block": "10.0.0.0/18", "availability_zone": "eu-west-1b"}
 
-    diff = provider.diff("s", olds, news)
+    wider = provider.diff("s", olds, {**olds, "cidr_block": "10.0.0.0/18", "availability_zone": "eu-west-1b"})
+    elsewhere = provider.diff("s", olds, {**olds, "vpc_id": "vpc-2", "cidr_block": "10.0.0.0/18"})
 
-    assert diff.replaces == ["availability_zone", "cidr_block"]
-    assert diff.delete_before_replace is False
+    assert (wider.replaces, wider.delete_before_replace) == (["availability_zone", "cidr_block"], True)
+    assert (elsewhere.replaces, elsewhere.delete_before_replace) == (["cidr_block", "vpc_id"], False)
 
 
 def test_an_in_place_change_keeps_the_outputs_stable() -> None:
