@@ -307,3 +307,32 @@ def test_each_partners_vendor_role_reaches_its_own_prefix_only(graph_of, account
         assert bounded == [f"{bucket}/partners/{partner}/*"]
         everything = json.dumps(role["inline_policies"]) + role["permissions_boundary"]
         assert f"partners/{other}" not in everything
+
+
+def test_the_claims_bpo_of_us_healthcare_reaches_its_prefix_not_the_whole_drop_zone(graph_of, account_id, monkeypatch) -> None:
+    """Regression: the claims BPO's role was built with the SOC's scope, which has no prefix: the whole drop zone."""
+    from pathlib import Path
+
+    from provision.cli.pipeline import load_plan
+    from provision.stacks.functions import data_exchange
+
+    monkeypatch.setenv("CLAIMSCO_EXTERNAL_ID", "cc-secret-456")
+    monkeypatch.setenv("SENTRY_SOC_EXTERNAL_ID", "soc-secret-789")
+    plan, _ = load_plan(Path(__file__).resolve().parents[2] / "examples" / "us-healthcare.yaml")
+
+    def run():
+        ctx = FunctionContext(plan=plan, function=plan.functions["claims-exchange"], account_id=account_id)
+        components = {
+            "claims-exchange": data_exchange.build(ctx),
+            "soc": SimpleNamespace(outputs={}),  # the SOC's program is not under test here
+        }
+        roles = vendor_access.build_vendor_roles(plan, account_id, components)
+        return {name: role.arn for name, role in roles.items()}
+
+    graph = graph_of(run)
+    bucket = graph["claims-exchange-drop-zone"]["arn"]
+    files = {s["Sid"]: s for s in _policies(graph["vendor-access-claimsco"])["operate-claims-exchange"]["Statement"]}
+
+    assert files["ExchangeFiles"]["Resource"] == [f"{bucket}/partners/claimsco/*"]
+    assert files["ListExchange"]["Condition"] == {"StringLike": {"s3:prefix": ["partners/claimsco/*"]}}
+    assert f'"{bucket}/*"' not in graph["vendor-access-claimsco"]["permissions_boundary"]
