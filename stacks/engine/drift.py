@@ -24,10 +24,11 @@ import json
 from provision.stacks.engine.events import DELETE, UPDATE, ChangeSet, Labelled
 from provision.stacks.providers.base import MASKED_SUFFIX, same_value
 from provision.stacks.providers.kinds import set_like
-from provision.stacks.verify.inventory import resource_kind
+from provision.stacks.verify.inventory import SECRET_SIGNATURE, resource_kind
 
 DELETED, CHANGED = "deleted", "changed"
 MAX_SHOWN = 120  # longer values (policy documents) are reported as changed, not printed
+SECRET_SHOWN = "[secret]"
 
 
 @dataclass(frozen=True)
@@ -130,18 +131,28 @@ def changed_properties(
     recorded: Mapping[str, Any], live: Mapping[str, Any], set_like: frozenset[str] = frozenset()
 ) -> tuple[PropertyDrift, ...]:
     """Properties whose live value differs from the recorded one (engine keys left out,
-    `set_like` ones compared as sets). A masked copy the state does not record yet (a
-    stack deployed before they existed) has nothing to be compared with."""
+    `set_like` ones compared as sets). A masked copy stands in for its setting only when
+    that setting is a secret; one the state does not record yet (a stack deployed before
+    masked copies existed) has nothing to be compared with."""
+
+    def stands_in(key: str) -> bool:
+        return recorded.get(key) is not None and is_secret(recorded.get(key.removesuffix(MASKED_SUFFIX)))
+
     keys = sorted(
         k
         for k in recorded.keys() | live.keys()
-        if not k.startswith("__") and not (k.endswith(MASKED_SUFFIX) and recorded.get(k) is None)
+        if not k.startswith("__") and (not k.endswith(MASKED_SUFFIX) or stands_in(k))
     )
     return tuple(
         PropertyDrift(k, recorded.get(k), live.get(k))
         for k in keys
         if not same_value(recorded.get(k), live.get(k), k in set_like)
     )
+
+
+def is_secret(value: Any) -> bool:
+    """Whether an event shows `value` as a secret: "[secret]", or Pulumi's secret envelope."""
+    return value == SECRET_SHOWN or (isinstance(value, Mapping) and SECRET_SIGNATURE in value)
 
 
 def detect(ops: Any) -> DriftReport | None:

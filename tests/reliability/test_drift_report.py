@@ -222,3 +222,18 @@ def test_a_stack_deployed_before_masked_copies_existed_is_not_drift() -> None:
     collector(event("out", "update", role, STACK, recorded, {**recorded, "assume_role_policy_masked": _trust(GUARDED)}))
 
     assert collector.report().drifted == []
+
+
+def test_a_plain_setting_reports_its_own_change_not_its_masked_copy_too() -> None:
+    """A service role's trust policy holds no secret: it is compared itself, once."""
+    role = "urn:pulumi:test::acme::pulumi-python:dynamic/aws:IamRole::web-flow-logs-role"
+    service = _trust({"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}})
+    widened = _trust({"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": "*"})
+    recorded = {"role_name": "r", "assume_role_policy": service, "assume_role_policy_masked": service}
+    collector = DriftCollector()
+    collector(event("out", "update", role, STACK, recorded,
+                    {**recorded, "assume_role_policy": widened, "assume_role_policy_masked": widened}))
+
+    [drifted] = collector.report().drifted
+    assert [p.name for p in drifted.properties] == ["assume_role_policy"]
+
