@@ -19,6 +19,7 @@ from provision.policies.rules import (
     gdpr_storage_limitation,
     hipaa_backup,
     hipaa_trail_retention,
+    monitoring_coverage,
     pci_audit_monitoring,
     pci_trail_retention,
     residency_regions,
@@ -67,6 +68,7 @@ POLICIES: tuple[Policy, ...] = (
     budget_nonprod.POLICY,
     budget_respected.POLICY,
     carbon_region.POLICY,
+    monitoring_coverage.POLICY,
     waiver_expired.POLICY,
     waiver_duration.POLICY,
 )

@@ -1,14 +1,24 @@
-"""Which AWS regions and vendor countries each data residency allows.
+"""Which AWS regions and vendor countries each data residency allows, and which regions a plan uses.
 
 Regions are matched by prefix. `eu` means the European Union and EEA: London
 (eu-west-2) and Zurich (eu-central-2) carry the `eu-` prefix but are residencies
 of their own (`uk`, `ch`), so they are excluded from `eu`. Countries are ISO
 3166 alpha-2 codes.
+
+`regions_used` lists every region a plan puts resources in, and whether the
+plan's data is held or carried there (the home region, backup copy regions)
+or only metadata (stacks.global_regions: CloudFront alarms and their on-call
+topic, AWS Budgets). Residency is judged on the first kind; `plan` and `diff`
+show both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from provision.schemas.model import Path, Plan
+from provision.stacks.functions.monitoring_alarms import alarm_regions
+from provision.stacks.global_regions import BUDGETS_REGION
 
 # EU member states plus the EEA (Iceland, Liechtenstein, Norway).
 EU_EEA = frozenset(
@@ -59,3 +69,42 @@ RESIDENCIES: dict[str, Residency] = {
 
 def residency(name: str) -> Residency:
     return RESIDENCIES[name]
+
+
+HOME, BACKUP_COPIES, ALARMS, BUDGETS = "home", "backup-copies", "alarms", "budgets"
+
+
+@dataclass(frozen=True)
+class RegionUse:
+    """One reason a plan puts resources in a region."""
+
+    region: str
+    kind: str  # home | backup-copies | alarms | budgets
+    holds_data: bool
+    function: str | None = None
+    path: Path = ()
+
+    def describe(self) -> str:
+        what = {
+            HOME: "home region: every function's resources",
+            BACKUP_COPIES: f"backup copies of '{self.function}'",
+            ALARMS: f"CloudFront alarms of '{self.function}' and their on-call topic and key",
+            BUDGETS: "AWS Budgets",
+        }[self.kind]
+        return what if self.holds_data else f"{what} (metadata only)"
+
+
+def regions_used(plan: Plan) -> list[RegionUse]:
+    """Every region `plan` puts resources in, and why; the home region first."""
+    uses = [RegionUse(plan.region, HOME, True, path=("spec", "region"))]
+    for backup in plan.functions_of_type("backup"):
+        copy = backup.settings.get("copyToRegion")
+        if copy:
+            uses.append(RegionUse(copy, BACKUP_COPIES, True, backup.name, backup.settings_path + ("copyToRegion",)))
+    for monitoring in plan.functions_of_type("monitoring"):
+        watched = [plan.functions[n] for n in monitoring.settings.get("watches", ()) if n in plan.functions]
+        for region in sorted({r for w in watched for r in alarm_regions(plan, w)}):
+            uses.append(RegionUse(region, ALARMS, False, monitoring.name, monitoring.settings_path + ("watches",)))
+    if (plan.budget or any(f.budget for f in plan.functions.values())) and BUDGETS_REGION != plan.region:
+        uses.append(RegionUse(BUDGETS_REGION, BUDGETS, False, path=("spec", "budget")))
+    return uses

@@ -40,9 +40,25 @@ def summary_line(counts: dict[str, int]) -> str:
     )
 
 
+def region_lines(plan) -> list[str]:
+    """Every region the plan puts resources in, and why (data, or metadata only)."""
+    from provision.policies.residency import regions_used
+
+    return ["Regions:", *(f"  {use.region}: {use.describe()}" for use in regions_used(plan))]
+
+
+def regions_document(plan) -> list[dict[str, Any]]:
+    from provision.policies.residency import regions_used
+
+    return [
+        {"region": u.region, "use": u.kind, "function": u.function, "holdsData": u.holds_data, "description": u.describe()}
+        for u in regions_used(plan)
+    ]
+
+
 def render_changes(plan, changes, target_name: str) -> str:
-    """The human preview: changed resources by function (changes first), then the totals."""
-    lines = [f"Plan {plan.name} ({plan.environment}) on target {target_name}:", ""]
+    """The human preview: the regions used, changed resources by function (changes first), then the totals."""
+    lines = [f"Plan {plan.name} ({plan.environment}) on target {target_name}:", "", *region_lines(plan), ""]
     if not changes.has_changes:
         kept = changes.counts()["same"]
         lines.append(f"No changes: the target already matches the plan ({kept} resources).")
@@ -67,6 +83,7 @@ def changes_document(plan, changes, target_name: str) -> dict[str, Any]:
         "environment": plan.environment,
         "target": target_name,
         "hasChanges": changes.has_changes,
+        "regions": regions_document(plan),
         "summary": {op: counts[op] for op in SUMMARY_OPS},
         "resources": [c.as_dict() for c in changes.ordered()],
     }

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from provision.cli.review.levels import SERVICE_LEVEL_FIELDS, section_settings, weakening
 from provision.cli.review.model import AREAS, Change, Flag
 from provision.cli.review.residency import outside
+from provision.policies.residency import BACKUP_COPIES, HOME, RegionUse, regions_used
 from provision.schemas.model import Function, Plan, Provider
 
 ARROW = "→"
@@ -33,6 +34,7 @@ def diff_plans(base: Plan, head: Plan) -> list[Change]:
         *_provider_changes(base, head),
         *_function_changes(base, head),
         *_residency_breaks(base, head),
+        *_global_region_changes(base, head),
     ]
     return sorted(changes, key=lambda change: AREAS.index(change.area))
 
@@ -177,3 +179,25 @@ def _residency_breaks(base: Plan, head: Plan) -> Iterator[Change]:
                 f"{name}: {function.data} data leaves {head.data_residency} residency: {location.describe()}",
                 Flag.RESIDENCY,
             )
+
+
+def _global_region_changes(base: Plan, head: Plan) -> Iterator[Change]:
+    """Regions the plan starts or stops using for a global service (CloudFront alarms, Budgets).
+
+    The home and backup copy regions are plan settings, reported as such above.
+    """
+    def uses(plan: Plan) -> dict[tuple[str, str], RegionUse]:
+        found: dict[tuple[str, str], RegionUse] = {}
+        for use in regions_used(plan):
+            if use.kind not in (HOME, BACKUP_COPIES):
+                found.setdefault((use.region, use.kind), use)
+        return found
+
+    before, after = uses(base), uses(head)
+    for region, kind in sorted(after.keys() - before.keys()):
+        use = after[region, kind]
+        yield Change("data", use.function, "regions", None, region, f"now uses region {region}: {use.describe()}")
+    for region, kind in sorted(before.keys() - after.keys()):
+        use = before[region, kind]
+        yield Change("data", use.function, "regions", region, None, f"no longer uses region {region}: {use.describe()}")
+

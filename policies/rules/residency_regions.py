@@ -5,23 +5,25 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
-from provision.policies.residency import residency
+from provision.policies.residency import BACKUP_COPIES, regions_used, residency
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     allowed = residency(plan.data_residency)
     outside = f"outside data residency '{allowed.name}' (allowed: {allowed.regions_label})"
-    if not allowed.allows_region(plan.region):
-        yield Violation(f"home region {plan.region} is {outside}", ("spec", "region"))
-    for backup in plan.functions_of_type("backup"):
-        copy = backup.settings.get("copyToRegion")
-        if copy and not allowed.allows_region(copy):
+    # Only where data is held or carried: global services' regions keep metadata only.
+    for use in regions_used(plan):
+        if not use.holds_data or allowed.allows_region(use.region):
+            continue
+        if use.kind == BACKUP_COPIES:
             yield Violation(
-                f"backup function '{backup.name}' copies recovery points to {copy}, {outside}",
-                backup.settings_path + ("copyToRegion",),
-                backup.name,
+                f"backup function '{use.function}' copies recovery points to {use.region}, {outside}",
+                use.path,
+                use.function,
             )
+        else:
+            yield Violation(f"home region {use.region} is {outside}", use.path)
 
 
 POLICY = Policy(
@@ -33,7 +35,13 @@ POLICY = Policy(
         "Residencies map to AWS regions: eu -> eu-* except eu-west-2 (London) and eu-central-2 "
         "(Zurich), uk -> eu-west-2, ch -> eu-central-2, us -> us-*, ca -> ca-*, apac -> ap-*, "
         "global -> any region. Data stored outside the promised jurisdiction breaks contracts "
-        "and data-protection law even when the copy is only a backup."
+        "and data-protection law even when the copy is only a backup. Some resources live where "
+        "AWS serves a global service, whatever the home region, and hold metadata only, never the "
+        "plan's data: alarms on CloudFront's metrics and the on-call topic and key they notify "
+        "(CloudFront publishes its metrics only in us-east-1; they carry alarm states, thresholds "
+        "and metric values), and AWS Budgets (served from us-east-1; spend amounts and alert "
+        "addresses). They are not judged here; `provision plan` and `provision diff` list every "
+        "region a plan uses, these included."
     ),
     remediation=(
         "Move spec.region or backup.copyToRegion to a region inside the residency, or change "

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from provision.schemas.model import Function, Plan
+from provision.stacks.global_regions import CLOUDFRONT_METRICS_REGION
 
 # The availability a function is held to when its plan gives no SLA.
 TIER_AVAILABILITY = {"critical": 99.9, "important": 99.5, "standard": 99.0}
-CLOUDFRONT_METRICS_REGION = "us-east-1"
 TRANSFER_FAILURES = ("SFTP Server File Upload Failed", "SFTP Server File Download Failed")
 
 
@@ -190,3 +190,26 @@ DERIVATIONS = {
     "network": _network,
     "data-exchange": _data_exchange,
 }
+
+# Why a watched function of these types gets no alarm at all.
+NO_METRICS = {
+    "security-monitoring": "it publishes no metric of its own health (its findings go to its alert contacts)",
+    "monitoring": "it publishes no metric of its own health",
+}
+
+
+def watch_gap(fn: Function) -> str | None:
+    """Why watching `fn` gives no alarm; None when it gets at least one (see alarm_specs)."""
+    if fn.type in NO_METRICS:
+        return NO_METRICS[fn.type]
+    if fn.type == "network" and not nat_gateway_count(fn):
+        return "a network without NAT gateways (nat: false) has no metric to alarm on"
+    if fn.type == "data-exchange" and not fn.settings.get("sftp", False):
+        return "a data exchange without SFTP (sftp: false) has no failure metric to alarm on"
+    return None
+
+
+def alarm_regions(plan: Plan, fn: Function) -> set[str]:
+    """Regions other than the plan's where watching `fn` puts alarms (CloudFront's metrics: us-east-1)."""
+    regions = {CLOUDFRONT_METRICS_REGION} if fn.type == "hosting" else set()
+    return regions - {plan.region}

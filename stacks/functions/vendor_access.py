@@ -118,7 +118,10 @@ def build_vendor_roles(
         if missing:
             raise KeyError(f"vendor access for '{provider.name}': no component built for {', '.join(missing)}")
         outputs = pulumi.Output.from_input({f.name: dict(components[f.name].outputs) for f in functions})
-        policies = outputs.apply(lambda o, fs=functions: {f.name: statements_for(f, o[f.name], scope) for f in fs})
+        # Bind this provider's functions and scope now: the callback runs after the loop has moved on.
+        policies = outputs.apply(
+            lambda o, fs=functions, sc=scope: {f.name: statements_for(f, o[f.name], sc) for f in fs}
+        )
         roles[provider.name] = IamRole(
             f"{VENDOR_ACCESS}-{provider.name}",
             role_name=vendor_role_name(plan, provider.name, account_id),

@@ -127,6 +127,7 @@ def _document(props: Mapping[str, Any]) -> dict[str, Any]:
 class BackupPlanProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"region"})
     OUTPUTS = frozenset({"arn", "plan_id", "version_id"})
+    UNIQUE_BY = frozenset({"plan_name", "region"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))

@@ -73,6 +73,8 @@ def _from_aws(selection: Mapping[str, Any], props: Mapping[str, Any]) -> dict[st
 class BackupSelectionProvider(AwsResourceProvider):
     REPLACE_ON = frozenset(SETTINGS)
     OUTPUTS = frozenset({"selection_id"})
+    UNIQUE_BY = frozenset({"plan_id", "selection_name"})  # a selection's name is unique in its plan
+    SET_LIKE = frozenset({"resources"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))

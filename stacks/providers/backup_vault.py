@@ -52,7 +52,8 @@ def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], keys: Sequence[st
 class BackupVaultProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"vault_name", "kms_key_arn", "region"})
     OUTPUTS = frozenset({"arn"})
-    DELETE_BEFORE_REPLACE = True  # vault names are unique per account and region
+    UNIQUE_BY = frozenset({"vault_name", "region"})  # vault names are unique per account and region
+    SET_LIKE = frozenset({"notification_events"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))

@@ -4,6 +4,16 @@ A provider models one primary AWS resource, CloudFormation-style: its inputs are
 the resource's settings, its outputs are the inputs plus the computed
 attributes named in OUTPUTS. `diff` compares inputs only; a change to a key in
 REPLACE_ON replaces the resource, any other change updates it in place.
+Three declarations drive it:
+- REPLACE_ON: the settings AWS cannot change in place;
+- UNIQUE_BY: the settings that make up an identity AWS keeps unique (a name, a
+  CIDR block); a replacement that keeps them deletes the old resource first,
+  since the new one could not coexist with it;
+- SET_LIKE: list settings whose order means nothing (AWS answers in its own
+  order); they compare as sets, here and in drift, and are stored sorted.
+A setting that carries a secret (SECRET_KEYS: a trust policy's ExternalId) is
+kept encrypted in state, so it gets a plain `<setting>_masked` output too: the
+document with the secret masked, which drift compares and may print.
 
 Providers hold no clients: the engine pickles provider instances into state,
 so clients are made inside each method from the environment (AWS_ENDPOINT_URL
@@ -158,8 +168,53 @@ def inputs_of(props: Mapping[str, Any], outputs: Iterable[str]) -> dict[str, Any
     return {k: v for k, v in props.items() if k not in skip and not k.startswith("__")}
 
 
+def canonical(value: Any) -> Any:
+    """A set-like value in one order without repeats, so equal sets compare equal."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    by_text = {json.dumps(item, sort_keys=True, default=str): item for item in value}
+    return [by_text[text] for text in sorted(by_text)]
+
+
+def same_value(old: Any, new: Any, set_like: bool) -> bool:
+    return canonical(old) == canonical(new) if set_like else old == new
+
+
+SECRET_MASK, CHANGED_SECRET_MASK = "[secret]", "[secret, changed]"
+MASKED_SUFFIX = "_masked"
+
+
+def _secret_strings(node: Any, keys: frozenset[str], inside: bool = False) -> set[str]:
+    """The strings found under `keys` anywhere in a parsed JSON document."""
+    if isinstance(node, Mapping):
+        return set().union(*(_secret_strings(v, keys, inside or k in keys) for k, v in node.items()))
+    if isinstance(node, list):
+        return set().union(*(_secret_strings(v, keys, inside) for v in node))
+    return {node} if inside and isinstance(node, str) else set()
+
+
+def masked_document(document: str | None, keys: frozenset[str], recorded: str | None) -> str | None:
+    """`document` (JSON) with the values under `keys` replaced by "[secret]", or by
+    "[secret, changed]" where they are not the secrets `recorded` holds."""
+    if not document:
+        return None
+    known = _secret_strings(json.loads(recorded), keys) if recorded else set()
+
+    def mask(node: Any) -> Any:
+        if isinstance(node, Mapping):
+            return {k: (hide(v) if k in keys else mask(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [mask(v) for v in node]
+        return node
+
+    def hide(value: Any) -> str:
+        return SECRET_MASK if _secret_strings(value, keys, True) <= known else CHANGED_SECRET_MASK
+
+    return json.dumps(mask(json.loads(document)), sort_keys=True)
+
+
 class AwsResourceProvider(ResourceProvider):
-    """Base of every provider: input-only diff driven by REPLACE_ON.
+    """Base of every provider: input-only diff driven by REPLACE_ON, UNIQUE_BY and SET_LIKE.
 
     Subclasses implement create/read/update/delete; `read` returns None when
     the resource is gone, which the engine reports as a deletion on refresh.
@@ -167,22 +222,48 @@ class AwsResourceProvider(ResourceProvider):
 
     REPLACE_ON: frozenset[str] = frozenset()
     OUTPUTS: frozenset[str] = frozenset()
-    # Replacing some resources needs the old one gone first (unique names).
-    DELETE_BEFORE_REPLACE = False
+    # The identity AWS keeps unique, as the settings that make it up (the
+    # empty set: one per account and region); None: no such identity.
+    UNIQUE_BY: frozenset[str] | None = None
+    SET_LIKE: frozenset[str] = frozenset()
+    # Setting -> the JSON keys under which its document holds a secret.
+    SECRET_KEYS: Mapping[str, frozenset[str]] = {}
+
+    @property
+    def computed(self) -> frozenset[str]:
+        """Output keys that are not inputs: OUTPUTS and the masked copies of secret settings."""
+        return self.OUTPUTS | {name + MASKED_SUFFIX for name in self.SECRET_KEYS}
+
+    def changed_keys(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The input keys whose values differ, set-like ones compared as sets."""
+        old_in, new_in = inputs_of(olds, self.computed), inputs_of(news, self.computed)
+        keys = old_in.keys() | new_in.keys()
+        return sorted(k for k in keys if not same_value(old_in.get(k), new_in.get(k), k in self.SET_LIKE))
+
+    def delete_first(self, replaces: Iterable[str]) -> bool:
+        """Whether a replacement of `replaces` must delete the old resource before making the new one:
+        it keeps the unique identity, which AWS would refuse to give a second resource."""
+        return self.UNIQUE_BY is not None and bool(replaces) and not (self.UNIQUE_BY & set(replaces))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        old_in, new_in = inputs_of(olds, self.OUTPUTS), inputs_of(news, self.OUTPUTS)
-        changed = sorted(k for k in old_in.keys() | new_in.keys() if old_in.get(k) != new_in.get(k))
+        changed = self.changed_keys(olds, news)
         replaces = [k for k in changed if k in self.REPLACE_ON]
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             stables=sorted(self.OUTPUTS) if not replaces else [],
-            delete_before_replace=self.DELETE_BEFORE_REPLACE and bool(replaces),
+            delete_before_replace=self.delete_first(replaces),
         )
 
-    def outputs(self, props: Mapping[str, Any], **computed: Any) -> dict[str, Any]:
-        return {**inputs_of(props, self.OUTPUTS), **computed}
+    def outputs(self, props: Mapping[str, Any], recorded: Mapping[str, Any] | None = None, **computed: Any) -> dict[str, Any]:
+        """The inputs and `computed` attributes, set-like values sorted (what AWS answers
+        in another order reads back equal, so refresh records no change), and the masked
+        copy of each secret setting. `read` passes the props it was given as `recorded`:
+        a secret that differs from them is masked as changed."""
+        values = {**inputs_of(props, self.computed), **computed}
+        for name, keys in self.SECRET_KEYS.items():
+            values[name + MASKED_SUFFIX] = masked_document(props.get(name), keys, (recorded or props).get(name))
+        return {k: canonical(v) if k in self.SET_LIKE else v for k, v in values.items()}
 
 
 __all__ = [
@@ -193,13 +274,16 @@ __all__ = [
     "ReadResult",
     "UpdateResult",
     "aws_call",
+    "canonical",
     "client",
     "error_code",
     "eventually",
     "inputs_of",
     "is_not_found",
+    "masked_document",
     "refuse_data_loss",
     "rollback_on_failure",
     "same_json",
+    "same_value",
     "tag_list",
 ]

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pulumi
 import pulumi.dynamic
 
+from provision.stacks.global_regions import BUDGETS_REGION
 from provision.stacks.providers.base import (
     AwsResourceProvider,
     CreateResult,
@@ -28,7 +29,6 @@ from provision.stacks.providers.base import (
 from provision.stacks.providers.calls import call_or_none, caller_account
 from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
-BUDGETS_REGION = "us-east-1"
 TIME_UNITS = frozenset({"DAILY", "MONTHLY", "QUARTERLY", "ANNUALLY"})
 
 
@@ -101,6 +101,8 @@ def budget_arn(account_id: str, name: str) -> str:
 class BudgetProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"budget_name", "account_id", "budget_type"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"budget_name", "account_id"})  # a budget of another type keeps its name
+    SET_LIKE = frozenset({"notifications"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         budgets = client("budgets", BUDGETS_REGION)

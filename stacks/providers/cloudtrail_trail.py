@@ -48,6 +48,7 @@ def _name(arn: str) -> str:
 class CloudTrailTrailProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name"})
     OUTPUTS = frozenset({"arn", "home_region"})
+    UNIQUE_BY = frozenset({"name"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cloudtrail = client("cloudtrail")

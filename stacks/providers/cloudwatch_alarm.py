@@ -61,6 +61,8 @@ def _alarm_request(props: Mapping[str, Any]) -> dict[str, Any]:
 class CloudWatchAlarmProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"alarm_name", "region"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"alarm_name", "region"})
+    SET_LIKE = frozenset({"alarm_actions", "ok_actions"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cloudwatch = client("cloudwatch", props.get("region"))

@@ -26,6 +26,7 @@ DASHBOARD_GONE = ("ResourceNotFound",)
 class CloudWatchDashboardProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"dashboard_name"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"dashboard_name"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cloudwatch = client("cloudwatch")

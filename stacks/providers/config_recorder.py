@@ -60,7 +60,7 @@ class ConfigRecorderProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name"})
     OUTPUTS = frozenset({"recorder_arn"})
     # A region holds one recorder: a renamed one can only be made once the old one is gone.
-    DELETE_BEFORE_REPLACE = True
+    UNIQUE_BY: frozenset[str] = frozenset()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         config = client("config")

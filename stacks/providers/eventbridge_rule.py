@@ -87,6 +87,7 @@ def _rule_name(arn: str) -> str:
 class EventBridgeRuleProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name", "event_bus_name"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"name", "event_bus_name"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         events = client("events")

@@ -38,6 +38,8 @@ class FlowLogProvider(AwsResourceProvider):
         {"vpc_id", "traffic_type", "log_group_name", "deliver_logs_permission_arn", "max_aggregation_interval"}
     )
     OUTPUTS = frozenset({"flow_log_id", "arn"})
+    # AWS refuses a second flow log of the same VPC, traffic and destination.
+    UNIQUE_BY = frozenset({"vpc_id", "traffic_type", "log_group_name"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

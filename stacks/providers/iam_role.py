@@ -52,6 +52,10 @@ def _ignore_missing(what: str, fn, **kwargs) -> None:
 class IamRoleProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"role_name"})
     OUTPUTS = frozenset({"arn", "unique_id", "permissions_boundary_arn"})
+    UNIQUE_BY = frozenset({"role_name"})
+    SET_LIKE = frozenset({"managed_policy_arns"})
+    # A vendor's trust policy holds its ExternalId.
+    SECRET_KEYS = {"assume_role_policy": frozenset({"sts:ExternalId"})}
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         iam = client("iam")
@@ -119,7 +123,7 @@ class IamRoleProvider(AwsResourceProvider):
             "managed_policy_arns": managed,
             "tags": tags_of(tags),
         }
-        return ReadResult(id_, self._outputs(current, role, boundary_arn))
+        return ReadResult(id_, self._outputs(current, role, boundary_arn, recorded=props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         iam = client("iam")
@@ -198,8 +202,16 @@ class IamRoleProvider(AwsResourceProvider):
             )
         return self.read(name, props)
 
-    def _outputs(self, props: Mapping[str, Any], role: Mapping[str, Any], boundary_arn: str | None) -> dict[str, Any]:
-        return self.outputs(props, arn=role["Arn"], unique_id=role["RoleId"], permissions_boundary_arn=boundary_arn)
+    def _outputs(
+        self,
+        props: Mapping[str, Any],
+        role: Mapping[str, Any],
+        boundary_arn: str | None,
+        recorded: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        return self.outputs(
+            props, recorded, arn=role["Arn"], unique_id=role["RoleId"], permissions_boundary_arn=boundary_arn
+        )
 
     @staticmethod
     def _boundary_arn(role_name: str) -> str:

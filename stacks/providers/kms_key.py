@@ -67,6 +67,7 @@ def key_policy(account_id: str, services: Sequence[str] = ()) -> str:
 class KmsKeyProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"alias", "region"})
     OUTPUTS = frozenset({"arn", "key_id"})
+    UNIQUE_BY = frozenset({"alias", "region"})  # an alias names one key per region
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         kms = client("kms", props.get("region"))

@@ -33,6 +33,7 @@ RETENTION_DAYS = frozenset(
 class LogGroupProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"log_group_name"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"log_group_name"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         logs = client("logs")

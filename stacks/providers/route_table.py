@@ -43,6 +43,7 @@ def _by_destination(routes: Sequence[Mapping[str, Any]] | None) -> dict[str, dic
 class RouteTableProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"vpc_id"})
     OUTPUTS = frozenset({"route_table_id", "arn"})
+    SET_LIKE = frozenset({"subnet_ids", "routes"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

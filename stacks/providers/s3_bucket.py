@@ -129,8 +129,8 @@ def _empty(s3, bucket: str) -> None:
 class S3BucketProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"bucket_name", "region"})
     OUTPUTS = frozenset({"arn", "regional_domain_name"})
-    # Bucket names are global: the new bucket cannot exist while the old one does.
-    DELETE_BEFORE_REPLACE = True
+    # Bucket names are global: a bucket moved to another region keeps its name, so the old one goes first.
+    UNIQUE_BY = frozenset({"bucket_name"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         s3 = client("s3", props.get("region"))

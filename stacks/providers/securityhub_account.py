@@ -60,6 +60,7 @@ def standards_for(compliance: Iterable[str], region: str) -> list[str]:
 
 class SecurityHubAccountProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn", "subscriptions"})
+    SET_LIKE = frozenset({"standards"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         hub = client("securityhub")

@@ -105,6 +105,8 @@ def _region_of(topic_arn: str) -> str:
 class SnsTopicProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name", "region"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"name", "region"})
+    SET_LIKE = frozenset({"publisher_services", "email_subscriptions"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         sns = client("sns", props.get("region"))

@@ -52,6 +52,7 @@ def _endpoint(transfer, server_id: str) -> str:
 class TransferServerProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"identity_provider_type"})
     OUTPUTS = frozenset({"server_id", "arn", "endpoint"})
+    SET_LIKE = frozenset({"protocols"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         transfer = client("transfer")

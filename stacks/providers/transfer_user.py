@@ -56,6 +56,8 @@ def _split_id(id_: str) -> tuple[str, str]:
 class TransferUserProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"server_id", "user_name"})
     OUTPUTS = frozenset({"arn"})
+    UNIQUE_BY = frozenset({"server_id", "user_name"})
+    SET_LIKE = frozenset({"ssh_public_keys"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         transfer = client("transfer")

@@ -30,6 +30,7 @@ DNS_ATTRIBUTES = {
 class VpcProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"cidr_block"})
     OUTPUTS = frozenset({"vpc_id", "arn"})
+    # No UNIQUE_BY: AWS lets VPC CIDR blocks overlap, so a new VPC is made before the old one goes.
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from provision.stacks.verify.checks.existence import resource_exists
 from provision.stacks.verify.coverage import coverage
 from provision.stacks.verify.model import CheckResult, LiveResource, VerifyContext
 from provision.stacks.verify.registry import checks_for
@@ -25,9 +26,14 @@ class VerifyReport:
 
 
 def verify(ctx: VerifyContext) -> VerifyReport:
-    """Check the plan's coverage, then every resource in `ctx.resources`, in state order."""
+    """Check the plan's coverage, then every resource in `ctx.resources`, in state order:
+    first that it exists, then, only if it does, its properties."""
     report = VerifyReport(results=list(coverage(ctx.plan, ctx.resources)))
     for resource in ctx.resources:
+        found = list(resource_exists(resource, ctx))
+        report.results.extend(found)
+        if any(not r.passed for r in found):
+            continue
         checks = checks_for(resource.kind)
         if not checks:
             report.unaudited.append(resource)

@@ -261,3 +261,28 @@ def test_a_watched_function_must_be_built_first(make_plan, ctx_for) -> None:
 
     with pytest.raises(ValueError, match="^monitoring function 'ops' watches 'web', which has not been built$"):
         monitoring.watched_functions(ctx_for(plan, "ops"))
+
+
+WATCHABLE_SHAPES = [
+    {"type": "hosting", "provider": "aws", "hosting": {"kind": "static-site"}},
+    {"type": "backup", "provider": "aws", "backup": {"protects": [], "rpoHours": 24, "retentionDays": 35}},
+    {"type": "network", "provider": "aws", "network": {"cidr": "10.0.0.0/16"}},
+    {"type": "network", "provider": "aws", "network": {"cidr": "10.0.0.0/16", "nat": True}},
+    {"type": "data-exchange", "provider": "aws", "dataExchange": {"retentionDays": 30, "partners": ["claimsco"]}},
+    {"type": "data-exchange", "provider": "aws", "dataExchange": {"retentionDays": 30, "partners": ["claimsco"], "sftp": True}},
+    {"type": "security-monitoring", "provider": "aws",
+     "securityMonitoring": {"services": ["guardduty"], "alerts": {"minSeverity": "high", "notify": ["soc@acme.example"]}}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", WATCHABLE_SHAPES, ids=lambda s: f"{s['type']}-{len(json.dumps(s))}")
+def test_a_watched_function_gets_alarms_exactly_when_no_gap_is_reported(make_plan, account_id, shape) -> None:
+    """The derivation and the advisory PRV-MON-001 agree: no function is unwatched in silence."""
+    from provision.stacks.functions.monitoring_alarms import alarm_regions, alarm_specs, watch_gap
+
+    plan = make_plan({"watched": shape})
+    watched = plan.functions["watched"]
+    specs = alarm_specs(plan, watched, account_id)
+
+    assert (watch_gap(watched) is None) == bool(specs)
+    assert alarm_regions(plan, watched) == {s.region for s in specs if s.region} - {plan.region}

@@ -250,3 +250,90 @@ def test_external_ids_are_read_through_the_targets_clients(aws, plan, monkeypatc
 
     assert vendor_access.resolve_external_ids(with_ssm, target_client) == {"nightwatch": "from-target"}
     assert asked == ["ssm"]
+
+
+def _two_partner_plan():
+    from provision.schemas.model import build_plan
+
+    vendor = {"type": "bpo", "country": "IE", "contacts": ["ops@vendor.example"]}
+    return build_plan(
+        {
+            "apiVersion": "provision/v1",
+            "kind": "OutsourcingPlan",
+            "metadata": {"name": "acme-prod", "owner": "platform@acme.example"},
+            "spec": {
+                "environment": "prod",
+                "region": "eu-west-1",
+                "dataResidency": "eu",
+                "compliance": ["gdpr"],
+                "providers": {
+                    "aws": {"type": "cloud"},
+                    "alpha": {**vendor, "accountId": "111111111111", "externalIdRef": "env:ALPHA_EXTERNAL_ID"},
+                    "beta": {**vendor, "accountId": "222222222222", "externalIdRef": "env:BETA_EXTERNAL_ID"},
+                },
+                "functions": {
+                    "exchange": {
+                        "type": "data-exchange",
+                        "provider": "aws",
+                        "dataExchange": {"retentionDays": 30, "partners": ["alpha", "beta"]},
+                    }
+                },
+            },
+        }
+    )
+
+
+def test_each_partners_vendor_role_reaches_its_own_prefix_only(graph_of, account_id, monkeypatch) -> None:
+    """Regression: every vendor role used to be built with the last provider's scope (a late-binding lambda)."""
+    from provision.stacks.functions import data_exchange
+
+    monkeypatch.setenv("ALPHA_EXTERNAL_ID", "alpha-secret")
+    monkeypatch.setenv("BETA_EXTERNAL_ID", "beta-secret")
+    plan = _two_partner_plan()
+
+    def run():
+        ctx = FunctionContext(plan=plan, function=plan.functions["exchange"], account_id=account_id)
+        roles = vendor_access.build_vendor_roles(plan, account_id, {"exchange": data_exchange.build(ctx)})
+        return {name: role.arn for name, role in roles.items()}
+
+    graph = graph_of(run)
+    bucket = graph["exchange-drop-zone"]["arn"]
+    for partner, other in (("alpha", "beta"), ("beta", "alpha")):
+        role = graph[f"vendor-access-{partner}"]
+        statements = {s["Sid"]: s for s in _policies(role)["operate-exchange"]["Statement"]}
+        assert statements["ExchangeFiles"]["Resource"] == [f"{bucket}/partners/{partner}/*"]
+        assert statements["ListExchange"]["Condition"] == {"StringLike": {"s3:prefix": [f"partners/{partner}/*"]}}
+        boundary = json.loads(role["permissions_boundary"])["Statement"]
+        bounded = [r for s in boundary if s["Effect"] == "Allow" for r in s["Resource"] if r.startswith(f"{bucket}/")]
+        assert bounded == [f"{bucket}/partners/{partner}/*"]
+        everything = json.dumps(role["inline_policies"]) + role["permissions_boundary"]
+        assert f"partners/{other}" not in everything
+
+
+def test_the_claims_bpo_of_us_healthcare_reaches_its_prefix_not_the_whole_drop_zone(graph_of, account_id, monkeypatch) -> None:
+    """Regression: the claims BPO's role was built with the SOC's scope, which has no prefix: the whole drop zone."""
+    from pathlib import Path
+
+    from provision.cli.pipeline import load_plan
+    from provision.stacks.functions import data_exchange
+
+    monkeypatch.setenv("CLAIMSCO_EXTERNAL_ID", "cc-secret-456")
+    monkeypatch.setenv("SENTRY_SOC_EXTERNAL_ID", "soc-secret-789")
+    plan, _ = load_plan(Path(__file__).resolve().parents[2] / "examples" / "us-healthcare.yaml")
+
+    def run():
+        ctx = FunctionContext(plan=plan, function=plan.functions["claims-exchange"], account_id=account_id)
+        components = {
+            "claims-exchange": data_exchange.build(ctx),
+            "soc": SimpleNamespace(outputs={}),  # the SOC's program is not under test here
+        }
+        roles = vendor_access.build_vendor_roles(plan, account_id, components)
+        return {name: role.arn for name, role in roles.items()}
+
+    graph = graph_of(run)
+    bucket = graph["claims-exchange-drop-zone"]["arn"]
+    files = {s["Sid"]: s for s in _policies(graph["vendor-access-claimsco"])["operate-claims-exchange"]["Statement"]}
+
+    assert files["ExchangeFiles"]["Resource"] == [f"{bucket}/partners/claimsco/*"]
+    assert files["ListExchange"]["Condition"] == {"StringLike": {"s3:prefix": ["partners/claimsco/*"]}}
+    assert f'"{bucket}/*"' not in graph["vendor-access-claimsco"]["permissions_boundary"]

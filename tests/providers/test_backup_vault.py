@@ -111,7 +111,8 @@ def test_diff_replaces_for_name_key_and_region(change, replaces) -> None:
 
     assert diff.changes is True
     assert diff.replaces == replaces
-    assert diff.delete_before_replace is bool(replaces)
+    # Only a new key keeps the vault's name in its region: then the old vault goes first.
+    assert diff.delete_before_replace is (replaces == ["kms_key_arn"])
 
 
 def test_update_changes_lock_notifications_and_tags(backup) -> None:

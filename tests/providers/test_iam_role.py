@@ -265,3 +265,56 @@ def test_create_refuses_a_boundary_policy_made_for_something_else(iam) -> None:
     )
     with pytest.raises(iam.exceptions.NoSuchEntityException):
         iam.get_role(RoleName="acme-vendor")
+
+
+MASKED_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": VENDOR_ROOT},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "[secret]"}},
+        }
+    ],
+}
+OPEN_TO_ALL = {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}
+
+
+def _with(statements) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+@pytest.mark.parametrize(
+    ("live_statements", "masked_statements"),
+    [
+        # Someone lets anybody assume the role.
+        (
+            [json.loads(trust_policy({"AWS": VENDOR_ROOT}, external_id="ext-123"))["Statement"][0], OPEN_TO_ALL],
+            MASKED_TRUST["Statement"] + [OPEN_TO_ALL],
+        ),
+        # Someone removes the ExternalId condition.
+        (
+            [{"Effect": "Allow", "Principal": {"AWS": VENDOR_ROOT}, "Action": "sts:AssumeRole"}],
+            [{"Effect": "Allow", "Principal": {"AWS": VENDOR_ROOT}, "Action": "sts:AssumeRole"}],
+        ),
+        # Someone sets another ExternalId: still masked, but seen as changed.
+        (
+            json.loads(trust_policy({"AWS": VENDOR_ROOT}, external_id="ext-999"))["Statement"],
+            [{**MASKED_TRUST["Statement"][0], "Condition": {"StringEquals": {"sts:ExternalId": "[secret, changed]"}}}],
+        ),
+    ],
+)
+def test_trust_policy_changes_show_in_its_masked_copy_without_the_secret(iam, live_statements, masked_statements) -> None:
+    """Regression: the trust policy is a secret, "[secret]" on both sides of drift, so no change ever showed."""
+    provider = IamRoleProvider()
+    created = provider.create(_props())
+    assert json.loads(created.outs["assume_role_policy_masked"]) == MASKED_TRUST
+
+    iam.update_assume_role_policy(RoleName="acme-vendor", PolicyDocument=_with(live_statements))
+    read = provider.read("acme-vendor", created.outs).outs
+
+    assert json.loads(read["assume_role_policy_masked"]) == {"Version": "2012-10-17", "Statement": masked_statements}
+    assert "ext-123" not in read["assume_role_policy_masked"] and "ext-999" not in read["assume_role_policy_masked"]
+    # The masked copy is an output, not a setting: it never makes a diff of its own.
+    assert provider.diff("acme-vendor", created.outs, _props()).changes is False

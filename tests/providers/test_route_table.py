@@ -117,3 +117,16 @@ def test_failed_route_leaves_no_table_behind(net) -> None:
         RouteTableProvider().create(_props(net, routes=routes))
 
     assert {t["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]} == before
+
+
+def test_subnets_in_another_order_are_no_change_after_a_refresh(net) -> None:
+    """Regression: AWS lists associations in its own order, so every networked plan showed `~ update`."""
+    provider = RouteTableProvider()
+    wanted = sorted([net["a"], net["b"]], reverse=True)  # not the order a read gives back
+    created = provider.create(_props(net, subnet_ids=wanted))
+
+    refreshed = provider.read(created.id, created.outs).outs
+
+    assert refreshed == created.outs  # refresh records nothing new: drift stays quiet
+    assert provider.diff(created.id, refreshed, _props(net, subnet_ids=wanted)).changes is False
+    assert sorted(refreshed["subnet_ids"]) == sorted([net["a"], net["b"]])

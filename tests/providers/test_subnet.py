@@ -75,3 +75,44 @@ def test_delete_then_read_is_none_and_delete_again_is_fine(vpc_id: str) -> None:
 def test_cidr_outside_the_vpc_names_the_aws_error(vpc_id: str) -> None:
     with pytest.raises(ProviderError, match=rf"^Subnet 192.168.0.0/24 in {vpc_id}: CreateSubnet: InvalidSubnet.Range: "):
         SubnetProvider().create(_props(vpc_id, cidr_block="192.168.0.0/24"))
+
+
+FAMILY = {"provision:plan": "acme", "provision:environment": "prod", "provision:function": "net"}
+
+
+def _blocks(vpc_id: str) -> list[str]:
+    subnets = boto3.client("ec2", region_name=REGION).describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]
+    )["Subnets"]
+    return sorted(s["CidrBlock"] for s in subnets)
+
+
+def test_a_new_layout_removes_the_siblings_whose_blocks_it_needs(vpc_id: str) -> None:
+    """Regression: three zones to two re-carves every block; each new subnet overlapped an old one not yet
+    deleted (InvalidSubnet.Conflict on every retry)."""
+    provider = SubnetProvider()
+    old = [
+        provider.create(_props(vpc_id, cidr_block=cidr, availability_zone=f"{REGION}{zone}", tags={**FAMILY, "provision:tier": tier}))
+        for cidr, zone, tier in (("10.0.0.0/19", "a", "public"), ("10.0.32.0/19", "b", "public"), ("10.0.64.0/19", "c", "public"))
+    ]  # fmt: skip
+
+    # public-b of the two-zone layout: 10.0.64.0/18 overlaps old public-c (10.0.64.0/19) only.
+    provider.create(_props(vpc_id, cidr_block="10.0.64.0/18", availability_zone=f"{REGION}b", tags={**FAMILY, "provision:tier": "public"}))
+
+    assert _blocks(vpc_id) == ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/18"]
+    # The engine deletes the superseded subnet later: already gone is fine.
+    provider.delete(old[2].id, old[2].outs)
+
+
+def test_a_subnet_of_someone_else_in_the_way_is_refused_by_name(vpc_id: str) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    theirs = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/24", AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
+
+    with pytest.raises(ProviderError) as refused:
+        SubnetProvider().create(_props(vpc_id, cidr_block="10.0.0.0/18", tags={**FAMILY, "provision:tier": "public"}))
+
+    assert str(refused.value).startswith(f"Subnet 10.0.0.0/18 in {vpc_id}: CreateSubnet: InvalidSubnet.Conflict: ")
+    assert str(refused.value).endswith(
+        f"Overlapping subnets not made by this function: {theirs} (10.0.0.0/24). Move them, or choose another cidr."
+    )
+    assert _blocks(vpc_id) == ["10.0.0.0/24"]

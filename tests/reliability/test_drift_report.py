@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,93 @@ def test_help_documents_the_exit_codes() -> None:
     result = CliRunner().invoke(cli, ["drift", "--help"])
     assert result.exit_code == 0
     assert "0  no drift" in result.output and "2  drift found" in result.output
+
+
+@pytest.mark.parametrize("rtype", ["pulumi-python:dynamic/aws:RouteTable", "pulumi-python:dynamic:Resource"])
+def test_set_like_properties_in_another_order_are_no_drift(rtype) -> None:
+    """Regression: a route table's subnets read back in AWS's order made drift exit 2 right after apply."""
+    urn = f"urn:pulumi:test::acme::provision:function:Network${rtype}::net-public-rt"
+    recorded = {"vpc_id": "vpc-1", "route_table_id": "rtb-1", "subnet_ids": ["subnet-b", "subnet-a"], "routes": []}
+    reordered = {**recorded, "subnet_ids": ["subnet-a", "subnet-b"]}
+    dropped = {**recorded, "subnet_ids": ["subnet-a"]}
+    net = "urn:pulumi:test::acme::provision:function:Network::net"
+
+    collector = DriftCollector()
+    collector(event("out", "update", urn, net, recorded, reordered))
+    assert collector.report().drifted == []
+
+    collector = DriftCollector()
+    collector(event("out", "update", urn, net, recorded, dropped))
+    [drifted] = collector.report().drifted
+    assert [p.describe() for p in drifted.properties] == ["subnet_ids: [subnet-b, subnet-a] -> [subnet-a]"]
+
+
+ROOT = "arn:aws:iam::210987654321:root"
+GUARDED = {
+    "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"sts:ExternalId": "[secret]"}},
+    "Effect": "Allow",
+    "Principal": {"AWS": ROOT},
+}
+# What the engine's events carry for a secret, whatever its value.
+SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "[secret]"}
+
+
+def _trust(*statements) -> str:
+    return json.dumps({"Statement": list(statements), "Version": "2012-10-17"}, sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    ("live", "line"),
+    [
+        (
+            _trust(GUARDED, {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": "*"}),
+            'assume_role_policy (secrets masked): added statement {"Action": "sts:AssumeRole", "Effect": "Allow", '
+            '"Principal": "*"}',
+        ),
+        (
+            _trust({k: v for k, v in GUARDED.items() if k != "Condition"}),
+            'assume_role_policy (secrets masked): statement {"Action": "sts:AssumeRole", "Effect": "Allow"} '
+            'removed Condition {"StringEquals": {"sts:ExternalId": "[secret]"}}',
+        ),
+        (
+            _trust({**GUARDED, "Condition": {"StringEquals": {"sts:ExternalId": "[secret, changed]"}}}),
+            'assume_role_policy (secrets masked): statement {"Action": "sts:AssumeRole", "Effect": "Allow"} '
+            'changed Condition ({"StringEquals": {"sts:ExternalId": "[secret]"}} -> '
+            '{"StringEquals": {"sts:ExternalId": "[secret, changed]"}})',
+        ),
+    ],
+)
+def test_a_secret_trust_policy_changed_out_of_band_is_drift_with_the_secret_masked(live: str, line: str) -> None:
+    """Regression: the trust policy itself is "[secret]" on both sides, so drift said "No drift"."""
+    role = "urn:pulumi:test::acme::pulumi-python:dynamic/aws:IamRole::vendor-access-nightwatch"
+    recorded = {"role_name": "r", "assume_role_policy": SECRET, "assume_role_policy_masked": _trust(GUARDED)}
+    collector = DriftCollector()
+    collector(event("out", "update", role, STACK, recorded, {**recorded, "assume_role_policy_masked": live}))
+
+    [drifted] = collector.report().drifted
+    assert [p.describe() for p in drifted.properties] == [line]
+
+
+def test_a_stack_deployed_before_masked_copies_existed_is_not_drift() -> None:
+    role = "urn:pulumi:test::acme::pulumi-python:dynamic/aws:IamRole::vendor-access-nightwatch"
+    recorded = {"role_name": "r", "assume_role_policy": SECRET}
+    collector = DriftCollector()
+    collector(event("out", "update", role, STACK, recorded, {**recorded, "assume_role_policy_masked": _trust(GUARDED)}))
+
+    assert collector.report().drifted == []
+
+
+def test_a_plain_setting_reports_its_own_change_not_its_masked_copy_too() -> None:
+    """A service role's trust policy holds no secret: it is compared itself, once."""
+    role = "urn:pulumi:test::acme::pulumi-python:dynamic/aws:IamRole::web-flow-logs-role"
+    service = _trust({"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}})
+    widened = _trust({"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": "*"})
+    recorded = {"role_name": "r", "assume_role_policy": service, "assume_role_policy_masked": service}
+    collector = DriftCollector()
+    collector(event("out", "update", role, STACK, recorded,
+                    {**recorded, "assume_role_policy": widened, "assume_role_policy_masked": widened}))
+
+    [drifted] = collector.report().drifted
+    assert [p.name for p in drifted.properties] == ["assume_role_policy"]
+

@@ -107,6 +107,16 @@ CASES = [
     ]),
     ("residency changed", setter(spec, "dataResidency", "global"),
      [("data", "dataResidency: eu → global (data may move to another jurisdiction)", R)]),
+    # Global services' regions: visible when the plan starts or stops using them.
+    ("hosting no longer watched", setter(lambda d: d["spec"]["functions"]["ops"]["monitoring"], "watches",
+                                         ["payroll-exchange"]), [
+        ("data", "no longer uses region us-east-1: CloudFront alarms of 'ops' and their on-call topic and key "
+                 "(metadata only)", None),
+        ("service-levels", "ops: monitoring.watches: removed web (weaker: functions no longer watched)", W),
+    ]),
+    ("budgets dropped", both(deleter(spec, "budget"), deleter(fn("web"), "budget")), [
+        ("data", "no longer uses region us-east-1: AWS Budgets (metadata only)", None),
+    ]),
     ("function removed", lambda d: d["spec"]["functions"].pop("network"),
      [("functions", "function removed: network (network on aws, important, internal data)", None)]),
     ("function type changed",
