@@ -120,13 +120,12 @@ def open_plan_stack(
     engine = ensure_engine(lambda line: click.echo(line, err=True))
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
-    disposable = chosen.sandbox is not None
     program = None
     if with_program:
         from provision.stacks.functions.vendor_access import resolve_external_ids
 
         external_ids = resolve_external_ids(plan, chosen.client)
-        program = build_program(plan, chosen.account_id(), disposable=disposable, external_ids=external_ids)
+        program = build_program(plan, chosen.account_id(), external_ids=external_ids)
     ops = target_stack(
         chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
     )

@@ -41,11 +41,10 @@ def build_order(plan: Plan) -> list[Function]:
 
 
 def build_program(
-    plan: Plan, account_id: str, *, disposable: bool = False, external_ids: Mapping[str, str] | None = None
+    plan: Plan, account_id: str, *, external_ids: Mapping[str, str] | None = None
 ) -> Callable[[], None]:
-    """The inline program for `plan` in account `account_id`.
+    """The inline program for `plan` in account `account_id`, the same on every target.
 
-    `disposable` (the sandbox) lets buckets and vaults be destroyed with their data.
     `external_ids` are the vendors' ExternalIds, resolved on the target beforehand.
     """
 
@@ -58,7 +57,7 @@ def build_program(
         components: dict[str, FunctionComponent] = {}
         for function in build_order(plan):
             ctx = FunctionContext(
-                plan=plan, function=function, account_id=account_id, peers=dict(components), disposable=disposable,
+                plan=plan, function=function, account_id=account_id, peers=dict(components),
                 external_ids=dict(external_ids or {}),
             )
             component = registry.program_for(function.type).build(ctx)

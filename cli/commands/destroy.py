@@ -73,10 +73,7 @@ def destroy(plan_file: Path, yes: bool, force_delete_data: bool, target: str, st
                 click.echo(f"Nothing to destroy: {stack.label} has no resources.")
                 return
             with working(f"Looking for data in {stack.label}..."):
-                # The sandbox writes access logs of its own calls: there, log buckets are throwaway.
-                held = data_at_risk(
-                    stack.ops.deployment(), stack.target.client, skip_log_buckets=stack.target.sandbox is not None
-                )
+                held = data_at_risk(stack.ops.deployment(), stack.target.client)
             if held and not force_delete_data:
                 raise click.ClickException(data_refusal(stack.label, held, plan_file))
             click.echo(f"Destroying {stack.label} deletes {len(status.resources)} resource(s):")

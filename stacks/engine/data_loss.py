@@ -33,40 +33,26 @@ class HeldData:
         return f"{self.what} holds {self.count} {self.unit}"
 
 
-def data_at_risk(
-    deployment: dict[str, Any] | None, client: ClientFactory, *, skip_log_buckets: bool = False
-) -> list[HeldData]:
+def data_at_risk(deployment: dict[str, Any] | None, client: ClientFactory) -> list[HeldData]:
     """Data held by the deployment's buckets and vaults (resources already gone are skipped).
 
-    `skip_log_buckets` leaves out buckets that other resources of the stack
-    deliver logs to (access logs, trails): on the sandbox these fill with the
-    sandbox's own logs of every call, which are throwaway.
+    The same on every target. Buckets the program deletes with their content
+    (`force_destroy`, e.g. access-log buckets that S3 fills for as long as the
+    site exists) are not the user's decision, so they are left out.
     """
     resources = [
         r for r in (deployment or {}).get("resources") or []
         if r.get("custom") and not r.get("type", "").startswith("pulumi:") and not r.get("delete")
     ]
-    skipped = log_buckets(resources) if skip_log_buckets else set()
     held = []
     for resource in resources:
         outputs = resource.get("outputs") or {}
-        if outputs.get("bucket_name") in skipped:
+        if outputs.get("bucket_name") and outputs.get("force_destroy"):
             continue
         found = _held(outputs, client)
         if found is not None and found.count:
             held.append(found)
     return held
-
-
-def log_buckets(resources: list[dict[str, Any]]) -> set[str]:
-    """Names of the buckets the resources deliver logs to: S3 access logs, CloudTrail, Config."""
-    names = set()
-    for resource in resources:
-        outputs = resource.get("outputs") or {}
-        for key in ("access_log_bucket", "s3_bucket_name"):
-            if isinstance(outputs.get(key), str):
-                names.add(outputs[key])
-    return names
 
 
 def _held(outputs: dict[str, Any], client: ClientFactory) -> HeldData | None:

@@ -15,8 +15,8 @@
 - vault events (job results, changed recovery points) go to an SNS topic
   the plan owner subscribes to.
 
-Vaults refuse deletion while they hold recovery points, unless the target is
-disposable (the sandbox).
+Vaults refuse deletion while they hold recovery points, on every target,
+unless `provision destroy --force-delete-data`.
 """
 
 from __future__ import annotations
@@ -70,7 +70,6 @@ def _vault(
         vault_name=ctx.physical_name(suffix, max_len=50),
         kms_key_arn=key.arn,
         region=region,
-        force_destroy=ctx.disposable,
         tags=ctx.tags(),
         opts=opts,
         **lock,

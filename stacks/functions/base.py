@@ -49,10 +49,6 @@ class FunctionContext:
     peers: Mapping[str, FunctionComponent] = field(default_factory=dict)
     # Vendor access roles by provider name, for functions that grant a vendor access.
     vendor_roles: Mapping[str, Any] = field(default_factory=dict)
-    # True when the target is throwaway (the sandbox): buckets and vaults are
-    # created with force_destroy, so destroying the stack also discards their data.
-    # On AWS it stays False, and deleting a bucket or vault that holds data fails.
-    disposable: bool = False
     # ExternalIds by provider name, read from their references before the engine ran.
     external_ids: Mapping[str, str] = field(default_factory=dict)
 

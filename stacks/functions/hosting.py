@@ -9,8 +9,9 @@
 - a CloudFront distribution serves the bucket through its own origin access
   control, HTTPS only, with `priceClass` and `indexDocument` from the plan.
 
-Both buckets refuse deletion while they hold objects, unless the target is
-disposable (the sandbox).
+The site bucket refuses deletion while it holds objects, on every target,
+unless `provision destroy --force-delete-data`; the log bucket goes with the
+site whose requests it records.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         kms_key_arn=None,  # S3 log delivery cannot write with a customer key; SSE-S3 it is
         lifecycle_expiration_days=LOG_RETENTION_DAYS,
         bucket_policy=log_bucket_policy(log_name, account, site_name),
-        force_destroy=ctx.disposable,
+        # S3 writes here for as long as the site exists (our own calls included):
+        # the logs go with the site, as the data exchange's do.
+        force_destroy=True,
         tags=tags,
         opts=opts,
     )
@@ -100,7 +103,6 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         versioning=True,
         access_log_bucket=logs.bucket_name,
         bucket_policy=distribution.arn.apply(lambda arn: site_bucket_policy(site_name, arn)),
-        force_destroy=ctx.disposable,
         tags=tags,
         opts=opts,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
@@ -111,12 +110,9 @@ def test_distribution_serves_the_site_bucket_over_https(graph, region) -> None:
     assert (cdn["price_class"], cdn["default_root_object"], cdn["enabled"]) == ("PriceClass_100", "index.html", True)
 
 
-def test_buckets_keep_their_data_unless_the_target_is_disposable(graph, graph_of, ctx) -> None:
-    assert (graph["web-site"]["force_destroy"], graph["web-logs"]["force_destroy"]) == (False, False)
-
-    disposable = graph_of(hosting.build, dataclasses.replace(ctx(), disposable=True))
-
-    assert (disposable["web-site"]["force_destroy"], disposable["web-logs"]["force_destroy"]) == (True, True)
+def test_the_site_keeps_its_data_on_every_target_and_its_logs_go_with_it(graph) -> None:
+    # One program for sandbox and AWS: only `destroy --force-delete-data` deletes the site's objects.
+    assert (graph["web-site"]["force_destroy"], graph["web-logs"]["force_destroy"]) == (False, True)
 
 
 def test_plan_settings_reach_the_distribution(graph_of, ctx) -> None:

@@ -79,26 +79,23 @@ def resource(outputs: dict, **extra: Any) -> dict:
     return {"custom": True, "type": "pulumi-python:dynamic:Resource", "outputs": outputs, **extra}
 
 
-def test_data_at_risk_counts_objects_and_recovery_points_and_skips_what_holds_none() -> None:
+def test_data_at_risk_counts_objects_and_recovery_points_and_skips_what_holds_none_or_goes_anyway() -> None:
     deployment = {
         "resources": [
             resource({"bucket_name": "site", "access_log_bucket": "logs"}),
             resource({"bucket_name": "logs"}),
+            resource({"bucket_name": "access-logs", "force_destroy": True}),
             resource({"bucket_name": "empty"}),
             resource({"vault_name": "vault", "region": "eu-west-1"}),
             resource({"bucket_name": "going"}, delete=True),
             {"custom": False, "type": "provision:function:Hosting", "outputs": {"bucket_name": "component"}},
         ]
     }
-    client = Counts({"site": 2, "logs": 40, "empty": 0, "going": 5, "component": 9}, {"vault": 3})
+    client = Counts({"site": 2, "logs": 40, "access-logs": 7, "empty": 0, "going": 5, "component": 9}, {"vault": 3})
     assert data_at_risk(deployment, client) == [
         HeldData("S3 bucket site", 2, "object(s)/version(s)"),
         HeldData("S3 bucket logs", 40, "object(s)/version(s)"),
         HeldData("Backup vault vault", 3, "recovery point(s)"),
-    ]
-    # On the sandbox, log buckets fill with the sandbox's own access logs: those are not the user's data.
-    assert [h.what for h in data_at_risk(deployment, client, skip_log_buckets=True)] == [
-        "S3 bucket site", "Backup vault vault"
     ]
     assert HeldData("Backup vault vault", 3, "recovery point(s)").describe() == "Backup vault vault holds 3 recovery point(s)"
 
