@@ -117,6 +117,8 @@ def open_plan_stack(
         click.echo(f"Started the sandbox (instance {info.instance_id}) at {info.url}.", err=True)
 
     chosen = resolve_target(target, plan.region, state, start_sandbox=start_sandbox, on_sandbox_start=started)
+    for note in chosen.notes:
+        click.echo(f"Note: {note}", err=True)
     engine = ensure_engine(lambda line: click.echo(line, err=True))
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)

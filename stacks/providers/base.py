@@ -18,17 +18,12 @@ import os
 import time
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from provision.stacks.aws_clients import shared_client
+from provision.stacks.aws_clients import RETRY_CONFIG, shared_client
 
 T = TypeVar("T")
-
-# Standard mode retries throttling, 5xx and connection errors with jittered
-# exponential backoff; the attempt count covers short sandbox or AWS brown-outs.
-RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=10, read_timeout=60)
 
 # Error codes that mean "not there", per service, for idempotent delete and read.
 NOT_FOUND_CODES = frozenset(
