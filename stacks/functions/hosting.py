@@ -24,6 +24,7 @@ from provision.stacks.providers.kms_key import KmsKey, key_policy
 from provision.stacks.providers.s3_bucket import S3Bucket
 from provision.stacks.providers.s3_policies import deny_insecure_transport, log_delivery_statement, policy_document
 
+CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
 DEFAULT_PRICE_CLASS = "PriceClass_100"
 DEFAULT_INDEX = "index.html"
 # Access logs are audit evidence: a year covers PCI DSS and most SOC 2 reviews.
@@ -59,16 +60,6 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     opts = ctx.resource_opts(component)
     site_name, log_name = ctx.physical_name("site"), ctx.physical_name("logs")
 
-    key = KmsKey(
-        f"{fn}-key",
-        description=f"Static site content of {ctx.plan.name}/{fn}",
-        # CloudFront decrypts objects for viewers through the OAC.
-        key_policy=key_policy(account, ["cloudfront.amazonaws.com"]),
-        alias=f"alias/{site_name}",
-        region=region,
-        tags=tags,
-        opts=opts,
-    )
     logs = S3Bucket(
         f"{fn}-logs",
         bucket_name=log_name,
@@ -83,7 +74,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         opts=opts,
     )
     # The distribution takes the bucket's regional name, known in advance: the
-    # bucket's policy names the distribution, so the bucket comes second.
+    # key's and the bucket's policies name the distribution, so they come after it.
     distribution = CloudFrontDistribution(
         f"{fn}-cdn",
         origin_domain_name=f"{site_name}.s3.{region}.amazonaws.com",
@@ -92,6 +83,18 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         price_class=settings.get("priceClass", DEFAULT_PRICE_CLASS),
         viewer_protocol_policy="redirect-to-https",
         comment=f"{ctx.plan.name}/{fn}",
+        tags=tags,
+        opts=opts,
+    )
+    key = KmsKey(
+        f"{fn}-key",
+        description=f"Static site content of {ctx.plan.name}/{fn}",
+        # CloudFront decrypts objects for viewers through the OAC of this distribution only.
+        key_policy=distribution.arn.apply(
+            lambda arn: key_policy(account, [CLOUDFRONT_SERVICE], source_arns={CLOUDFRONT_SERVICE: arn})
+        ),
+        alias=f"alias/{site_name}",
+        region=region,
         tags=tags,
         opts=opts,
     )

@@ -170,7 +170,8 @@ def _guardduty(scope: _Scope, logs: S3Bucket) -> GuardDutyDetector:
         # Frequent updates: a changed finding reaches EventBridge, and so the SOC, sooner.
         finding_publishing_frequency="FIFTEEN_MINUTES",
         features={"S3_DATA_EVENTS": True},
-        destination_arn=logs.arn.apply(lambda arn: f"{arn}/{GUARDDUTY_PREFIX}"),
+        # GuardDuty takes a folder as its ARN with the trailing slash.
+        destination_arn=logs.arn.apply(lambda arn: f"{arn}/{GUARDDUTY_PREFIX}/"),
         destination_kms_key_arn=scope.key.arn,
         tags=scope.tags,
         opts=scope.opts,

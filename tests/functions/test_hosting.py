@@ -7,7 +7,6 @@ import json
 import pytest
 
 from provision.stacks.functions import hosting
-from provision.stacks.providers.kms_key import key_policy
 
 COMPONENT = "provision:function:Hosting"
 TAGS = {
@@ -95,10 +94,19 @@ def test_log_bucket_is_s3_encrypted_private_expiring_and_written_only_by_log_del
     assert statements["DenyInsecureTransport"]["Effect"] == "Deny"
 
 
-def test_key_is_rotated_and_lets_cloudfront_decrypt(graph, account_id, region) -> None:
+def test_key_is_rotated_and_lets_only_this_distribution_decrypt(graph, account_id, region) -> None:
     key = graph["web-key"]
     assert key["enable_key_rotation"] is True
-    assert key["key_policy"] == key_policy(account_id, ["cloudfront.amazonaws.com"])
+    admin, cloudfront = json.loads(key["key_policy"])["Statement"]
+    assert admin["Principal"] == {"AWS": f"arn:aws:iam::{account_id}:root"}
+    assert cloudfront == {
+        "Sid": "CloudFrontReadThroughOac",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"AWS:SourceArn": graph["web-cdn"]["arn"]}},
+    }
     assert key["alias"] == f"alias/{graph['web-site']['bucket_name']}"
     assert key["region"] == region
 
