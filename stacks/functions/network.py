@@ -133,7 +133,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         tags=ctx.tags(Name=ctx.physical_name("public")),
         opts=opts,
     )
-    nats = _private_routing(ctx, vpc, public, private, opts) if settings.get("nat", False) else []
+    nats = _private_routing(ctx, vpc, igw, public, private, opts) if settings.get("nat", False) else []
     if not nats:
         RouteTable(
             f"{fn}-private-rt",
@@ -171,10 +171,18 @@ def _subnet(
 
 
 def _private_routing(
-    ctx: FunctionContext, vpc: Vpc, public: Sequence[Subnet], private: Sequence[Subnet], opts: pulumi.ResourceOptions
+    ctx: FunctionContext,
+    vpc: Vpc,
+    igw: InternetGateway,
+    public: Sequence[Subnet],
+    private: Sequence[Subnet],
+    opts: pulumi.ResourceOptions,
 ) -> list[NatGateway]:
     """NAT gateways in public subnets and the private route tables that use them."""
     fn = ctx.function.name
+    # A public NAT needs the VPC's internet gateway attached: made after it, deleted
+    # before it (AWS refuses to detach a gateway that NATs still use: DependencyViolation).
+    nat_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw]))
     per_az = ctx.function.tier == "critical"
     nats = []
     for i, subnet in enumerate(public if per_az else public[:1]):
@@ -184,7 +192,7 @@ def _private_routing(
                 f"{fn}-nat-{letter}",
                 subnet_id=subnet.subnet_id,
                 tags=ctx.tags(Name=ctx.physical_name(f"nat-{letter}")),
-                opts=opts,
+                opts=nat_opts,
             )
         )
     groups: list[tuple[str, NatGateway, Sequence[Subnet]]]

@@ -139,3 +139,24 @@ def test_every_resource_is_a_tagged_child_of_the_network_component(graph_of, ctx
         assert tags["provision:plan"] == "acme-prod", name
         assert (tags["provision:function"], tags["provision:provider"], tags["provision:environment"]) == ("net", "aws", "prod")
     assert graph["net-public-a"]["tags"]["provision:tier"] == "public"
+
+
+def test_nat_gateways_depend_on_the_internet_gateway(graph_of, ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A public NAT needs the IGW attached (create), and the IGW cannot be detached while NATs use it
+    # (destroy: DependencyViolation); the engine orders both only from a declared dependency.
+    from pulumi.runtime.mocks import MockMonitor
+
+    dependencies: dict[str, list[str]] = {}
+    register = MockMonitor.RegisterResource
+
+    def recording(self, request):
+        dependencies[request.name] = list(request.dependencies)
+        return register(self, request)
+
+    monkeypatch.setattr(MockMonitor, "RegisterResource", recording)
+    graph_of(network.build, ctx(tier="critical", nat=True, azs=2))
+
+    igw = [urn for urn in dependencies["net-igw"] if urn.endswith("::net-vpc")]  # the igw's own input
+    assert igw, dependencies["net-igw"]
+    for nat in ("net-nat-a", "net-nat-b"):
+        assert any(urn.endswith("::net-igw") for urn in dependencies[nat]), dependencies[nat]
