@@ -84,14 +84,25 @@ def aws_failure(what: str, exc: ClientError, hint: str = "") -> ProviderError:
     return ProviderError(f"{message} {hint}" if hint else message)
 
 
-def eventually(fn: Callable[[], T], *, retry_on: Iterable[str], attempts: int = 10, delay: float = 0.5) -> T:
-    """Retry `fn` while AWS answers with one of `retry_on` (eventual consistency)."""
-    codes = frozenset(retry_on)
+def eventually(
+    fn: Callable[[], T],
+    *,
+    retry_on: Iterable[str] | Callable[[ClientError], bool],
+    attempts: int = 10,
+    delay: float = 0.5,
+) -> T:
+    """Retry `fn` while AWS answers with one of the codes `retry_on` (eventual consistency),
+    or while `retry_on(error)` is true when a code alone says too little."""
+    if callable(retry_on):
+        retry = retry_on
+    else:
+        codes = frozenset(retry_on)
+        retry = lambda exc: error_code(exc) in codes  # noqa: E731
     for attempt in range(attempts):
         try:
             return fn()
         except ClientError as exc:
-            if error_code(exc) not in codes or attempt == attempts - 1:
+            if not retry(exc) or attempt == attempts - 1:
                 raise
             time.sleep(delay * (2**attempt if attempt < 4 else 8))
     raise AssertionError("unreachable")

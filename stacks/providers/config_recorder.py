@@ -26,9 +26,10 @@ from provision.stacks.providers.base import (
     rollback_on_failure,
     tag_list,
 )
-from provision.stacks.providers.calls import call_or_none, first_or_none
+from provision.stacks.providers.calls import call_or_none, first_or_none, role_not_yet_usable, while_role_propagates
 from provision.stacks.providers.tag_sync import tag_changes, tags_of
 
+DELIVERY_ROLE_NOT_YET_USABLE = role_not_yet_usable("InsufficientDeliveryPolicyException")
 FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 
 
@@ -72,11 +73,7 @@ class ConfigRecorderProvider(AwsResourceProvider):
             Tags=tag_list(props.get("tags")),
         )
         with rollback_on_failure(lambda: self.delete(name, props)):
-            aws_call(
-                f"Config recorder {name}: PutDeliveryChannel",
-                config.put_delivery_channel,
-                DeliveryChannel=_channel(name, props),
-            )
+            self._put_channel(config, name, props)
             self._set_recording(config, name, props.get("recording", True))
         return CreateResult(name, self.outputs(props, recorder_arn=self._arn(config, name)))
 
@@ -134,7 +131,7 @@ class ConfigRecorderProvider(AwsResourceProvider):
             config.put_configuration_recorder,
             ConfigurationRecorder=_recorder(id_, news),
         )
-        aws_call(f"{what}: PutDeliveryChannel", config.put_delivery_channel, DeliveryChannel=_channel(id_, news))
+        self._put_channel(config, id_, news)
         self._set_recording(config, id_, news.get("recording", True))
         arn = self._arn(config, id_)
         to_set, removed = tag_changes(olds.get("tags"), news.get("tags"))
@@ -154,6 +151,16 @@ class ConfigRecorderProvider(AwsResourceProvider):
         call_or_none(f"{what}: DeleteDeliveryChannel", config.delete_delivery_channel, DeliveryChannelName=id_)
         call_or_none(
             f"{what}: DeleteConfigurationRecorder", config.delete_configuration_recorder, ConfigurationRecorderName=id_
+        )
+
+    @staticmethod
+    def _put_channel(config, name: str, props: Mapping[str, Any]) -> None:
+        # Config checks the bucket with the recorder's role, which may still be propagating.
+        while_role_propagates(
+            f"Config recorder {name}: PutDeliveryChannel",
+            config.put_delivery_channel,
+            retry_if=DELIVERY_ROLE_NOT_YET_USABLE,
+            DeliveryChannel=_channel(name, props),
         )
 
     @staticmethod

@@ -111,3 +111,15 @@ def test_a_second_recorder_is_refused_with_the_aws_error_code(config, account_id
         "Failed to put configuration recorder 'second' because the maximum number of configuration recorders: 1 "
         "is reached."
     )
+
+
+def test_create_waits_while_config_cannot_use_a_new_role_for_the_bucket(config, account_id, refuse_first) -> None:
+    waits = refuse_first(
+        "config", "PutDeliveryChannel", "InsufficientDeliveryPolicyException", "Insufficient delivery policy to s3 bucket", 2
+    )
+
+    ConfigRecorderProvider().create(_props(account_id))
+
+    (channel,) = config.describe_delivery_channels()["DeliveryChannels"]
+    assert channel["s3BucketName"] == BUCKET
+    assert waits == [1.0, 2.0]
