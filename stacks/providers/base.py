@@ -135,7 +135,7 @@ def refuse_data_loss(what: str, held: int, things: str, remedy: str, *, force: b
     if held and not (force or os.environ.get(FORCE_DELETE_DATA_ENV) == "1"):
         raise ProviderError(
             f"{what} still holds {held} {things} that would be lost; refusing to delete it. "
-            f"{remedy} or set force_destroy."
+            f"{remedy}, or delete them with it: `provision destroy --force-delete-data`."
         )
 
 

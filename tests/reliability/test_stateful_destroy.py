@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from provision.stacks.engine.data_loss import HeldData, data_at_risk
+from provision.stacks.engine.data_loss import HeldData, data_at_risk, keys_pending_deletion
 from provision.stacks.providers.base import FORCE_DELETE_DATA_ENV, ProviderError, refuse_data_loss
 
 PLAN = "rel-data"
@@ -107,3 +107,38 @@ def test_the_providers_guard_yields_only_to_the_destroy_flag(monkeypatch: pytest
     refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=True)
     monkeypatch.setenv(FORCE_DELETE_DATA_ENV, "1")
     refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=False)
+
+
+def test_a_locked_vault_is_reported_with_the_earliest_date_it_can_go() -> None:
+    from datetime import datetime, timezone
+
+    held = HeldData("Backup vault v", 2, "recovery point(s)", datetime(2027, 1, 5, tzinfo=timezone.utc))
+
+    assert held.describe() == (
+        "Backup vault v holds 2 recovery point(s), locked: AWS keeps them until 2027-01-05, "
+        "the earliest the vault can be deleted"
+    )
+
+
+def test_destroy_names_when_each_kms_key_is_really_deleted(aws_kms) -> None:
+    kms = aws_kms
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    deletion = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=30)["DeletionDate"]
+    deployment = {"resources": [resource({"key_id": key_id, "alias": "alias/site", "region": "eu-west-1"})]}
+
+    assert keys_pending_deletion(deployment, lambda service, region=None: kms) == [
+        f"KMS key {key_id} (alias/site) is deleted on {deletion:%Y-%m-%d}; until then "
+        f"`aws kms cancel-key-deletion --key-id {key_id}` restores it."
+    ]
+
+
+@pytest.fixture
+def aws_kms(monkeypatch: pytest.MonkeyPatch):
+    import boto3
+    from moto import mock_aws
+
+    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield boto3.client("kms", region_name="eu-west-1")
