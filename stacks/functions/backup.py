@@ -9,9 +9,10 @@
 - the plan backs up often enough to meet `rpoHours` and keeps recovery
   points (and copies) `retentionDays`;
 - a service role trusted only by AWS Backup runs the jobs;
-- one selection per protected function picks its resources by the
-  provision:plan, provision:function and provision:environment tags every
-  resource carries;
+- one selection per protected function picks its data resources by the
+  provision:plan, provision:function and provision:environment tags and the
+  provision:backup tag only data resources carry (AWS Backup for S3 needs
+  versioning: an unversioned log bucket would fail every night's job);
 - vault events (job results, changed recovery points) go to an SNS topic
   the plan owner subscribes to.
 
@@ -23,7 +24,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, FunctionComponent, FunctionContext
+from provision.stacks.functions.base import (
+    BACKUP_DATA,
+    TAG_BACKUP,
+    TAG_ENVIRONMENT,
+    TAG_FUNCTION,
+    TAG_PLAN,
+    FunctionComponent,
+    FunctionContext,
+)
 from provision.stacks.providers.backup_plan import BackupPlan, rule_for_rpo
 from provision.stacks.providers.backup_selection import BackupSelection
 from provision.stacks.providers.backup_vault import BackupVault
@@ -153,7 +162,12 @@ def build(ctx: FunctionContext) -> FunctionComponent:
             plan_id=plan.plan_id,
             selection_name=f"protect-{name}",
             iam_role_arn=role.arn,
-            match_all_tags={TAG_PLAN: ctx.plan.name, TAG_FUNCTION: name, TAG_ENVIRONMENT: ctx.plan.environment},
+            match_all_tags={
+                TAG_PLAN: ctx.plan.name,
+                TAG_FUNCTION: name,
+                TAG_ENVIRONMENT: ctx.plan.environment,
+                TAG_BACKUP: BACKUP_DATA,
+            },
             region=region,
             opts=opts,
         )

@@ -19,6 +19,10 @@ TAG_PLAN = "provision:plan"
 TAG_FUNCTION = "provision:function"
 TAG_PROVIDER = "provision:provider"
 TAG_ENVIRONMENT = "provision:environment"
+# Carried only by resources holding the function's data (versioned buckets): what a
+# backup selection picks. Logs and other plumbing lack it, so no nightly job fails on them.
+TAG_BACKUP = "provision:backup"
+BACKUP_DATA = "data"
 
 
 class FunctionComponent(pulumi.ComponentResource):
@@ -65,6 +69,10 @@ class FunctionContext:
             TAG_ENVIRONMENT: self.plan.environment,
             **extra,
         }
+
+    def data_tags(self) -> dict[str, str]:
+        """The tags of a resource holding the function's data, which backups select."""
+        return self.tags(**{TAG_BACKUP: BACKUP_DATA})
 
     def physical_name(self, suffix: str = "", max_len: int = 63) -> str:
         """A deterministic AWS name, lowercase, unique per plan/env/function.

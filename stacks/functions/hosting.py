@@ -106,7 +106,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         versioning=True,
         access_log_bucket=logs.bucket_name,
         bucket_policy=distribution.arn.apply(lambda arn: site_bucket_policy(site_name, arn)),
-        tags=tags,
+        tags=ctx.data_tags(),
         opts=opts,
     )
     return component.finish(

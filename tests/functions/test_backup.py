@@ -137,6 +137,8 @@ def test_one_tag_selection_per_protected_function(full) -> None:
             "provision:plan": "acme-prod",
             "provision:function": name,
             "provision:environment": "prod",
+            # Only data resources carry it: never the unversioned access-log buckets.
+            "provision:backup": "data",
         }
 
 

@@ -43,7 +43,8 @@ def test_builds_key_buckets_and_distribution_under_the_component(graph) -> None:
 
 
 def test_every_resource_carries_the_function_tags(graph) -> None:
-    assert {name: r["tags"] for name, r in graph.resources.items()} == {name: TAGS for name in graph.resources}
+    expected = {name: TAGS for name in graph.resources} | {"web-site": {**TAGS, "provision:backup": "data"}}
+    assert {name: r["tags"] for name, r in graph.resources.items()} == expected
 
 
 def test_site_bucket_is_private_encrypted_versioned_and_logged(graph, ctx, region) -> None:
@@ -139,3 +140,11 @@ def test_outputs_name_the_bucket_and_distribution(graph) -> None:
         "distribution_arn": graph["web-cdn"]["arn"],
         "domain_name": graph["web-cdn"]["domain_name"],
     }
+
+
+def test_only_the_versioned_site_bucket_carries_the_tag_backups_select(graph) -> None:
+    # AWS Backup for S3 needs versioning: a selection that caught the log bucket would fail every night.
+    buckets = graph.of("S3BucketProvider")
+    selected = {name for name, bucket in buckets.items() if bucket["tags"].get("provision:backup") == "data"}
+    assert selected == {"web-site"}
+    assert buckets["web-site"]["versioning"] is True
