@@ -104,8 +104,12 @@ def open_plan_stack(
     backend: str | None,
     start_sandbox: bool,
     with_program: bool,
+    plan_file: Path | None = None,
 ) -> PlanStack:
-    """Resolve the target (starting the sandbox if asked), the engine and the plan's stack."""
+    """Resolve the target (starting the sandbox if asked), the engine and the plan's stack.
+
+    `plan_file` locates the organisation's policy config, which the program reads too.
+    """
     from provision.stacks.engine.install import ensure_engine
     from provision.stacks.engine.statedir import StateDir
     from provision.stacks.program import build_program
@@ -127,7 +131,12 @@ def open_plan_stack(
         from provision.stacks.functions.vendor_access import resolve_external_ids
 
         external_ids = resolve_external_ids(plan, chosen.client)
-        program = build_program(plan, chosen.account_id(), external_ids=external_ids)
+        from provision.cli.pipeline import load_policy_config
+
+        config = load_policy_config(None, plan_file.parent if plan_file else None)
+        program = build_program(
+            plan, chosen.account_id(), external_ids=external_ids, cost_tags_active=config.cost_allocation_tags_active
+        )
     ops = target_stack(
         chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
     )

@@ -41,11 +41,16 @@ def build_order(plan: Plan) -> list[Function]:
 
 
 def build_program(
-    plan: Plan, account_id: str, *, external_ids: Mapping[str, str] | None = None
+    plan: Plan,
+    account_id: str,
+    *,
+    external_ids: Mapping[str, str] | None = None,
+    cost_tags_active: bool = False,
 ) -> Callable[[], None]:
     """The inline program for `plan` in account `account_id`, the same on every target.
 
     `external_ids` are the vendors' ExternalIds, resolved on the target beforehand.
+    `cost_tags_active` (from the organisation's policy config) lets budgets filter on our tags.
     """
 
     def program() -> None:
@@ -64,7 +69,7 @@ def build_program(
             components[function.name] = component
             pulumi.export(function.name, component.outputs)
         roles = vendor_access.build_vendor_roles(plan, account_id, components, external_ids=external_ids)
-        budgets.build_budgets(plan, account_id)
+        budgets.build_budgets(plan, account_id, cost_tags_active=cost_tags_active)
         if roles:
             pulumi.export("vendorRoles", _role_arns(roles))
 
