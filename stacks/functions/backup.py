@@ -41,8 +41,9 @@ from provision.stacks.providers.kms_key import KmsKey, key_policy
 from provision.stacks.providers.sns_topic import SnsTopic
 
 BACKUP_SERVICE = "backup.amazonaws.com"
-BACKUP_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
-S3_BACKUP_POLICY = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
+# AWS managed policies, in the plan's partition.
+BACKUP_POLICY = "arn:{partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+S3_BACKUP_POLICY = "arn:{partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
 # Function types whose data lives in S3, which AWS Backup needs extra rights for.
 S3_BACKED_TYPES = frozenset({"hosting", "data-exchange"})
 # Job outcomes (a completed job may have failed), copy failures and tampering.
@@ -63,7 +64,7 @@ def _key(ctx: FunctionContext, name: str, suffix: str, region: str, description:
     return KmsKey(
         f"{ctx.function.name}-{name}",
         description=description,
-        key_policy=key_policy(ctx.account_id, [BACKUP_SERVICE]),
+        key_policy=key_policy(ctx.account_id, [BACKUP_SERVICE], partition=ctx.partition),
         alias=f"alias/{ctx.physical_name(suffix)}",
         region=region,
         tags=ctx.tags(),
@@ -152,7 +153,10 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         role_name=ctx.physical_name("backup", max_len=64),
         assume_role_policy=trust_policy({"Service": BACKUP_SERVICE}),
         description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
-        managed_policy_arns=[BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else []),
+        managed_policy_arns=[
+            arn.format(partition=ctx.partition)
+            for arn in [BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else [])
+        ],
         tags=tags,
         opts=opts,
     )

@@ -60,6 +60,13 @@ class FunctionContext:
     def region(self) -> str:
         return self.plan.region
 
+    @property
+    def partition(self) -> str:
+        """The ARN partition of the plan's region: "aws", "aws-us-gov" or "aws-cn" (never assume "aws")."""
+        from provision.stacks.providers.calls import partition_of
+
+        return partition_of(self.plan.region)
+
     def tags(self, **extra: str) -> dict[str, str]:
         """The tags every resource of this function carries."""
         return {

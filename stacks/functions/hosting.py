@@ -33,23 +33,28 @@ LOG_RETENTION_DAYS = 365
 
 def cloudfront_read_statement(bucket: str, distribution_arn: str) -> dict[str, Any]:
     """Let one CloudFront distribution (through its OAC) read the bucket's objects."""
+    partition = distribution_arn.split(":")[1]
     return {
         "Sid": "AllowCloudFrontRead",
         "Effect": "Allow",
         "Principal": {"Service": "cloudfront.amazonaws.com"},
         "Action": "s3:GetObject",
-        "Resource": f"arn:aws:s3:::{bucket}/*",
+        "Resource": f"arn:{partition}:s3:::{bucket}/*",
         "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
     }
 
 
 def site_bucket_policy(bucket: str, distribution_arn: str) -> str:
-    return policy_document(cloudfront_read_statement(bucket, distribution_arn), deny_insecure_transport(bucket))
-
-
-def log_bucket_policy(log_bucket: str, account_id: str, site_bucket: str) -> str:
+    partition = distribution_arn.split(":")[1]
     return policy_document(
-        log_delivery_statement(log_bucket, account_id, [site_bucket]), deny_insecure_transport(log_bucket)
+        cloudfront_read_statement(bucket, distribution_arn), deny_insecure_transport(bucket, partition)
+    )
+
+
+def log_bucket_policy(log_bucket: str, account_id: str, site_bucket: str, partition: str = "aws") -> str:
+    return policy_document(
+        log_delivery_statement(log_bucket, account_id, [site_bucket], partition=partition),
+        deny_insecure_transport(log_bucket, partition),
     )
 
 
@@ -66,7 +71,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         region=region,
         kms_key_arn=None,  # S3 log delivery cannot write with a customer key; SSE-S3 it is
         lifecycle_expiration_days=LOG_RETENTION_DAYS,
-        bucket_policy=log_bucket_policy(log_name, account, site_name),
+        bucket_policy=log_bucket_policy(log_name, account, site_name, ctx.partition),
         # S3 writes here for as long as the site exists (our own calls included):
         # the logs go with the site, as the data exchange's do.
         force_destroy=True,
@@ -91,7 +96,9 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         description=f"Static site content of {ctx.plan.name}/{fn}",
         # CloudFront decrypts objects for viewers through the OAC of this distribution only.
         key_policy=distribution.arn.apply(
-            lambda arn: key_policy(account, [CLOUDFRONT_SERVICE], source_arns={CLOUDFRONT_SERVICE: arn})
+            lambda arn: key_policy(
+                account, [CLOUDFRONT_SERVICE], source_arns={CLOUDFRONT_SERVICE: arn}, partition=ctx.partition
+            )
         ),
         alias=f"alias/{site_name}",
         region=region,

@@ -60,7 +60,7 @@ def flow_log_group_name(ctx: FunctionContext) -> str:
 
 
 def _log_group_arn(ctx: FunctionContext, name: str) -> str:
-    return f"arn:aws:logs:{ctx.region}:{ctx.account_id}:log-group:{name}"
+    return f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:log-group:{name}"
 
 
 def flow_log_key_policy(ctx: FunctionContext, log_group_name: str) -> str:
@@ -73,7 +73,7 @@ def flow_log_key_policy(ctx: FunctionContext, log_group_name: str) -> str:
                 {
                     "Sid": "AccountAdministers",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Principal": {"AWS": f"arn:{ctx.partition}:iam::{account}:root"},
                     "Action": "kms:*",
                     "Resource": "*",
                 },

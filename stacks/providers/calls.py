@@ -3,6 +3,7 @@ an answer, not an error; calls that race IAM propagation; waiters; the partition
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterable, TypeVar
 
 from botocore.exceptions import ClientError, WaiterError
@@ -49,6 +50,22 @@ def first_or_none(what: str, fn: Callable[..., dict], result_key: str, **kwargs:
 def caller_account() -> str:
     """The account id of the current credentials."""
     return aws_call("STS GetCallerIdentity", client("sts").get_caller_identity)["Account"]
+
+
+@functools.lru_cache(maxsize=None)
+def partition_of(region: str | None) -> str:
+    """The partition a region belongs to ("aws" for eu-west-1, "aws-us-gov", "aws-cn"), from botocore's endpoint data."""
+    import botocore.session
+
+    try:
+        return botocore.session.get_session().get_partition_for_region(region or "us-east-1")
+    except Exception:  # an unknown region name: the commercial partition, as AWS would place it
+        return "aws"
+
+
+def caller_partition() -> str:
+    """The partition of the current credentials ("aws", "aws-us-gov", "aws-cn"), from STS: ARNs use it."""
+    return aws_call("STS GetCallerIdentity", client("sts").get_caller_identity)["Arn"].split(":")[1]
 
 
 # IAM is eventually consistent: a service may not be able to assume a role made

@@ -45,8 +45,8 @@ def _destination_properties(props: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _detector_arn(detector_id: str) -> str:
-    region = client("guardduty").meta.region_name
-    return f"arn:aws:guardduty:{region}:{caller_account()}:detector/{detector_id}"
+    meta = client("guardduty").meta
+    return f"arn:{meta.partition}:guardduty:{meta.region_name}:{caller_account()}:detector/{detector_id}"
 
 
 class GuardDutyDetectorProvider(AwsResourceProvider):

@@ -232,8 +232,9 @@ class IamRoleProvider(AwsResourceProvider):
 
     @staticmethod
     def _boundary_arn(role_name: str) -> str:
-        account = aws_call("STS: GetCallerIdentity", client("sts").get_caller_identity)["Account"]
-        return f"arn:aws:iam::{account}:policy/{boundary_name(role_name)}"
+        identity = aws_call("STS: GetCallerIdentity", client("sts").get_caller_identity)
+        partition = identity["Arn"].split(":")[1]  # aws, aws-us-gov, aws-cn
+        return f"arn:{partition}:iam::{identity['Account']}:policy/{boundary_name(role_name)}"
 
     def _create_boundary(self, iam, name: str, props: Mapping[str, Any]) -> str | None:
         if not props.get("permissions_boundary"):

@@ -36,7 +36,7 @@ from provision.stacks.providers.base import (
     client,
     rollback_on_failure,
 )
-from provision.stacks.providers.calls import call_or_none
+from provision.stacks.providers.calls import call_or_none, partition_of
 from provision.stacks.providers.tag_sync import tag_changes
 
 FOUNDATIONAL = "aws-foundational-security-best-practices/v/1.0.0"
@@ -53,7 +53,7 @@ NO_HUB = "InvalidAccessException"
 
 def standard_arn(region: str, standard: str) -> str:
     """The ARN of a regional standard, e.g. standard_arn("eu-west-1", "pci-dss/v/4.0.1")."""
-    return f"arn:aws:securityhub:{region}::standards/{standard}"
+    return f"arn:{partition_of(region)}:securityhub:{region}::standards/{standard}"
 
 
 def standards_for(compliance: Iterable[str], region: str) -> list[str]:

@@ -124,7 +124,10 @@ def test_service_role_trusts_only_aws_backup(full) -> None:
     }
     assert role["max_session_duration"] == 3600
     # The protected hosting function keeps its data in S3.
-    assert role["managed_policy_arns"] == [backup.BACKUP_POLICY, backup.S3_BACKUP_POLICY]
+    assert role["managed_policy_arns"] == [
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+    ]
 
 
 def test_one_tag_selection_per_protected_function(full) -> None:
@@ -150,7 +153,9 @@ def test_mutable_backups_without_copy(graph_of, ctx) -> None:
     [rule] = graph["backups-plan"]["rules"]
     assert (rule["schedule"], rule["delete_after_days"]) == ("cron(0 * ? * * *)", 7)
     assert "copy_to_vault_arn" not in rule
-    assert graph["backups-role"]["managed_policy_arns"] == [backup.BACKUP_POLICY]
+    assert graph["backups-role"]["managed_policy_arns"] == [
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+    ]
     assert "copy_vault_arn" not in graph.outputs
 
 
@@ -165,3 +170,15 @@ def test_outputs(full) -> None:
         "notification_topic_arn": full["backups-events"]["arn"],
         "copy_vault_arn": full["backups-copy-vault"]["arn"],
     }
+
+
+def test_arns_follow_the_partition_of_the_plans_region(graph_of, ctx, account_id, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GovCloud and China have their own partitions: no ARN may assume "aws".
+    monkeypatch.setattr(FunctionContext, "partition", property(lambda self: "aws-us-gov"))
+    graph = graph_of(backup.build, ctx())
+
+    assert graph["backups-role"]["managed_policy_arns"][0] == (
+        "arn:aws-us-gov:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+    )
+    admin = json.loads(graph["backups-key"]["key_policy"])["Statement"][0]
+    assert admin["Principal"] == {"AWS": f"arn:aws-us-gov:iam::{account_id}:root"}

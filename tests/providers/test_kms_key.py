@@ -268,3 +268,9 @@ def test_delete_waits_thirty_days_and_leaves_a_same_named_alias_of_another_key(k
     assert meta["KeyState"] == "PendingDeletion"
     assert (meta["DeletionDate"] - datetime.now(timezone.utc)).days in (29, 30)
     assert [a["AliasName"] for a in kms.list_aliases(KeyId=other)["Aliases"]] == ["alias/acme-prod-backups"]
+
+
+def test_the_partition_comes_from_the_region() -> None:
+    from provision.stacks.providers.calls import partition_of
+
+    assert [partition_of(r) for r in ("eu-west-1", "us-gov-west-1", "cn-north-1")] == ["aws", "aws-us-gov", "aws-cn"]
