@@ -104,8 +104,12 @@ def open_plan_stack(
     backend: str | None,
     start_sandbox: bool,
     with_program: bool,
+    plan_file: Path | None = None,
 ) -> PlanStack:
-    """Resolve the target (starting the sandbox if asked), the engine and the plan's stack."""
+    """Resolve the target (starting the sandbox if asked), the engine and the plan's stack.
+
+    `plan_file` locates the organisation's policy config, which the program reads too.
+    """
     from provision.stacks.engine.install import ensure_engine
     from provision.stacks.engine.statedir import StateDir
     from provision.stacks.program import build_program
@@ -117,12 +121,14 @@ def open_plan_stack(
         click.echo(f"Started the sandbox (instance {info.instance_id}) at {info.url}.", err=True)
 
     chosen = resolve_target(target, plan.region, state, start_sandbox=start_sandbox, on_sandbox_start=started)
+    for note in chosen.notes:
+        click.echo(f"Note: {note}", err=True)
     engine = ensure_engine(lambda line: click.echo(line, err=True))
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
-    disposable = chosen.sandbox is not None
     ops = target_stack(chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend)
     if with_program:
+        from provision.cli.pipeline import load_policy_config
         from provision.schemas.naming import book_from_deployment
         from provision.stacks.functions.vendor_access import resolve_external_ids
         from provision.stacks.zones import zones_for
@@ -131,9 +137,11 @@ def open_plan_stack(
         zones = zones_for(plan, chosen.client)
         # A deployed stack keeps the physical names it has: renaming would replace its data.
         names = book_from_deployment(ops.deployment())
+        config = load_policy_config(None, plan_file.parent if plan_file else None)
         ops.program = build_program(
-            plan, chosen.account_id(), disposable=disposable, external_ids=external_ids, names=names, zones=zones
-        )
+            plan, chosen.account_id(), external_ids=external_ids, names=names, zones=zones,
+            cost_tags_active=config.cost_allocation_tags_active,
+        )  # fmt: skip
     return PlanStack(plan=plan, target=chosen, ops=ops)
 
 

@@ -8,6 +8,8 @@
       PRV-SLA-001:
         params:
           minAvailability: {important: 99.0}   # maps merge key by key
+    costAllocationTagsActive: true     # the provision:* tags are active cost allocation
+                                       # tags: budgets may filter on them (default false)
 
 Unknown policy ids, unknown params and values of the wrong type are errors
 (PolicyConfigError, with file:line:column), never silently ignored.
@@ -26,6 +28,7 @@ from provision.policies.base import Enforcement, Policy
 from provision.policies.registry import get, ids
 
 CONFIG_FILENAME = "provision-policies.yaml"
+COST_TAGS_KEY = "costAllocationTagsActive"
 
 
 class PolicyConfigError(ValueError):
@@ -47,6 +50,8 @@ class PolicyOverride:
 class PolicyConfig:
     overrides: Mapping[str, PolicyOverride] = field(default_factory=dict)
     source: Path | None = None  # the file it came from; None for built-in defaults
+    # The management account activated the provision:* cost allocation tags.
+    cost_allocation_tags_active: bool = False
 
     def enforcement(self, policy: Policy) -> Enforcement:
         override = self.overrides.get(policy.id)
@@ -63,6 +68,7 @@ class _Parser:
     def __init__(self, filename: str):
         self.filename = filename
         self.scalars = yaml.SafeLoader("")
+        self.cost_tags_active = False
 
     def error(self, message: str, node: yaml.Node) -> PolicyConfigError:
         mark = node.start_mark
@@ -91,8 +97,13 @@ class _Parser:
             return {}
         overrides: dict[str, PolicyOverride] = {}
         for name, key, value in self.mapping(root, "the policy config"):
+            if name == COST_TAGS_KEY:
+                if not isinstance(self.value(value), bool):
+                    raise self.error(f"{COST_TAGS_KEY} must be true or false", value)
+                self.cost_tags_active = self.value(value)
+                continue
             if name != "policies":
-                raise self.error(f"unknown key '{name}' (expected: policies)", key)
+                raise self.error(f"unknown key '{name}' (expected: policies, {COST_TAGS_KEY})", key)
             if isinstance(value, yaml.ScalarNode) and self.value(value) is None:
                 continue
             for policy_id, id_node, body in self.mapping(value, "policies"):
@@ -179,7 +190,9 @@ def parse_config(text: str, filename: str = CONFIG_FILENAME) -> PolicyConfig:
         raise PolicyConfigError(f"invalid YAML: {exc.problem}", filename, line, column) from None
     except yaml.YAMLError as exc:
         raise PolicyConfigError(f"invalid YAML: {exc}", filename) from None
-    return PolicyConfig(overrides=_Parser(filename).config(root))
+    parser = _Parser(filename)
+    overrides = parser.config(root)
+    return PolicyConfig(overrides=overrides, cost_allocation_tags_active=parser.cost_tags_active)
 
 
 def find_config(search_from: Path) -> Path | None:
@@ -208,4 +221,6 @@ def load_config(path: Path | None = None, search_from: Path | None = None) -> Po
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyConfigError(f"cannot read policy config: {exc}", str(path)) from None
     config = parse_config(text, str(path))
-    return PolicyConfig(overrides=config.overrides, source=path)
+    return PolicyConfig(
+        overrides=config.overrides, source=path, cost_allocation_tags_active=config.cost_allocation_tags_active
+    )

@@ -15,6 +15,12 @@ import os
 import threading
 from typing import Any, Optional, Tuple
 
+from botocore.config import Config
+
+# Standard mode retries throttling, 5xx and connection errors with jittered
+# exponential backoff; the attempt count covers short sandbox or AWS brown-outs.
+# Every client of ours uses it: providers, targets, verify.
+RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=10, read_timeout=60)
 Credentials = Tuple[Optional[str], Optional[str], Optional[str]]
 NO_CREDENTIALS: Credentials = (None, None, None)
 

@@ -47,17 +47,17 @@ def build_program(
     plan: Plan,
     account_id: str,
     *,
-    disposable: bool = False,
     external_ids: Mapping[str, str] | None = None,
     names: NameBook | None = None,
     zones: Sequence[str] = (),
+    cost_tags_active: bool = False,
 ) -> Callable[[], None]:
-    """The inline program for `plan` in account `account_id`.
+    """The inline program for `plan` in account `account_id`, the same on every target.
 
-    `disposable` (the sandbox) lets buckets and vaults be destroyed with their data.
     `external_ids` are the vendors' ExternalIds, resolved on the target beforehand.
     `names` holds the names the deployed stack uses (schemas.naming.book_from_deployment).
     `zones` are the availability zones of the plan's region the account offers, in order.
+    `cost_tags_active` (from the organisation's policy config) lets budgets filter on our tags.
     """
 
     def program() -> None:
@@ -72,13 +72,13 @@ def build_program(
             for function in build_order(plan):
                 ctx = base.FunctionContext(
                     plan=plan, function=function, account_id=account_id, peers=dict(components),
-                    disposable=disposable, external_ids=dict(external_ids or {}), zones=tuple(zones),
+                    external_ids=dict(external_ids or {}), zones=tuple(zones),
                 )
                 component = registry.program_for(function.type).build(ctx)
                 components[function.name] = component
                 pulumi.export(function.name, component.outputs)
             roles = vendor_access.build_vendor_roles(plan, account_id, components, external_ids=external_ids)
-            budgets.build_budgets(plan, account_id)
+            budgets.build_budgets(plan, account_id, cost_tags_active=cost_tags_active)
             if roles:
                 pulumi.export("vendorRoles", _role_arns(roles))
             pulumi.export(RECORD_OUTPUT, dict(sorted(book.used.items())))

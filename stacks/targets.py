@@ -21,6 +21,8 @@ TARGETS = (SANDBOX, AWS)
 # moto accepts any keys; fixed fake ones make it obvious no real account is involved.
 SANDBOX_ACCESS_KEY = "sandbox"
 SANDBOX_SECRET_KEY = "sandbox-secret"
+# AWS_ENDPOINT_URL and its per-service forms (AWS_ENDPOINT_URL_S3, ...).
+ENDPOINT_ENV_PREFIX = "AWS_ENDPOINT_URL"
 
 
 class TargetError(Exception):
@@ -38,6 +40,8 @@ class Target:
     # AWS_* variables for the engine, the dynamic providers and our own boto3 calls.
     env: Mapping[str, str] = field(default_factory=dict)
     sandbox: SandboxInfo | None = None
+    # What the user should know about how the target was set up.
+    notes: tuple[str, ...] = ()
 
     @property
     def endpoint(self) -> str | None:
@@ -45,13 +49,17 @@ class Target:
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A boto3 client for this target, independent of the caller's os.environ (shared per shape)."""
-        from provision.stacks.aws_clients import shared_client
+        from provision.stacks.aws_clients import RETRY_CONFIG, shared_client
 
         region = region or self.region
         if self.sandbox is None:
-            return shared_client(service, region)
+            return shared_client(service, region, config=RETRY_CONFIG)
         return shared_client(
-            service, region, endpoint_url=self.endpoint, credentials=(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, None)
+            service,
+            region,
+            endpoint_url=self.endpoint,
+            credentials=(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, None),
+            config=RETRY_CONFIG,
         )
 
     def account_id(self) -> str:
@@ -79,14 +87,23 @@ def sandbox_target(info: SandboxInfo, region: str, config_dir: Path) -> Target:
         "AWS_SHARED_CREDENTIALS_FILE": str(config_file),
     }
     # Service-specific endpoint variables beat AWS_ENDPOINT_URL; point them at the sandbox too.
-    env.update({k: info.url for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")})
+    env.update({k: info.url for k in os.environ if k.startswith(ENDPOINT_ENV_PREFIX + "_")})
     return Target(name=SANDBOX, region=region, env=env, sandbox=info)
 
 
 def aws_target(region: str) -> Target:
-    """The real-AWS target; refuses to exist without credentials."""
+    """The real-AWS target; refuses to exist without credentials.
+
+    A stray AWS_ENDPOINT_URL* from the shell (left by a mock or a local test)
+    would silently send "AWS" calls elsewhere: they are dropped from this
+    process, and so from the engine and providers it starts; `notes` says which.
+    """
     import boto3
     from botocore.exceptions import BotoCoreError
+
+    stray = sorted(k for k in os.environ if k.startswith(ENDPOINT_ENV_PREFIX))
+    for name in stray:
+        del os.environ[name]
 
     try:
         credentials = boto3.session.Session().get_credentials()
@@ -98,7 +115,10 @@ def aws_target(region: str) -> Target:
             "(`aws configure`, `aws sso login` with AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
             "AWS_SECRET_ACCESS_KEY), or use the local sandbox with --target sandbox."
         )
-    return Target(name=AWS, region=region, env={"AWS_REGION": region, "AWS_DEFAULT_REGION": region})
+    notes = (f"--target aws ignores {', '.join(stray)} from the environment: AWS is reached at its own endpoints.",)
+    return Target(
+        name=AWS, region=region, env={"AWS_REGION": region, "AWS_DEFAULT_REGION": region}, notes=notes if stray else ()
+    )
 
 
 def resolve_target(

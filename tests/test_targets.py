@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,28 @@ def test_running_sandbox_is_reused_and_answers_as_aws(sandbox, sandbox_state) ->
     target.client("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     assert target.client("s3").get_bucket_location(Bucket=bucket)["LocationConstraint"] == "eu-central-1"
     target.client("s3").delete_bucket(Bucket=bucket)
+
+
+def test_aws_target_drops_stray_endpoints_so_aws_calls_reach_aws(fake_aws_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "example")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:5000")
+
+    target = aws_target("eu-west-1")
+
+    assert "AWS_ENDPOINT_URL" not in os.environ and "AWS_ENDPOINT_URL_S3" not in os.environ
+    assert target.notes == (
+        "--target aws ignores AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3 from the environment: "
+        "AWS is reached at its own endpoints.",
+    )
+    assert target.client("s3").meta.endpoint_url == "https://s3.eu-west-1.amazonaws.com"
+
+
+def test_target_clients_use_the_standard_retry_policy(fake_aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "example")
+    for target in (aws_target("eu-west-1"), sandbox_target(INFO, "eu-west-1", tmp_path)):
+        retries = target.client("sts").meta.config.retries
+        # 8 retries after the first attempt (botocore's default mode, legacy, would make 5 attempts).
+        assert (retries["mode"], retries["total_max_attempts"]) == ("standard", 9)

@@ -45,7 +45,7 @@ def destroy(plan_file: Path, yes: bool, force_delete_data: bool, target: str, st
       2    PLAN is invalid, or bad usage
       130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
     """
-    from provision.stacks.engine.data_loss import data_at_risk
+    from provision.stacks.engine.data_loss import data_at_risk, keys_pending_deletion
     from provision.stacks.engine.guard import exclusive_run, reported_interrupts
     from provision.stacks.engine.statedir import StateDir
 
@@ -73,12 +73,13 @@ def destroy(plan_file: Path, yes: bool, force_delete_data: bool, target: str, st
                 click.echo(f"Nothing to destroy: {stack.label} has no resources.")
                 return
             with working(f"Looking for data in {stack.label}..."):
-                # The sandbox writes access logs of its own calls: there, log buckets are throwaway.
-                held = data_at_risk(
-                    stack.ops.deployment(), stack.target.client, skip_log_buckets=stack.target.sandbox is not None
-                )
+                deployment = stack.ops.deployment()
+                held = data_at_risk(deployment, stack.target.client)
             if held and not force_delete_data:
                 raise click.ClickException(data_refusal(stack.label, held, plan_file))
+            locked = [item for item in held if item.locked_until is not None]
+            if locked:
+                raise click.ClickException(locked_refusal(stack.label, locked))
             click.echo(f"Destroying {stack.label} deletes {len(status.resources)} resource(s):")
             for function in sorted({r.function for r in status.resources}, key=lambda f: f or "~"):
                 click.echo(function_heading(loaded, function))
@@ -95,6 +96,17 @@ def destroy(plan_file: Path, yes: bool, force_delete_data: bool, target: str, st
                 outcome = stack.ops.destroy(listener=progress, force_delete_data=force_delete_data)
     deleted = outcome.changes.counts()["delete"] if outcome is not None else 0
     click.echo(f"Destroyed {stack.label}: {deleted} resource(s) deleted, stack removed.")
+    for line in keys_pending_deletion(deployment, stack.target.client):
+        click.echo(f"  {line}")
+
+
+def locked_refusal(stack_label: str, locked) -> str:
+    """Why destroy stops even with --force-delete-data: AWS keeps a locked vault's points until a date."""
+    listed = "".join(f"\n  - {item.describe()}" for item in locked)
+    return (
+        f"Refusing to destroy {stack_label}: its vault lock keeps recovery points that AWS will not delete yet:"
+        f"{listed}\nNothing was deleted. Run the destroy again after that date."
+    )
 
 
 def data_refusal(stack_label: str, held, plan_file: Path) -> str:

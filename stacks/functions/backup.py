@@ -9,21 +9,30 @@
 - the plan backs up often enough to meet `rpoHours` and keeps recovery
   points (and copies) `retentionDays`;
 - a service role trusted only by AWS Backup runs the jobs;
-- one selection per protected function picks its resources by the
-  provision:plan, provision:function and provision:environment tags every
-  resource carries;
+- one selection per protected function picks its data resources by the
+  provision:plan, provision:function and provision:environment tags and the
+  provision:backup tag only data resources carry (AWS Backup for S3 needs
+  versioning: an unversioned log bucket would fail every night's job);
 - vault events (job results, changed recovery points) go to an SNS topic
   the plan owner subscribes to.
 
-Vaults refuse deletion while they hold recovery points, unless the target is
-disposable (the sandbox).
+Vaults refuse deletion while they hold recovery points, on every target,
+unless `provision destroy --force-delete-data`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, FunctionComponent, FunctionContext
+from provision.stacks.functions.base import (
+    BACKUP_DATA,
+    TAG_BACKUP,
+    TAG_ENVIRONMENT,
+    TAG_FUNCTION,
+    TAG_PLAN,
+    FunctionComponent,
+    FunctionContext,
+)
 from provision.stacks.providers.backup_plan import BackupPlan, rule_for_rpo
 from provision.stacks.providers.backup_selection import BackupSelection
 from provision.stacks.providers.backup_vault import BackupVault
@@ -32,8 +41,9 @@ from provision.stacks.providers.kms_key import KmsKey, key_policy
 from provision.stacks.providers.sns_topic import SnsTopic
 
 BACKUP_SERVICE = "backup.amazonaws.com"
-BACKUP_POLICY = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
-S3_BACKUP_POLICY = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
+# AWS managed policies, in the plan's partition.
+BACKUP_POLICY = "arn:{partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+S3_BACKUP_POLICY = "arn:{partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
 # Function types whose data lives in S3, which AWS Backup needs extra rights for.
 S3_BACKED_TYPES = frozenset({"hosting", "data-exchange"})
 # Job outcomes (a completed job may have failed), copy failures and tampering.
@@ -54,7 +64,7 @@ def _key(ctx: FunctionContext, name: str, suffix: str, region: str, description:
     return KmsKey(
         f"{ctx.function.name}-{name}",
         description=description,
-        key_policy=key_policy(ctx.account_id, [BACKUP_SERVICE]),
+        key_policy=key_policy(ctx.account_id, [BACKUP_SERVICE], partition=ctx.partition),
         alias=f"alias/{ctx.physical_name(suffix, kind='kms-alias')}",
         region=region,
         tags=ctx.tags(),
@@ -70,7 +80,6 @@ def _vault(
         vault_name=ctx.physical_name(suffix, kind="backup-vault"),
         kms_key_arn=key.arn,
         region=region,
-        force_destroy=ctx.disposable,
         tags=ctx.tags(),
         opts=opts,
         **lock,
@@ -144,7 +153,10 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         role_name=ctx.physical_name("backup", kind="iam-role"),
         assume_role_policy=trust_policy({"Service": BACKUP_SERVICE}),
         description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
-        managed_policy_arns=[BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else []),
+        managed_policy_arns=[
+            arn.format(partition=ctx.partition)
+            for arn in [BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else [])
+        ],
         tags=tags,
         opts=opts,
     )
@@ -154,7 +166,12 @@ def build(ctx: FunctionContext) -> FunctionComponent:
             plan_id=plan.plan_id,
             selection_name=f"protect-{name}",
             iam_role_arn=role.arn,
-            match_all_tags={TAG_PLAN: ctx.plan.name, TAG_FUNCTION: name, TAG_ENVIRONMENT: ctx.plan.environment},
+            match_all_tags={
+                TAG_PLAN: ctx.plan.name,
+                TAG_FUNCTION: name,
+                TAG_ENVIRONMENT: ctx.plan.environment,
+                TAG_BACKUP: BACKUP_DATA,
+            },
             region=region,
             opts=opts,
         )

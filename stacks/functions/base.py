@@ -19,6 +19,10 @@ TAG_PLAN = "provision:plan"
 TAG_FUNCTION = "provision:function"
 TAG_PROVIDER = "provision:provider"
 TAG_ENVIRONMENT = "provision:environment"
+# Carried only by resources holding the function's data (versioned buckets): what a
+# backup selection picks. Logs and other plumbing lack it, so no nightly job fails on them.
+TAG_BACKUP = "provision:backup"
+BACKUP_DATA = "data"
 
 
 class FunctionComponent(pulumi.ComponentResource):
@@ -49,10 +53,6 @@ class FunctionContext:
     peers: Mapping[str, FunctionComponent] = field(default_factory=dict)
     # Vendor access roles by provider name, for functions that grant a vendor access.
     vendor_roles: Mapping[str, Any] = field(default_factory=dict)
-    # True when the target is throwaway (the sandbox): buckets and vaults are
-    # created with force_destroy, so destroying the stack also discards their data.
-    # On AWS it stays False, and deleting a bucket or vault that holds data fails.
-    disposable: bool = False
     # ExternalIds by provider name, read from their references before the engine ran.
     external_ids: Mapping[str, str] = field(default_factory=dict)
     # The availability zones of the plan's region the target account offers, in order
@@ -63,6 +63,13 @@ class FunctionContext:
     def region(self) -> str:
         return self.plan.region
 
+    @property
+    def partition(self) -> str:
+        """The ARN partition of the plan's region: "aws", "aws-us-gov" or "aws-cn" (never assume "aws")."""
+        from provision.stacks.providers.calls import partition_of
+
+        return partition_of(self.plan.region)
+
     def tags(self, **extra: str) -> dict[str, str]:
         """The tags every resource of this function carries."""
         return {
@@ -72,6 +79,10 @@ class FunctionContext:
             TAG_ENVIRONMENT: self.plan.environment,
             **extra,
         }
+
+    def data_tags(self) -> dict[str, str]:
+        """The tags of a resource holding the function's data, which backups select."""
+        return self.tags(**{TAG_BACKUP: BACKUP_DATA})
 
     def physical_name(self, suffix: str = "", *, kind: str) -> str:
         """This function's AWS name of `kind` (a key of schemas.naming.KINDS) for `suffix`."""

@@ -1,9 +1,15 @@
 """Plan-level budgets: one AWS Budget for the plan and one per function with a budget.
 
-Each is a monthly cost budget scoped by the plan's tags (cost allocation tags
-provision:plan, provision:environment and, per function, provision:function),
-alerting the plan owner by email at every `alertThresholds` percentage of the
-limit (actual spend).
+Each is a monthly cost budget alerting the plan owner by email at every
+`alertThresholds` percentage of the limit (actual spend).
+
+A budget scoped by tags counts only costs of tags activated as cost allocation
+tags, which only an Organization's management account can do, once the tags
+appear in billing; scoped by inactive tags it reads $0 and never alerts. So
+budgets are scoped by the plan's tags (provision:plan, provision:environment
+and, per function, provision:function) only when the organisation's policy
+config says they are active (`costAllocationTagsActive: true`); otherwise they
+count the account's whole spend, which can only alert early, never too late.
 """
 
 from __future__ import annotations
@@ -38,20 +44,29 @@ class BudgetsComponent(pulumi.ComponentResource):
         return self
 
 
-def build_budgets(plan: Plan, account_id: str, opts: pulumi.ResourceOptions | None = None) -> BudgetsComponent:
-    """The plan's budgets; none when neither the plan nor any function has one."""
+def build_budgets(
+    plan: Plan, account_id: str, opts: pulumi.ResourceOptions | None = None, *, cost_tags_active: bool = False
+) -> BudgetsComponent:
+    """The plan's budgets; none when neither the plan nor any function has one.
+
+    `cost_tags_active`: the provision:* tags are active cost allocation tags, so budgets may filter on them.
+    """
     component = BudgetsComponent(plan, opts)
     child = pulumi.ResourceOptions(parent=component)
     plan_tags = {TAG_PLAN: plan.name, TAG_ENVIRONMENT: plan.environment}
     outputs: dict[str, Any] = {}
     if plan.budget:
         name = physical_name(plan, "", "budget", account_id, kind="budget")
-        outputs["plan"] = _budget("budget-plan", name, plan, plan.budget, account_id, plan_tags, child).arn
+        outputs["plan"] = _budget(
+            "budget-plan", name, plan, plan.budget, account_id, plan_tags, child, cost_tags_active
+        ).arn
     for function in plan.functions.values():
         if function.budget:
             tags = {**plan_tags, TAG_FUNCTION: function.name, TAG_PROVIDER: function.provider}
             name = physical_name(plan, function.name, "budget", account_id, kind="budget")
-            budget = _budget(f"budget-{function.name}", name, plan, function.budget, account_id, tags, child)
+            budget = _budget(
+                f"budget-{function.name}", name, plan, function.budget, account_id, tags, child, cost_tags_active
+            )
             outputs[function.name] = budget.arn
     return component.finish(**outputs)
 
@@ -64,10 +79,11 @@ def _budget(
     account_id: str,
     tags: dict[str, str],
     opts: pulumi.ResourceOptions,
+    cost_tags_active: bool,
 ) -> Budget:
     # Cost is attributed by the tags every resource carries; the provider tag
     # is descriptive only (a function's costs are already its own).
-    cost_tags = {k: v for k, v in tags.items() if k != TAG_PROVIDER}
+    cost_tags = {k: v for k, v in tags.items() if k != TAG_PROVIDER} if cost_tags_active else {}
     return Budget(
         resource_name,
         budget_name=budget_name,

@@ -88,7 +88,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         access_log_bucket=logs.bucket_name,
         lifecycle_expiration_days=int(settings["retentionDays"]),
         bucket_policy=policy_document(deny_insecure_transport(bucket_name)),
-        tags=tags,
+        tags=ctx.data_tags(),
         opts=opts,
     )
 

@@ -90,7 +90,7 @@ def _oncall_topic(ctx: FunctionContext, region: str, opts: pulumi.ResourceOption
         f"{fn}-oncall-key{suffix}",
         description=f"On-call notifications of {ctx.plan.name}/{fn} ({region})",
         # CloudWatch encrypts the notifications it publishes with this key.
-        key_policy=key_policy(ctx.account_id, [ALARMS_SERVICE]),
+        key_policy=key_policy(ctx.account_id, [ALARMS_SERVICE], partition=ctx.partition),
         alias=f"alias/{ctx.physical_name('oncall' + suffix, kind='kms-alias')}",
         region=region,
         tags=tags,

@@ -65,7 +65,7 @@ def flow_log_group_name(ctx: FunctionContext) -> str:
 
 
 def _log_group_arn(ctx: FunctionContext, name: str) -> str:
-    return f"arn:aws:logs:{ctx.region}:{ctx.account_id}:log-group:{name}"
+    return f"arn:{ctx.partition}:logs:{ctx.region}:{ctx.account_id}:log-group:{name}"
 
 
 def flow_log_key_policy(ctx: FunctionContext, log_group_name: str) -> str:
@@ -78,7 +78,7 @@ def flow_log_key_policy(ctx: FunctionContext, log_group_name: str) -> str:
                 {
                     "Sid": "AccountAdministers",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Principal": {"AWS": f"arn:{ctx.partition}:iam::{account}:root"},
                     "Action": "kms:*",
                     "Resource": "*",
                 },
@@ -138,7 +138,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         tags=ctx.tags(Name=ctx.physical_name("public", kind="name-tag")),
         opts=opts,
     )
-    nats = _private_routing(ctx, vpc, public, private, zones, opts) if settings.get("nat", False) else []
+    nats = _private_routing(ctx, vpc, igw, public, private, zones, opts) if settings.get("nat", False) else []
     if not nats:
         RouteTable(
             f"{fn}-private-rt",
@@ -178,6 +178,7 @@ def _subnet(
 def _private_routing(
     ctx: FunctionContext,
     vpc: Vpc,
+    igw: InternetGateway,
     public: Sequence[Subnet],
     private: Sequence[Subnet],
     zones: Sequence[str],
@@ -185,6 +186,9 @@ def _private_routing(
 ) -> list[NatGateway]:
     """NAT gateways in public subnets and the private route tables that use them, named by zone letter."""
     fn = ctx.function.name
+    # A public NAT needs the VPC's internet gateway attached: made after it, deleted
+    # before it (AWS refuses to detach a gateway that NATs still use: DependencyViolation).
+    nat_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[igw]))
     per_az = ctx.function.tier == "critical"
     nats = []
     for i, subnet in enumerate(public if per_az else public[:1]):
@@ -194,7 +198,7 @@ def _private_routing(
                 f"{fn}-nat-{letter}",
                 subnet_id=subnet.subnet_id,
                 tags=ctx.tags(Name=ctx.physical_name(f"nat-{letter}", kind="name-tag")),
-                opts=opts,
+                opts=nat_opts,
             )
         )
     groups: list[tuple[str, NatGateway, Sequence[Subnet]]]

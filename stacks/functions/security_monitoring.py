@@ -51,7 +51,7 @@ from provision.stacks.providers.securityhub_account import SecurityHubAccount, s
 from provision.stacks.providers.sns_topic import SnsTopic
 
 DEFAULT_RETENTION_DAYS = 365
-CONFIG_MANAGED_POLICY = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+CONFIG_MANAGED_POLICY = "arn:{partition}:iam::aws:policy/service-role/AWS_ConfigRole"
 
 
 def recipients(ctx: FunctionContext, alerts: Mapping[str, Any]) -> list[str]:
@@ -101,11 +101,11 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     opts = ctx.resource_opts(component)
 
     trail_name = ctx.physical_name("trail", kind="cloudtrail-trail")
-    trail = trail_arn(ctx.region, ctx.account_id, trail_name) if "cloudtrail" in services else None
+    trail = trail_arn(ctx.region, ctx.account_id, trail_name, ctx.partition) if "cloudtrail" in services else None
     key = KmsKey(
         f"{ctx.function.name}-key",
         description=f"Security monitoring logs and alerts of {ctx.plan.name}/{ctx.function.name}",
-        key_policy=security_key_policy(ctx.account_id, services, trail),
+        key_policy=security_key_policy(ctx.account_id, services, trail, ctx.partition),
         alias=f"alias/{ctx.physical_name('security', kind='kms-alias')}",
         tags=ctx.tags(),
         opts=opts,
@@ -118,7 +118,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     if services & {"guardduty", "config"}:
         logs_name = ctx.physical_name("security-logs", kind="s3-bucket")
         logs = scope.log_bucket(
-            "logs-bucket", logs_name, logs_bucket_policy(logs_name, ctx.account_id, ctx.region, services)
+            "logs-bucket", logs_name, logs_bucket_policy(logs_name, ctx.account_id, ctx.region, services, ctx.partition)
         )
         outputs["logs_bucket"] = logs.bucket_name
         if "guardduty" in services:
@@ -126,7 +126,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         if "config" in services:
             outputs["config_recorder"] = _config(scope, logs, logs_name).id
     if "securityhub" in services:
-        standards = standards_for(ctx.plan.compliance, ctx.region)
+        standards = standards_for(ctx.plan.compliance, ctx.region)  # in the region's partition
         hub = SecurityHubAccount(scope.resource("securityhub"), standards=standards, tags=scope.tags, opts=opts)
         outputs.update(security_hub_arn=hub.arn, standards=standards)
 
@@ -147,7 +147,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
 
 def _trail(scope: _Scope, name: str, arn: str) -> dict[str, Any]:
     bucket_name = scope.ctx.physical_name("trail", kind="s3-bucket")
-    bucket = scope.log_bucket("trail-bucket", bucket_name, trail_bucket_policy(bucket_name, scope.account, arn))
+    bucket = scope.log_bucket("trail-bucket", bucket_name, trail_bucket_policy(bucket_name, scope.account, arn, scope.ctx.partition))
     CloudTrailTrail(
         scope.resource("trail"),
         name=name,
@@ -170,7 +170,8 @@ def _guardduty(scope: _Scope, logs: S3Bucket) -> GuardDutyDetector:
         # Frequent updates: a changed finding reaches EventBridge, and so the SOC, sooner.
         finding_publishing_frequency="FIFTEEN_MINUTES",
         features={"S3_DATA_EVENTS": True},
-        destination_arn=logs.arn.apply(lambda arn: f"{arn}/{GUARDDUTY_PREFIX}"),
+        # GuardDuty takes a folder as its ARN with the trailing slash.
+        destination_arn=logs.arn.apply(lambda arn: f"{arn}/{GUARDDUTY_PREFIX}/"),
         destination_kms_key_arn=scope.key.arn,
         tags=scope.tags,
         opts=scope.opts,
@@ -184,8 +185,8 @@ def _config(scope: _Scope, logs: S3Bucket, logs_name: str) -> ConfigRecorder:
         role_name=ctx.physical_name("config", kind="iam-role"),
         assume_role_policy=service_trust_policy("config.amazonaws.com", scope.account),
         description=f"AWS Config recorder of {ctx.plan.name}/{ctx.function.name}",
-        managed_policy_arns=[CONFIG_MANAGED_POLICY],
-        inline_policies={"deliver": scope.key.arn.apply(lambda arn: config_delivery_policy(logs_name, scope.account, arn))},
+        managed_policy_arns=[CONFIG_MANAGED_POLICY.format(partition=scope.ctx.partition)],
+        inline_policies={"deliver": scope.key.arn.apply(lambda arn: config_delivery_policy(logs_name, scope.account, arn, scope.ctx.partition))},
         tags=scope.tags,
         opts=scope.opts,
     )

@@ -17,11 +17,11 @@ GUARDDUTY_PREFIX = "guardduty"
 CONFIG_PREFIX = "config"
 
 
-def trail_arn(region: str, account_id: str, name: str) -> str:
-    return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{name}"
+def trail_arn(region: str, account_id: str, name: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{name}"
 
 
-def trail_bucket_policy(bucket: str, account_id: str, trail: str) -> str:
+def trail_bucket_policy(bucket: str, account_id: str, trail: str, partition: str = "aws") -> str:
     """Only `trail` may check the bucket ACL and write, owner-controlled, under AWSLogs/<account>/."""
     service = {"Service": "cloudtrail.amazonaws.com"}
     return policy_document(
@@ -30,7 +30,7 @@ def trail_bucket_policy(bucket: str, account_id: str, trail: str) -> str:
             "Effect": "Allow",
             "Principal": service,
             "Action": "s3:GetBucketAcl",
-            "Resource": f"arn:aws:s3:::{bucket}",
+            "Resource": f"arn:{partition}:s3:::{bucket}",
             "Condition": {"StringEquals": {"aws:SourceArn": trail}},
         },
         {
@@ -38,27 +38,27 @@ def trail_bucket_policy(bucket: str, account_id: str, trail: str) -> str:
             "Effect": "Allow",
             "Principal": service,
             "Action": "s3:PutObject",
-            "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account_id}/*",
+            "Resource": f"arn:{partition}:s3:::{bucket}/AWSLogs/{account_id}/*",
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail}},
         },
-        deny_insecure_transport(bucket),
+        deny_insecure_transport(bucket, partition),
     )
 
 
-def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[str]) -> str:
+def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[str], partition: str = "aws") -> str:
     """GuardDuty exports and Config deliveries from this account only, each under its own prefix."""
     statements: list[dict[str, Any]] = []
     this_account = {"StringEquals": {"aws:SourceAccount": account_id}}
     if "guardduty" in services:
         guardduty = {"Service": "guardduty.amazonaws.com"}
-        detectors = {**this_account, "ArnLike": {"aws:SourceArn": f"arn:aws:guardduty:{region}:{account_id}:detector/*"}}
+        detectors = {**this_account, "ArnLike": {"aws:SourceArn": f"arn:{partition}:guardduty:{region}:{account_id}:detector/*"}}
         statements += [
             {
                 "Sid": "GuardDutyBucketLocation",
                 "Effect": "Allow",
                 "Principal": guardduty,
                 "Action": "s3:GetBucketLocation",
-                "Resource": f"arn:aws:s3:::{bucket}",
+                "Resource": f"arn:{partition}:s3:::{bucket}",
                 "Condition": detectors,
             },
             {
@@ -66,7 +66,7 @@ def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[
                 "Effect": "Allow",
                 "Principal": guardduty,
                 "Action": "s3:PutObject",
-                "Resource": f"arn:aws:s3:::{bucket}/{GUARDDUTY_PREFIX}/*",
+                "Resource": f"arn:{partition}:s3:::{bucket}/{GUARDDUTY_PREFIX}/*",
                 "Condition": detectors,
             },
         ]
@@ -78,7 +78,7 @@ def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[
                 "Effect": "Allow",
                 "Principal": config,
                 "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
-                "Resource": f"arn:aws:s3:::{bucket}",
+                "Resource": f"arn:{partition}:s3:::{bucket}",
                 "Condition": this_account,
             },
             {
@@ -86,23 +86,23 @@ def logs_bucket_policy(bucket: str, account_id: str, region: str, services: set[
                 "Effect": "Allow",
                 "Principal": config,
                 "Action": "s3:PutObject",
-                "Resource": f"arn:aws:s3:::{bucket}/{CONFIG_PREFIX}/AWSLogs/{account_id}/Config/*",
+                "Resource": f"arn:{partition}:s3:::{bucket}/{CONFIG_PREFIX}/AWSLogs/{account_id}/Config/*",
                 "Condition": {
                     "StringEquals": {"aws:SourceAccount": account_id, "s3:x-amz-acl": "bucket-owner-full-control"}
                 },
             },
         ]
-    return policy_document(*statements, deny_insecure_transport(bucket))
+    return policy_document(*statements, deny_insecure_transport(bucket, partition))
 
 
-def security_key_policy(account_id: str, services: set[str], trail: str | None) -> str:
+def security_key_policy(account_id: str, services: set[str], trail: str | None, partition: str = "aws") -> str:
     """The account administers the key; the services that write or deliver with it may use it.
 
     CloudTrail gets only what it needs, and only for this trail; EventBridge
     needs the key to publish to the encrypted alerts topic.
     """
     users = ["events.amazonaws.com"] + (["guardduty.amazonaws.com"] if "guardduty" in services else [])
-    policy = json.loads(key_policy(account_id, users))
+    policy = json.loads(key_policy(account_id, users, partition=partition))
     if trail:
         cloudtrail = {"Service": "cloudtrail.amazonaws.com"}
         policy["Statement"] += [
@@ -115,7 +115,7 @@ def security_key_policy(account_id: str, services: set[str], trail: str | None) 
                 "Condition": {
                     "StringEquals": {"aws:SourceArn": trail},
                     "StringLike": {
-                        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"
+                        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{partition}:cloudtrail:*:{account_id}:trail/*"
                     },
                 },
             },
@@ -131,15 +131,15 @@ def security_key_policy(account_id: str, services: set[str], trail: str | None) 
     return json.dumps(policy, sort_keys=True)
 
 
-def config_delivery_policy(bucket: str, account_id: str, key_arn: str) -> str:
+def config_delivery_policy(bucket: str, account_id: str, key_arn: str, partition: str = "aws") -> str:
     """What the Config role needs beyond AWS_ConfigRole: deliver to its prefix, encrypted with the key."""
     return policy_document(
         {
             "Effect": "Allow",
             "Action": "s3:PutObject",
-            "Resource": f"arn:aws:s3:::{bucket}/{CONFIG_PREFIX}/AWSLogs/{account_id}/*",
+            "Resource": f"arn:{partition}:s3:::{bucket}/{CONFIG_PREFIX}/AWSLogs/{account_id}/*",
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
         },
-        {"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}"},
+        {"Effect": "Allow", "Action": "s3:GetBucketAcl", "Resource": f"arn:{partition}:s3:::{bucket}"},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key_arn},
     )

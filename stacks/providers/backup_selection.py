@@ -21,13 +21,15 @@ from provision.stacks.providers.base import (
     ProviderError,
     ReadResult,
     UpdateResult,
-    aws_call,
     client,
     error_code,
     is_not_found,
 )
+from provision.stacks.providers.calls import role_not_yet_usable, while_role_propagates
 
 TAG_KEY_PREFIX = "aws:ResourceTag/"
+# "IAM Role arn:... cannot be assumed by AWS Backup": a role made a moment ago, still propagating.
+ROLE_NOT_YET_USABLE = role_not_yet_usable("InvalidParameterValueException", "cannot be assumed")
 SETTINGS = ("plan_id", "selection_name", "iam_role_arn", "resources", "match_all_tags", "match_any_tags", "region")
 
 
@@ -78,9 +80,10 @@ class BackupSelectionProvider(AwsResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))
-        created = aws_call(
+        created = while_role_propagates(
             f"Backup selection {props['selection_name']} of plan {props['plan_id']}: CreateBackupSelection",
             backup.create_backup_selection,
+            retry_if=ROLE_NOT_YET_USABLE,
             BackupPlanId=props["plan_id"],
             BackupSelection=_to_aws(props),
         )

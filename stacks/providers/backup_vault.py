@@ -4,12 +4,16 @@ With `lock_min_retention_days` set the vault is locked: no recovery point can
 be deleted before that age. With `lock_changeable_for_days` as well the lock
 is in compliance mode: after that grace period nobody, root included, can
 change or remove it. Deleting a vault that still holds recovery points is
-refused unless `force_destroy` is set, and the refusal says how many would
-be lost.
+refused unless `force_destroy` is set (or `destroy --force-delete-data`), and
+the refusal says how many would be lost. A locked vault's points cannot be
+deleted before the minimum retention: the refusal gives the earliest date.
+Recovery points are deleted asynchronously: delete waits until none is left.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
 
 import pulumi
@@ -33,6 +37,26 @@ from provision.stacks.providers.base import (
 from provision.stacks.providers.tag_sync import apply_tag_changes
 
 LOCK_KEYS = ("lock_min_retention_days", "lock_max_retention_days", "lock_changeable_for_days")
+# How long delete waits for AWS to finish deleting recovery points (asynchronous), about two minutes.
+EMPTY_WAITS = (1, 2, 4) + (8,) * 14
+
+
+def recovery_points(backup, name: str) -> list[dict[str, Any]]:
+    pages = backup.get_paginator("list_recovery_points_by_backup_vault").paginate(BackupVaultName=name)
+    return aws_call(
+        f"Backup vault {name}: ListRecoveryPointsByBackupVault",
+        lambda: [p for page in pages for p in page.get("RecoveryPoints", []) if p.get("Status") != "DELETING"],
+    )
+
+
+def retained_until(backup, name: str, vault: Mapping[str, Any]) -> datetime | None:
+    """When a locked vault's last recovery point reaches the lock's minimum retention:
+    AWS refuses to delete any point before, so the vault cannot go sooner. None when not locked."""
+    days = vault.get("MinRetentionDays") if vault.get("Locked") else None
+    if not days:
+        return None
+    created = [p["CreationDate"] for p in recovery_points(backup, name)]
+    return max(created) + timedelta(days=int(days)) if created else None
 
 
 def sync_backup_tags(backup, what: str, arn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
@@ -121,19 +145,44 @@ class BackupVaultProvider(AwsResourceProvider):
         backup = client("backup", props.get("region"))
         what = f"Backup vault {id_}"
         try:
-            held = backup.describe_backup_vault(BackupVaultName=id_).get("NumberOfRecoveryPoints", 0)
+            vault = backup.describe_backup_vault(BackupVaultName=id_)
         except ClientError as exc:
             if is_not_found(exc):
                 return
             raise ProviderError(f"{what}: DescribeBackupVault: {error_code(exc)}") from exc
-        refuse_data_loss(what, held, "recovery point(s)", "Delete them first", force=props.get("force_destroy"))
+        held = vault.get("NumberOfRecoveryPoints", 0)
+        refuse_data_loss(
+            what, held, "recovery point(s)", "Let them expire with the plan's retention", force=props.get("force_destroy")
+        )
+        until = retained_until(backup, id_, vault) if held else None
+        if until is not None and until > datetime.now(timezone.utc):
+            raise ProviderError(
+                f"{what} is locked with a minimum retention of {vault['MinRetentionDays']} days: AWS refuses to "
+                f"delete its {held} recovery point(s) before {until:%Y-%m-%d}, the earliest date the vault can "
+                "be deleted. Nothing was deleted; run the destroy again after that date."
+            )
         if held:
             self._delete_recovery_points(backup, id_)
+            self._wait_until_empty(backup, id_)
         try:
             backup.delete_backup_vault(BackupVaultName=id_)
         except ClientError as exc:
             if not is_not_found(exc):
                 raise aws_failure(f"{what}: DeleteBackupVault", exc) from exc
+
+    @staticmethod
+    def _wait_until_empty(backup, name: str) -> None:
+        """AWS deletes recovery points asynchronously; the vault can go once none is left."""
+        for wait in EMPTY_WAITS:
+            if not recovery_points(backup, name):
+                return
+            time.sleep(wait)
+        left = len(recovery_points(backup, name))
+        if left:
+            raise ProviderError(
+                f"Backup vault {name}: AWS is still deleting {left} recovery point(s) after about two minutes; "
+                "run the destroy again to finish."
+            )
 
     @staticmethod
     def _delete_recovery_points(backup, name: str) -> None:

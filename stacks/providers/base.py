@@ -28,17 +28,12 @@ import os
 import time
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from provision.stacks.aws_clients import shared_client
+from provision.stacks.aws_clients import RETRY_CONFIG, shared_client
 
 T = TypeVar("T")
-
-# Standard mode retries throttling, 5xx and connection errors with jittered
-# exponential backoff; the attempt count covers short sandbox or AWS brown-outs.
-RETRY_CONFIG = Config(retries={"max_attempts": 8, "mode": "standard"}, connect_timeout=10, read_timeout=60)
 
 # Error codes that mean "not there", per service, for idempotent delete and read.
 NOT_FOUND_CODES = frozenset(
@@ -99,14 +94,25 @@ def aws_failure(what: str, exc: ClientError, hint: str = "") -> ProviderError:
     return ProviderError(f"{message} {hint}" if hint else message)
 
 
-def eventually(fn: Callable[[], T], *, retry_on: Iterable[str], attempts: int = 10, delay: float = 0.5) -> T:
-    """Retry `fn` while AWS answers with one of `retry_on` (eventual consistency)."""
-    codes = frozenset(retry_on)
+def eventually(
+    fn: Callable[[], T],
+    *,
+    retry_on: Iterable[str] | Callable[[ClientError], bool],
+    attempts: int = 10,
+    delay: float = 0.5,
+) -> T:
+    """Retry `fn` while AWS answers with one of the codes `retry_on` (eventual consistency),
+    or while `retry_on(error)` is true when a code alone says too little."""
+    if callable(retry_on):
+        retry = retry_on
+    else:
+        codes = frozenset(retry_on)
+        retry = lambda exc: error_code(exc) in codes  # noqa: E731
     for attempt in range(attempts):
         try:
             return fn()
         except ClientError as exc:
-            if error_code(exc) not in codes or attempt == attempts - 1:
+            if not retry(exc) or attempt == attempts - 1:
                 raise
             time.sleep(delay * (2**attempt if attempt < 4 else 8))
     raise AssertionError("unreachable")
@@ -139,7 +145,7 @@ def refuse_data_loss(what: str, held: int, things: str, remedy: str, *, force: b
     if held and not (force or os.environ.get(FORCE_DELETE_DATA_ENV) == "1"):
         raise ProviderError(
             f"{what} still holds {held} {things} that would be lost; refusing to delete it. "
-            f"{remedy} or set force_destroy."
+            f"{remedy}, or delete them with it: `provision destroy --force-delete-data`."
         )
 
 

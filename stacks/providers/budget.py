@@ -94,8 +94,8 @@ def _budget(props: Mapping[str, Any]) -> dict[str, Any]:
     return budget
 
 
-def budget_arn(account_id: str, name: str) -> str:
-    return f"arn:aws:budgets::{account_id}:budget/{name}"
+def budget_arn(account_id: str, name: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:budgets::{account_id}:budget/{name}"
 
 
 class BudgetProvider(AwsResourceProvider):
@@ -118,7 +118,7 @@ class BudgetProvider(AwsResourceProvider):
             ],
             ResourceTags=tag_list(props.get("tags")),
         )
-        return CreateResult(name, self.outputs({**props, "account_id": account_id}, arn=budget_arn(account_id, name)))
+        return CreateResult(name, self.outputs({**props, "account_id": account_id}, arn=budget_arn(account_id, name, budgets.meta.partition)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
         budgets = client("budgets", BUDGETS_REGION)
@@ -145,7 +145,7 @@ class BudgetProvider(AwsResourceProvider):
                     "subscribers": sorted(s["Address"] for s in subscribers if s["SubscriptionType"] == "EMAIL"),
                 }
             )
-        arn = budget_arn(account_id, id_)
+        arn = budget_arn(account_id, id_, budgets.meta.partition)
         tags = aws_call(f"Budget {id_}: ListTagsForResource", budgets.list_tags_for_resource, ResourceARN=arn)
         current = {
             **props,

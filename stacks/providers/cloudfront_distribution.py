@@ -3,9 +3,13 @@ origin access control (OAC).
 
 CloudFront signs its requests to the bucket through the OAC, so the bucket
 stays private: its policy (written by the hosting program) lets only this
-distribution read. Viewers are held to HTTPS (redirected or refused), on TLS
-1.2 or later. Deleting a distribution means disabling it first and waiting
-for the change to deploy, which on AWS takes minutes.
+distribution read. Viewers are held to HTTPS (redirected or refused). With
+CloudFront's default *.cloudfront.net certificate AWS applies its TLSv1
+security policy whatever minimum is asked, so that is what is declared (TLS
+1.2 as a minimum needs a custom domain with an ACM certificate). Deleting a
+distribution means disabling it first and waiting for the change to deploy,
+which on AWS takes minutes; its OAC can go only once CloudFront has let go of
+it (OriginAccessControlInUse until then).
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from provision.stacks.providers.base import (
     aws_failure,
     client,
     error_code,
+    eventually,
     is_not_found,
     rollback_on_failure,
     tag_list,
 )
+from provision.stacks.providers.calls import wait_for
 from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 ORIGIN_ID = "s3-origin"
@@ -39,6 +45,8 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 VIEWER_POLICIES = ("redirect-to-https", "https-only")
 GONE_CODES = frozenset({"NoSuchDistribution", "NoSuchOriginAccessControl"})
 DEPLOY_WAIT = {"Delay": 20, "MaxAttempts": 90}  # up to 30 minutes
+# How long a deleted distribution may keep its OAC: about two minutes.
+OAC_RELEASE_RETRY = {"attempts": 18, "delay": 1.0}
 
 
 def _cloudfront():
@@ -83,7 +91,8 @@ def _managed_config(props: Mapping[str, Any], oac_id: str) -> dict[str, Any]:
             "Compress": True,
             "AllowedMethods": {**get_head, "CachedMethods": get_head},
         },
-        "ViewerCertificate": {"CloudFrontDefaultCertificate": True, "MinimumProtocolVersion": "TLSv1.2_2021"},
+        # What AWS enforces and answers with the default certificate, whatever is asked.
+        "ViewerCertificate": {"CloudFrontDefaultCertificate": True, "MinimumProtocolVersion": "TLSv1"},
     }
 
 
@@ -193,7 +202,7 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
                     IfMatch=etag,
                     DistributionConfig=config,
                 )["ETag"]
-                cf.get_waiter("distribution_deployed").wait(Id=id_, WaiterConfig=DEPLOY_WAIT)
+                wait_for(f"{what}: wait deployed", cf, "distribution_deployed", Id=id_, WaiterConfig=DEPLOY_WAIT)
             try:
                 cf.delete_distribution(Id=id_, IfMatch=etag)
             except ClientError as exc:
@@ -246,9 +255,13 @@ class CloudFrontDistributionProvider(AwsResourceProvider):
 
     @staticmethod
     def _delete_oac(cf, oac_id: str) -> None:
-        try:
+        def attempt() -> None:
             etag = cf.get_origin_access_control(Id=oac_id)["ETag"]
             cf.delete_origin_access_control(Id=oac_id, IfMatch=etag)
+
+        try:
+            # A distribution being deleted still holds its OAC for a while.
+            eventually(attempt, retry_on=["OriginAccessControlInUse"], **OAC_RELEASE_RETRY)
         except ClientError as exc:
             if not _gone(exc):
                 raise ProviderError(f"CloudFront OAC {oac_id}: DeleteOriginAccessControl: {error_code(exc)}") from exc

@@ -7,6 +7,12 @@ resource type, global ones (IAM) included unless told otherwise.
 
 Tags are set when the recorder is created; later changes are applied through
 the recorder ARN when AWS reports one.
+
+A landing zone usually runs the region's recorder already (a second one is
+refused). Then it is adopted, not owned (`adopted` in the state; the id is its
+name): its settings and tags stay; only what it lacks for the plan is added
+(a delivery channel, recording turned on), recorded as such, and destroy
+undoes only that. The recorder itself is never stopped or deleted.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from provision.stacks.providers.base import (
     rollback_on_failure,
     tag_list,
 )
-from provision.stacks.providers.calls import call_or_none, first_or_none
+from provision.stacks.providers.calls import call_or_none, first_or_none, role_not_yet_usable, while_role_propagates
 from provision.stacks.providers.tag_sync import tag_changes, tags_of
 
+DELIVERY_ROLE_NOT_YET_USABLE = role_not_yet_usable("InsufficientDeliveryPolicyException")
 FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 
 
@@ -58,13 +65,18 @@ def _channel(name: str, props: Mapping[str, Any]) -> dict[str, Any]:
 
 class ConfigRecorderProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name"})
-    OUTPUTS = frozenset({"recorder_arn"})
+    OUTPUTS = frozenset({"recorder_arn", "adopted", "channel_added", "started_recording"})
     # A region holds one recorder: a renamed one can only be made once the old one is gone.
     UNIQUE_BY: frozenset[str] = frozenset()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         config = client("config")
         name = props["name"]
+        existing = aws_call(
+            "Config: DescribeConfigurationRecorders", config.describe_configuration_recorders
+        )["ConfigurationRecorders"]
+        if existing:
+            return self._adopt(config, existing[0], props)
         aws_call(
             f"Config recorder {name}: PutConfigurationRecorder",
             config.put_configuration_recorder,
@@ -72,17 +84,45 @@ class ConfigRecorderProvider(AwsResourceProvider):
             Tags=tag_list(props.get("tags")),
         )
         with rollback_on_failure(lambda: self.delete(name, props)):
-            aws_call(
-                f"Config recorder {name}: PutDeliveryChannel",
-                config.put_delivery_channel,
-                DeliveryChannel=_channel(name, props),
-            )
+            self._put_channel(config, name, props)
             self._set_recording(config, name, props.get("recording", True))
         return CreateResult(name, self.outputs(props, recorder_arn=self._arn(config, name)))
+
+    def _adopt(self, config, recorder: Mapping[str, Any], props: dict[str, Any]) -> CreateResult:
+        """Use the region's recorder as not owned, adding only a channel and recording if it lacks them."""
+        name = recorder["name"]
+        channels = aws_call("Config: DescribeDeliveryChannels", config.describe_delivery_channels)["DeliveryChannels"]
+        added = {"channel_added": False, "started_recording": False}
+        if not channels:
+            self._put_channel(config, name, props)
+            added["channel_added"] = True
+        if props.get("recording", True) and not self._recording(config, name):
+            self._set_recording(config, name, True)
+            added["started_recording"] = True
+        return CreateResult(name, self.outputs(props, recorder_arn=recorder.get("arn"), adopted=True, **added))
+
+    @staticmethod
+    def _recording(config, name: str) -> bool:
+        status = first_or_none(
+            f"Config recorder {name}: DescribeConfigurationRecorderStatus",
+            config.describe_configuration_recorder_status,
+            "ConfigurationRecordersStatus",
+            ConfigurationRecorderNames=[name],
+        )
+        return bool(status and status.get("recording"))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
         config = client("config")
         what = f"Config recorder {id_}"
+        if props.get("adopted"):
+            # Not ours: its settings are the landing zone's; it only has to be there.
+            there = first_or_none(
+                f"{what}: DescribeConfigurationRecorders",
+                config.describe_configuration_recorders,
+                "ConfigurationRecorders",
+                ConfigurationRecorderNames=[id_],
+            )
+            return ReadResult(id_, dict(props)) if there else None
         recorder = first_or_none(
             f"{what}: DescribeConfigurationRecorders",
             config.describe_configuration_recorders,
@@ -129,12 +169,17 @@ class ConfigRecorderProvider(AwsResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         config = client("config")
         what = f"Config recorder {id_}"
+        if olds.get("adopted"):
+            if olds.get("channel_added"):
+                self._put_channel(config, id_, news)
+            kept = {k: olds.get(k) for k in ("recorder_arn", "adopted", "channel_added", "started_recording")}
+            return UpdateResult(self.outputs(news, **kept))
         aws_call(
             f"{what}: PutConfigurationRecorder",
             config.put_configuration_recorder,
             ConfigurationRecorder=_recorder(id_, news),
         )
-        aws_call(f"{what}: PutDeliveryChannel", config.put_delivery_channel, DeliveryChannel=_channel(id_, news))
+        self._put_channel(config, id_, news)
         self._set_recording(config, id_, news.get("recording", True))
         arn = self._arn(config, id_)
         to_set, removed = tag_changes(olds.get("tags"), news.get("tags"))
@@ -147,6 +192,15 @@ class ConfigRecorderProvider(AwsResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         config = client("config")
         what = f"Config recorder {id_}"
+        if props.get("adopted"):
+            # Undo only what provision added; the landing zone's recorder stays.
+            if props.get("started_recording"):
+                call_or_none(
+                    f"{what}: StopConfigurationRecorder", config.stop_configuration_recorder, ConfigurationRecorderName=id_
+                )
+            if props.get("channel_added"):
+                call_or_none(f"{what}: DeleteDeliveryChannel", config.delete_delivery_channel, DeliveryChannelName=id_)
+            return
         # Stop first: AWS refuses to delete the last channel of a running recorder.
         call_or_none(
             f"{what}: StopConfigurationRecorder", config.stop_configuration_recorder, ConfigurationRecorderName=id_
@@ -154,6 +208,16 @@ class ConfigRecorderProvider(AwsResourceProvider):
         call_or_none(f"{what}: DeleteDeliveryChannel", config.delete_delivery_channel, DeliveryChannelName=id_)
         call_or_none(
             f"{what}: DeleteConfigurationRecorder", config.delete_configuration_recorder, ConfigurationRecorderName=id_
+        )
+
+    @staticmethod
+    def _put_channel(config, name: str, props: Mapping[str, Any]) -> None:
+        # Config checks the bucket with the recorder's role, which may still be propagating.
+        while_role_propagates(
+            f"Config recorder {name}: PutDeliveryChannel",
+            config.put_delivery_channel,
+            retry_if=DELIVERY_ROLE_NOT_YET_USABLE,
+            DeliveryChannel=_channel(name, props),
         )
 
     @staticmethod
@@ -207,5 +271,8 @@ class ConfigRecorder(pulumi.dynamic.Resource, module="aws", name="ConfigRecorder
             "recording": recording,
             "tags": dict(tags or {}),
             "recorder_arn": None,
+            "adopted": None,
+            "channel_added": None,
+            "started_recording": None,
         }
         super().__init__(ConfigRecorderProvider(), resource_name, props, opts)

@@ -1,7 +1,7 @@
 """VPC flow logs to a CloudWatch Logs group, delivered by an IAM role.
 
 AWS cannot change a flow log after creation except its tags, so every other
-setting replaces it.
+setting replaces it. Creation waits while IAM propagates a new delivery role.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from provision.stacks.providers.base import (
     ProviderError,
     ReadResult,
     UpdateResult,
-    aws_call,
     client,
 )
-from provision.stacks.providers.calls import caller_account, call_or_none
+from provision.stacks.providers.calls import caller_account, call_or_none, role_not_yet_usable, while_role_propagates
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
+
+
+# What EC2 answers while the delivery role has not propagated yet.
+ROLE_NOT_YET_USABLE = role_not_yet_usable("InvalidParameter", "Unable to assume given IAM role")
 
 
 def _raise_unsuccessful(what: str, answer: Mapping[str, Any], ignore: frozenset[str] = frozenset()) -> None:
@@ -44,9 +47,10 @@ class FlowLogProvider(AwsResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")
         what = f"Flow log for {props['vpc_id']}: CreateFlowLogs"
-        answer = aws_call(
+        answer = while_role_propagates(
             what,
             ec2.create_flow_logs,
+            retry_if=ROLE_NOT_YET_USABLE,
             ResourceIds=[props["vpc_id"]],
             ResourceType="VPC",
             TrafficType=props.get("traffic_type") or "ALL",

@@ -6,6 +6,12 @@ AWS assigns. `features` maps GuardDuty feature names (S3_DATA_EVENTS,
 EKS_AUDIT_LOGS, EBS_MALWARE_PROTECTION, RDS_LOGIN_EVENTS, LAMBDA_NETWORK_LOGS,
 RUNTIME_MONITORING, ...) to on/off; features not listed keep AWS's defaults and
 are not tracked for drift.
+
+A landing zone may already run the region's detector. Then it is adopted, not
+owned (`adopted` in the state): its settings and tags stay as they are, only
+the plan's findings export is added when the detector has none, and destroy
+removes only that export. A detector is never deleted unless `provision`
+created it: deleting one erases its findings history.
 """
 
 from __future__ import annotations
@@ -39,15 +45,18 @@ def _destination_properties(props: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _detector_arn(detector_id: str) -> str:
-    region = client("guardduty").meta.region_name
-    return f"arn:aws:guardduty:{region}:{caller_account()}:detector/{detector_id}"
+    meta = client("guardduty").meta
+    return f"arn:{meta.partition}:guardduty:{meta.region_name}:{caller_account()}:detector/{detector_id}"
 
 
 class GuardDutyDetectorProvider(AwsResourceProvider):
-    OUTPUTS = frozenset({"detector_id", "arn", "destination_id"})
+    OUTPUTS = frozenset({"detector_id", "arn", "destination_id", "adopted"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         guardduty = client("guardduty")
+        existing = self._detectors(guardduty)
+        if existing:
+            return self._adopt(guardduty, existing[0], props)
         detector_id = aws_call(
             "GuardDuty detector: CreateDetector",
             guardduty.create_detector,
@@ -60,11 +69,19 @@ class GuardDutyDetectorProvider(AwsResourceProvider):
             destination_id = self._sync_destination(guardduty, detector_id, None, props)
         return CreateResult(detector_id, self._outputs(props, detector_id, destination_id))
 
+    def _adopt(self, guardduty, detector_id: str, props: dict[str, Any]) -> CreateResult:
+        """Use the region's existing detector as not owned; add the export only where there is none."""
+        theirs, _ = self._destination(guardduty, detector_id)
+        destination_id = None if theirs else self._sync_destination(guardduty, detector_id, None, props)
+        return CreateResult(detector_id, self._outputs(props, detector_id, destination_id, adopted=True))
+
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult | None:
         guardduty = client("guardduty")
         if not self._exists(guardduty, id_):
             return None
         what = f"GuardDuty detector {id_}"
+        if props.get("adopted"):
+            return ReadResult(id_, self._read_adopted(guardduty, id_, props))
         detector = aws_call(f"{what}: GetDetector", guardduty.get_detector, DetectorId=id_)
         managed = props.get("features") or {}
         destination_id, properties = self._destination(guardduty, id_)
@@ -79,9 +96,30 @@ class GuardDutyDetectorProvider(AwsResourceProvider):
         }
         return ReadResult(id_, self._outputs(current, id_, destination_id))
 
+    def _read_adopted(self, guardduty, detector_id: str, props: dict[str, Any]) -> dict[str, Any]:
+        """Not ours: only the export we added is tracked; a removed one reads as drift."""
+        ours = props.get("destination_id")
+        if not ours:
+            return self._outputs(props, detector_id, None, adopted=True)
+        found, properties = self._destination(guardduty, detector_id)
+        if found != ours:
+            properties, found = {}, None
+        current = {
+            **props,
+            "destination_arn": properties.get("DestinationArn"),
+            "destination_kms_key_arn": properties.get("KmsKeyArn"),
+        }
+        return self._outputs(current, detector_id, found, adopted=True)
+
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         guardduty = client("guardduty")
         what = f"GuardDuty detector {id_}"
+        if olds.get("adopted"):
+            # Not ours: its settings and tags are the landing zone's; only our export follows the plan.
+            destination_id = olds.get("destination_id")
+            if destination_id or not self._destination(guardduty, id_)[0]:
+                destination_id = self._sync_destination(guardduty, id_, destination_id, news)
+            return UpdateResult(self._outputs(news, id_, destination_id, adopted=True))
         aws_call(
             f"{what}: UpdateDetector",
             guardduty.update_detector,
@@ -104,14 +142,23 @@ class GuardDutyDetectorProvider(AwsResourceProvider):
         guardduty = client("guardduty")
         # GuardDuty answers a generic BadRequestException for an unknown detector,
         # so look before deleting rather than guess from the error.
-        if self._exists(guardduty, id_):
-            aws_call(f"GuardDuty detector {id_}: DeleteDetector", guardduty.delete_detector, DetectorId=id_)
+        if not self._exists(guardduty, id_):
+            return
+        if props.get("adopted"):
+            # Never the detector itself: that would erase the landing zone's findings history.
+            if props.get("destination_id"):
+                self._sync_destination(guardduty, id_, props["destination_id"], {})
+            return
+        aws_call(f"GuardDuty detector {id_}: DeleteDetector", guardduty.delete_detector, DetectorId=id_)
+
+    @classmethod
+    def _exists(cls, guardduty, detector_id: str) -> bool:
+        return detector_id in cls._detectors(guardduty)
 
     @staticmethod
-    def _exists(guardduty, detector_id: str) -> bool:
+    def _detectors(guardduty) -> list[str]:
         pages = guardduty.get_paginator("list_detectors").paginate()
-        ids = aws_call("GuardDuty: ListDetectors", lambda: [d for page in pages for d in page["DetectorIds"]])
-        return detector_id in ids
+        return aws_call("GuardDuty: ListDetectors", lambda: [d for page in pages for d in page["DetectorIds"]])
 
     @staticmethod
     def _destination(guardduty, detector_id: str) -> tuple[str | None, dict[str, str]]:
@@ -162,8 +209,12 @@ class GuardDutyDetectorProvider(AwsResourceProvider):
             )
         return None
 
-    def _outputs(self, props: Mapping[str, Any], detector_id: str, destination_id: str | None) -> dict[str, Any]:
-        return self.outputs(props, detector_id=detector_id, arn=_detector_arn(detector_id), destination_id=destination_id)
+    def _outputs(
+        self, props: Mapping[str, Any], detector_id: str, destination_id: str | None, adopted: bool = False
+    ) -> dict[str, Any]:
+        return self.outputs(
+            props, detector_id=detector_id, arn=_detector_arn(detector_id), destination_id=destination_id, adopted=adopted
+        )
 
 
 class GuardDutyDetector(pulumi.dynamic.Resource, module="aws", name="GuardDutyDetector"):
@@ -199,5 +250,6 @@ class GuardDutyDetector(pulumi.dynamic.Resource, module="aws", name="GuardDutyDe
             "detector_id": None,
             "arn": None,
             "destination_id": None,
+            "adopted": None,
         }
         super().__init__(GuardDutyDetectorProvider(), resource_name, props, opts)

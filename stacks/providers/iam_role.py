@@ -10,6 +10,7 @@ property; updates add a new default policy version.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping, Sequence
 
 import pulumi
@@ -35,6 +36,32 @@ from provision.stacks.providers.tag_sync import NOT_MADE_FOR_THIS, apply_tag_cha
 
 # IAM keeps at most five versions of a managed policy.
 MAX_POLICY_VERSIONS = 5
+# IAM's size quotas, in characters without whitespace (IAM does not count it).
+MAX_INLINE_TOTAL = 10_240  # all inline policies of one role together
+MAX_MANAGED_POLICY = 6_144  # one managed policy, such as the permissions boundary
+
+
+def policy_size(document: str) -> int:
+    """A policy's size as IAM counts it against its quotas: characters other than whitespace."""
+    return len(re.sub(r"\s", "", document))
+
+
+def check_policy_sizes(role_name: str, props: Mapping[str, Any]) -> None:
+    """Refuse, before any call, a role whose policies IAM would refuse (LimitExceeded, MalformedPolicyDocument)."""
+    inline = {name: policy_size(doc) for name, doc in (props.get("inline_policies") or {}).items()}
+    total = sum(inline.values())
+    if total > MAX_INLINE_TOTAL:
+        sizes = ", ".join(f"{name} {size:,}" for name, size in sorted(inline.items()))
+        raise ProviderError(
+            f"IAM role {role_name}: its inline policies total {total:,} characters ({sizes}), over IAM's "
+            f"{MAX_INLINE_TOTAL:,} per role; narrow them or move some into a managed policy."
+        )
+    boundary = props.get("permissions_boundary")
+    if boundary and policy_size(boundary) > MAX_MANAGED_POLICY:
+        raise ProviderError(
+            f"IAM role {role_name}: its permissions boundary has {policy_size(boundary):,} characters, over IAM's "
+            f"{MAX_MANAGED_POLICY:,} for a managed policy; narrow it."
+        )
 
 
 def boundary_name(role_name: str) -> str:
@@ -60,6 +87,7 @@ class IamRoleProvider(AwsResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         iam = client("iam")
         name = props["role_name"]
+        check_policy_sizes(name, props)
         left = self._left_behind(iam, name, props)
         if left is not None:
             # A run killed after CreateRole left it outside the state, tagged as ours: adopt it,
@@ -128,6 +156,7 @@ class IamRoleProvider(AwsResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         iam = client("iam")
         what = f"IAM role {id_}"
+        check_policy_sizes(id_, news)
         if olds.get("assume_role_policy") != news["assume_role_policy"]:
             aws_call(
                 f"{what}: UpdateAssumeRolePolicy",
@@ -215,8 +244,9 @@ class IamRoleProvider(AwsResourceProvider):
 
     @staticmethod
     def _boundary_arn(role_name: str) -> str:
-        account = aws_call("STS: GetCallerIdentity", client("sts").get_caller_identity)["Account"]
-        return f"arn:aws:iam::{account}:policy/{boundary_name(role_name)}"
+        identity = aws_call("STS: GetCallerIdentity", client("sts").get_caller_identity)
+        partition = identity["Arn"].split(":")[1]  # aws, aws-us-gov, aws-cn
+        return f"arn:{partition}:iam::{identity['Account']}:policy/{boundary_name(role_name)}"
 
     def _create_boundary(self, iam, name: str, props: Mapping[str, Any]) -> str | None:
         if not props.get("permissions_boundary"):

@@ -1,8 +1,9 @@
 """A customer-managed KMS key: description, rotation, key policy, alias, tags.
 
 Deleting a key only schedules its deletion (KMS never deletes at once); the
-waiting period is `pending_window_days`, 7 by default, the shortest KMS allows,
-so a destroyed sandbox or test stack does not keep keys around for a month.
+waiting period is `pending_window_days`, 30 by default (KMS's longest) on every
+target, since data encrypted with the key is lost with it. Renaming the alias
+moves the alias and keeps the key.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from botocore.exceptions import ClientError
 from provision.stacks.providers.base import (
     AwsResourceProvider,
     CreateResult,
-    DiffResult,
     ProviderError,
     ReadResult,
     UpdateResult,
@@ -31,41 +31,98 @@ from provision.stacks.providers.base import (
 )
 from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
-# What AWS services need to use a key that encrypts their data.
+# What a service needs of a key we do not know more about (the generic grant).
 SERVICE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
 GONE_STATES = frozenset({"PendingDeletion", "PendingReplicaDeletion"})
+# KMS's longest waiting period: data still encrypted with a key is recoverable for a month.
+PENDING_WINDOW_DAYS = 30
 
 
-def key_policy(account_id: str, services: Sequence[str] = ()) -> str:
-    """A key policy: the account administers the key through IAM; the named
-    service principals (e.g. "backup.amazonaws.com") may use it on behalf of
-    this account only."""
+def service_statement(service: str, account_id: str, source_arn: str | None = None, partition: str = "aws") -> dict[str, Any]:
+    """How `service` may use a key, in the form its own documentation gives.
+
+    - EventBridge delivering to an encrypted topic: KMS receives no
+      aws:SourceAccount/SourceArn/SourceOrgID for it, so any such condition
+      makes every delivery fail (EventBridge user guide, "Amazon SNS permissions").
+    - AWS Backup publishing vault events to an encrypted topic: SNS's
+      compatibility statement, without source conditions (not documented for it).
+    - CloudWatch alarms publishing to an encrypted topic: source account and alarm ARNs.
+    - GuardDuty exporting findings: GenerateDataKey only, from this account's detectors.
+    - CloudFront reading through an OAC: only the distribution `source_arn`.
+    Any other service gets the generic grant for this account's requests.
+    """
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Resource": "*"}
+    this_account = {"aws:SourceAccount": account_id}
+    name = service.split(".")[0]
+    if name == "events":
+        return {**statement, "Sid": "EventBridgePublishToEncryptedTopics", "Action": ["kms:Decrypt", "kms:GenerateDataKey"]}
+    if name == "backup":
+        return {**statement, "Sid": "BackupPublishToEncryptedTopics", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"]}
+    if name == "cloudwatch":
+        return {
+            **statement,
+            "Sid": "CloudWatchAlarmsPublishToEncryptedTopics",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Condition": {
+                "StringEquals": this_account,
+                "ArnLike": {"aws:SourceArn": f"arn:{partition}:cloudwatch:*:{account_id}:alarm:*"},
+            },
+        }
+    if name == "guardduty":
+        return {
+            **statement,
+            "Sid": "GuardDutyExportFindings",
+            "Action": "kms:GenerateDataKey",
+            "Condition": {
+                "StringEquals": this_account,
+                "ArnLike": {"aws:SourceArn": f"arn:{partition}:guardduty:*:{account_id}:detector/*"},
+            },
+        }
+    if name == "cloudfront":
+        if not source_arn:
+            raise ValueError("CloudFront may use a key only for a named distribution: pass its ARN")
+        return {
+            **statement,
+            "Sid": "CloudFrontReadThroughOac",
+            "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
+            "Condition": {"StringEquals": {"AWS:SourceArn": source_arn}},
+        }
+    return {
+        **statement,
+        "Sid": f"{name.capitalize()}UseForThisAccount",
+        "Action": SERVICE_ACTIONS,
+        "Condition": {"StringEquals": this_account},
+    }
+
+
+def key_policy(
+    account_id: str,
+    services: Sequence[str] = (),
+    *,
+    source_arns: Mapping[str, str] | None = None,
+    partition: str = "aws",
+) -> str:
+    """A key policy: the account administers the key through IAM; each named
+    service principal (e.g. "events.amazonaws.com") may use it as its
+    documentation says (`service_statement`); `source_arns` names the resource
+    a service acts for where it must be named (CloudFront's distribution)."""
     statements: list[dict[str, Any]] = [
         {
             "Sid": "AccountAdministers",
             "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
             "Action": "kms:*",
             # In a key policy "*" means this key.
             "Resource": "*",
         }
     ]
-    if services:
-        statements.append(
-            {
-                "Sid": "ServicesUseForThisAccount",
-                "Effect": "Allow",
-                "Principal": {"Service": sorted(set(services))},
-                "Action": SERVICE_ACTIONS,
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        )
+    arns = source_arns or {}
+    statements += [service_statement(s, account_id, arns.get(s), partition) for s in sorted(set(services))]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
 class KmsKeyProvider(AwsResourceProvider):
-    REPLACE_ON = frozenset({"alias", "region"})
+    REPLACE_ON = frozenset({"region"})
     OUTPUTS = frozenset({"arn", "key_id"})
     UNIQUE_BY = frozenset({"alias", "region"})  # an alias names one key per region
 
@@ -120,19 +177,15 @@ class KmsKeyProvider(AwsResourceProvider):
         }
         return ReadResult(id_, self.outputs(current, arn=meta["Arn"], key_id=id_))
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = super().diff(id_, olds, news)
-        if result.replaces == ["alias"] and not olds.get("alias"):
-            # A lost alias is put back in place: replacing the key would schedule the
-            # deletion of the key that still encrypts the data. Only renaming replaces.
-            return DiffResult(changes=True, replaces=[], stables=sorted(self.OUTPUTS), delete_before_replace=False)
-        return result
-
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         kms = client("kms", news.get("region"))
         what = f"KMS key {id_}"
-        if news.get("alias") and not olds.get("alias"):
-            aws_call(f"{what}: CreateAlias {news['alias']}", kms.create_alias, AliasName=news["alias"], TargetKeyId=id_)
+        if news.get("alias") != olds.get("alias"):
+            # A rename or a lost alias moves the name, never the key: the old key still encrypts the data.
+            if news.get("alias"):
+                aws_call(f"{what}: CreateAlias {news['alias']}", kms.create_alias, AliasName=news["alias"], TargetKeyId=id_)
+            if olds.get("alias"):
+                self._delete_alias(kms, id_, olds["alias"])
         if olds.get("description") != news.get("description"):
             aws_call(
                 f"{what}: UpdateKeyDescription",
@@ -160,12 +213,25 @@ class KmsKeyProvider(AwsResourceProvider):
         kms = client("kms", props.get("region"))
         if props.get("alias"):
             # Free the alias at once: a re-created stack wants the same name back.
-            try:
-                kms.delete_alias(AliasName=props["alias"])
-            except ClientError as exc:
-                if not is_not_found(exc):
-                    raise ProviderError(f"KMS key {id_}: DeleteAlias {props['alias']}: {error_code(exc)}") from exc
+            self._delete_alias(kms, id_, props["alias"])
         self._schedule_deletion(kms, id_, props)
+
+    @staticmethod
+    def _delete_alias(kms, key_id: str, alias: str) -> None:
+        """Delete `alias` if it still names `key_id` (a same-named alias of another key is not ours)."""
+        try:
+            target = kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
+        except ClientError as exc:
+            if is_not_found(exc):
+                return
+            raise ProviderError(f"KMS key {key_id}: DescribeKey {alias}: {error_code(exc)}") from exc
+        if target != key_id:
+            return
+        try:
+            kms.delete_alias(AliasName=alias)
+        except ClientError as exc:
+            if not is_not_found(exc):
+                raise ProviderError(f"KMS key {key_id}: DeleteAlias {alias}: {error_code(exc)}") from exc
 
     @staticmethod
     def _set_rotation(kms, key_id: str, props: Mapping[str, Any]) -> None:
@@ -188,7 +254,7 @@ class KmsKeyProvider(AwsResourceProvider):
             f"KMS key {key_id}: ScheduleKeyDeletion",
             kms.schedule_key_deletion,
             KeyId=key_id,
-            PendingWindowInDays=int(props.get("pending_window_days") or 7),
+            PendingWindowInDays=int(props.get("pending_window_days") or PENDING_WINDOW_DAYS),
         )
 
 
@@ -206,7 +272,7 @@ class KmsKey(pulumi.dynamic.Resource, module="aws", name="KmsKey"):
         key_policy: pulumi.Input[str] | None = None,
         enable_key_rotation: bool = True,
         alias: pulumi.Input[str] | None = None,
-        pending_window_days: int = 7,
+        pending_window_days: int = PENDING_WINDOW_DAYS,
         region: str | None = None,
         tags: Mapping[str, pulumi.Input[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,

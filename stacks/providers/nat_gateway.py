@@ -20,7 +20,7 @@ from provision.stacks.providers.base import (
     client,
     rollback_on_failure,
 )
-from provision.stacks.providers.calls import call_or_none
+from provision.stacks.providers.calls import call_or_none, wait_for
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
 
@@ -53,11 +53,7 @@ class NatGatewayProvider(AwsResourceProvider):
             )["NatGateway"]
         nat_id = nat["NatGatewayId"]
         with rollback_on_failure(lambda: self.delete(nat_id, {"allocation_id": address["AllocationId"]})):
-            aws_call(
-                f"NAT gateway {nat_id}: wait available",
-                ec2.get_waiter("nat_gateway_available").wait,
-                NatGatewayIds=[nat_id],
-            )
+            wait_for(f"NAT gateway {nat_id}: wait available", ec2, "nat_gateway_available", NatGatewayIds=[nat_id])
         outs = self.outputs(
             props,
             nat_gateway_id=nat_id,
@@ -95,7 +91,7 @@ class NatGatewayProvider(AwsResourceProvider):
         if self._describe(ec2, id_) is not None:
             call_or_none(f"NAT gateway {id_}: DeleteNatGateway", ec2.delete_nat_gateway, also_gone=NAT_NOT_FOUND, NatGatewayId=id_)
             # The address stays in use until the gateway is fully deleted.
-            aws_call(f"NAT gateway {id_}: wait deleted", ec2.get_waiter("nat_gateway_deleted").wait, NatGatewayIds=[id_])
+            wait_for(f"NAT gateway {id_}: wait deleted", ec2, "nat_gateway_deleted", gone_is_done=True, NatGatewayIds=[id_])
         if props.get("allocation_id"):
             self._release(ec2, props["allocation_id"])
 

@@ -32,6 +32,7 @@ from provision.stacks.providers.base import (
     same_json,
     tag_list,
 )
+from provision.stacks.providers.calls import partition_of
 from provision.stacks.providers.tag_sync import NOT_MADE_FOR_THIS, made_for, tags_of
 
 PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -234,7 +235,7 @@ class S3BucketProvider(AwsResourceProvider):
     def _outputs(self, props: Mapping[str, Any], name: str, region: str) -> dict[str, Any]:
         return self.outputs(
             props,
-            arn=f"arn:aws:s3:::{name}",
+            arn=f"arn:{partition_of(region)}:s3:::{name}",
             regional_domain_name=f"{name}.s3.{region}.amazonaws.com",
         )
 

@@ -46,12 +46,12 @@ OWNER_ACTIONS = [
 
 def topic_policy(topic_arn: str, publisher_services: Sequence[str]) -> dict[str, Any]:
     """The policy document every topic gets (see the module docstring)."""
-    account = topic_arn.split(":")[4]
+    partition, account = topic_arn.split(":")[1], topic_arn.split(":")[4]
     statements: list[dict[str, Any]] = [
         {
             "Sid": "AllowOwnerManage",
             "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
             "Action": OWNER_ACTIONS,
             "Resource": topic_arn,
         }

@@ -30,7 +30,7 @@ from provision.stacks.providers.base import (
     error_code,
     rollback_on_failure,
 )
-from provision.stacks.providers.calls import call_or_none, first_or_none
+from provision.stacks.providers.calls import call_or_none, first_or_none, wait_for
 from provision.stacks.providers.ec2_common import sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import OWNERSHIP_TAG_PREFIX, tags_of
 
@@ -70,7 +70,7 @@ class SubnetProvider(AwsResourceProvider):
             subnet = aws_call(what, ec2.create_subnet, **request)["Subnet"]
         subnet_id = subnet["SubnetId"]
         with rollback_on_failure(lambda: self.delete(subnet_id, props)):
-            aws_call(f"Subnet {subnet_id}: wait available", ec2.get_waiter("subnet_available").wait, SubnetIds=[subnet_id])
+            wait_for(f"Subnet {subnet_id}: wait available", ec2, "subnet_available", SubnetIds=[subnet_id])
             if props.get("map_public_ip_on_launch"):
                 self._set_public_ip(ec2, subnet_id, True)
         return CreateResult(subnet_id, self.outputs(props, subnet_id=subnet_id, arn=subnet["SubnetArn"]))

@@ -1,8 +1,10 @@
 """An AWS Transfer Family server: SFTP with service-managed users, public endpoint, tags.
 
-The identity provider type cannot change in place, so changing it replaces
-the server; protocols, endpoint type, security policy and logging role are
-updated with UpdateServer.
+The identity provider type cannot change in place, and a new endpoint type
+needs EndpointDetails and a stopped server, so changing either replaces the
+server; protocols, security policy and logging role are updated with
+UpdateServer. A logging role made a moment earlier is waited for while IAM
+propagates it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from provision.stacks.providers.base import (
     rollback_on_failure,
     tag_list,
 )
-from provision.stacks.providers.calls import call_or_none
+from provision.stacks.providers.calls import call_or_none, role_not_yet_usable, wait_for, while_role_propagates
 from provision.stacks.providers.tag_sync import apply_tag_changes, tags_of
 
 DEFAULT_SECURITY_POLICY = "TransferSecurityPolicy-2024-01"
@@ -33,6 +35,10 @@ SETTINGS = {
     "security_policy_name": "SecurityPolicyName",
     "logging_role": "LoggingRole",
 }
+
+
+# What CreateServer answers while a new logging role has not reached Transfer yet.
+LOGGING_ROLE_NOT_YET_USABLE = role_not_yet_usable("InvalidRequestException", "assume role")
 
 
 def sync_transfer_tags(transfer, arn: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None) -> None:
@@ -50,22 +56,23 @@ def _endpoint(transfer, server_id: str) -> str:
 
 
 class TransferServerProvider(AwsResourceProvider):
-    REPLACE_ON = frozenset({"identity_provider_type"})
+    REPLACE_ON = frozenset({"identity_provider_type", "endpoint_type"})
     OUTPUTS = frozenset({"server_id", "arn", "endpoint"})
     SET_LIKE = frozenset({"protocols"})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         transfer = client("transfer")
         request = {api: props[prop] for prop, api in SETTINGS.items() if props.get(prop)}
-        server_id = aws_call(
+        server_id = while_role_propagates(
             "Transfer server: CreateServer",
             transfer.create_server,
+            retry_if=LOGGING_ROLE_NOT_YET_USABLE,
             IdentityProviderType=props.get("identity_provider_type") or "SERVICE_MANAGED",
             Tags=tag_list(props.get("tags")),
             **request,
         )["ServerId"]
         with rollback_on_failure(lambda: self.delete(server_id, props)):
-            aws_call(f"Transfer server {server_id}: wait online", transfer.get_waiter("server_online").wait, ServerId=server_id)
+            wait_for(f"Transfer server {server_id}: wait online", transfer, "server_online", ServerId=server_id)
             server = self._describe(transfer, server_id)
         return CreateResult(server_id, self._outs(transfer, props, server))
 
@@ -88,7 +95,11 @@ class TransferServerProvider(AwsResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         transfer = client("transfer")
         # An empty value clears an optional setting such as the logging role.
-        changed = {api: news.get(prop) or "" for prop, api in SETTINGS.items() if olds.get(prop) != news.get(prop)}
+        changed = {
+            api: news.get(prop) or ""
+            for prop, api in SETTINGS.items()
+            if olds.get(prop) != news.get(prop) and prop not in self.REPLACE_ON
+        }
         if changed:
             aws_call(f"Transfer server {id_}: UpdateServer", transfer.update_server, ServerId=id_, **changed)
         sync_transfer_tags(transfer, olds["arn"], olds.get("tags"), news.get("tags"))

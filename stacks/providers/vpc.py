@@ -16,7 +16,7 @@ from provision.stacks.providers.base import (
     client,
     rollback_on_failure,
 )
-from provision.stacks.providers.calls import call_or_none, first_or_none
+from provision.stacks.providers.calls import call_or_none, first_or_none, wait_for
 from provision.stacks.providers.ec2_common import ec2_arn, sync_tags, tag_specifications
 from provision.stacks.providers.tag_sync import tags_of
 
@@ -42,7 +42,7 @@ class VpcProvider(AwsResourceProvider):
         )["Vpc"]
         vpc_id = vpc["VpcId"]
         with rollback_on_failure(lambda: self.delete(vpc_id, props)):
-            aws_call(f"VPC {vpc_id}: wait available", ec2.get_waiter("vpc_available").wait, VpcIds=[vpc_id])
+            wait_for(f"VPC {vpc_id}: wait available", ec2, "vpc_available", VpcIds=[vpc_id])
             self._set_dns(ec2, vpc_id, {}, props)
         return CreateResult(vpc_id, self.outputs(props, vpc_id=vpc_id, arn=ec2_arn(ec2, vpc["OwnerId"], "vpc", vpc_id)))
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from provision.stacks.functions import backup
+from provision.stacks.functions.base import FunctionContext
 from provision.stacks.providers.kms_key import key_policy
 
 COMPONENT = "provision:function:Backup"
@@ -77,15 +78,10 @@ def test_immutable_vault_is_locked_for_the_retention_in_compliance_mode(full, ct
     assert vault["force_destroy"] is False
 
 
-def test_vaults_keep_recovery_points_unless_the_target_is_disposable(full, graph_of, ctx) -> None:
+def test_vaults_keep_recovery_points_on_every_target(full) -> None:
+    # One program for sandbox and AWS: only `destroy --force-delete-data` deletes recovery points.
     assert (full["backups-vault"]["force_destroy"], full["backups-copy-vault"]["force_destroy"]) == (False, False)
-
-    disposable = graph_of(backup.build, dataclasses.replace(ctx(copyToRegion="eu-central-1"), disposable=True))
-
-    assert (disposable["backups-vault"]["force_destroy"], disposable["backups-copy-vault"]["force_destroy"]) == (
-        True,
-        True,
-    )
+    assert not any(f.name == "disposable" for f in dataclasses.fields(FunctionContext))
 
 
 def test_vault_events_go_to_an_encrypted_topic_for_the_plan_owner(full) -> None:
@@ -128,7 +124,10 @@ def test_service_role_trusts_only_aws_backup(full) -> None:
     }
     assert role["max_session_duration"] == 3600
     # The protected hosting function keeps its data in S3.
-    assert role["managed_policy_arns"] == [backup.BACKUP_POLICY, backup.S3_BACKUP_POLICY]
+    assert role["managed_policy_arns"] == [
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+        "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+    ]
 
 
 def test_one_tag_selection_per_protected_function(full) -> None:
@@ -141,6 +140,8 @@ def test_one_tag_selection_per_protected_function(full) -> None:
             "provision:plan": "acme-prod",
             "provision:function": name,
             "provision:environment": "prod",
+            # Only data resources carry it: never the unversioned access-log buckets.
+            "provision:backup": "data",
         }
 
 
@@ -152,7 +153,9 @@ def test_mutable_backups_without_copy(graph_of, ctx) -> None:
     [rule] = graph["backups-plan"]["rules"]
     assert (rule["schedule"], rule["delete_after_days"]) == ("cron(0 * ? * * *)", 7)
     assert "copy_to_vault_arn" not in rule
-    assert graph["backups-role"]["managed_policy_arns"] == [backup.BACKUP_POLICY]
+    assert graph["backups-role"]["managed_policy_arns"] == [
+        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+    ]
     assert "copy_vault_arn" not in graph.outputs
 
 
@@ -167,3 +170,15 @@ def test_outputs(full) -> None:
         "notification_topic_arn": full["backups-events"]["arn"],
         "copy_vault_arn": full["backups-copy-vault"]["arn"],
     }
+
+
+def test_arns_follow_the_partition_of_the_plans_region(graph_of, ctx, account_id, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GovCloud and China have their own partitions: no ARN may assume "aws".
+    monkeypatch.setattr(FunctionContext, "partition", property(lambda self: "aws-us-gov"))
+    graph = graph_of(backup.build, ctx())
+
+    assert graph["backups-role"]["managed_policy_arns"][0] == (
+        "arn:aws-us-gov:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+    )
+    admin = json.loads(graph["backups-key"]["key_policy"])["Statement"][0]
+    assert admin["Principal"] == {"AWS": f"arn:aws-us-gov:iam::{account_id}:root"}

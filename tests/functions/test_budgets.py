@@ -33,8 +33,20 @@ def test_a_plan_budget_and_one_per_function_with_a_budget(graph_of, plan) -> Non
     assert graph.outputs == {"plan": "arn:aws:budgets:mock:budget-plan", "web": "arn:aws:budgets:mock:budget-web"}
 
 
+def active(plan, account_id):
+    """The budgets of an organisation whose provision:* cost allocation tags are active."""
+    return build_budgets(plan, account_id, cost_tags_active=True)
+
+
+def test_by_default_budgets_count_all_spend_since_inactive_tags_would_count_nothing(graph_of, plan) -> None:
+    graph = graph_of(build_budgets, plan, ACCOUNT)
+
+    assert (graph["budget-plan"]["cost_tags"], graph["budget-web"]["cost_tags"]) == ({}, {})
+    assert graph["budget-plan"]["tags"] == {"provision:plan": "acme-prod", "provision:environment": "prod"}
+
+
 def test_the_plan_budget_has_its_limit_default_thresholds_and_plan_scope(graph_of, plan) -> None:
-    budget = graph_of(build_budgets, plan, ACCOUNT)["budget-plan"]
+    budget = graph_of(active, plan, ACCOUNT)["budget-plan"]
 
     assert (budget["limit_amount"], budget["time_unit"], budget["account_id"]) == (2500.0, "MONTHLY", ACCOUNT)
     assert budget["budget_name"].startswith("acme-prod-budget-")
@@ -44,7 +56,7 @@ def test_the_plan_budget_has_its_limit_default_thresholds_and_plan_scope(graph_o
 
 
 def test_a_function_budget_follows_its_own_thresholds_and_function_scope(graph_of, plan) -> None:
-    budget = graph_of(build_budgets, plan, ACCOUNT)["budget-web"]
+    budget = graph_of(active, plan, ACCOUNT)["budget-web"]
 
     assert budget["limit_amount"] == 300.0
     assert budget["budget_name"].startswith("acme-prod-web-budget-")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest
 
 from provision.stacks.functions import hosting
-from provision.stacks.providers.kms_key import key_policy
 
 COMPONENT = "provision:function:Hosting"
 TAGS = {
@@ -45,7 +43,8 @@ def test_builds_key_buckets_and_distribution_under_the_component(graph) -> None:
 
 
 def test_every_resource_carries_the_function_tags(graph) -> None:
-    assert {name: r["tags"] for name, r in graph.resources.items()} == {name: TAGS for name in graph.resources}
+    expected = {name: TAGS for name in graph.resources} | {"web-site": {**TAGS, "provision:backup": "data"}}
+    assert {name: r["tags"] for name, r in graph.resources.items()} == expected
 
 
 def test_site_bucket_is_private_encrypted_versioned_and_logged(graph, ctx, region) -> None:
@@ -96,10 +95,19 @@ def test_log_bucket_is_s3_encrypted_private_expiring_and_written_only_by_log_del
     assert statements["DenyInsecureTransport"]["Effect"] == "Deny"
 
 
-def test_key_is_rotated_and_lets_cloudfront_decrypt(graph, account_id, region) -> None:
+def test_key_is_rotated_and_lets_only_this_distribution_decrypt(graph, account_id, region) -> None:
     key = graph["web-key"]
     assert key["enable_key_rotation"] is True
-    assert key["key_policy"] == key_policy(account_id, ["cloudfront.amazonaws.com"])
+    admin, cloudfront = json.loads(key["key_policy"])["Statement"]
+    assert admin["Principal"] == {"AWS": f"arn:aws:iam::{account_id}:root"}
+    assert cloudfront == {
+        "Sid": "CloudFrontReadThroughOac",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"AWS:SourceArn": graph["web-cdn"]["arn"]}},
+    }
     assert key["alias"] == f"alias/{graph['web-site']['bucket_name']}"
     assert key["region"] == region
 
@@ -111,12 +119,9 @@ def test_distribution_serves_the_site_bucket_over_https(graph, region) -> None:
     assert (cdn["price_class"], cdn["default_root_object"], cdn["enabled"]) == ("PriceClass_100", "index.html", True)
 
 
-def test_buckets_keep_their_data_unless_the_target_is_disposable(graph, graph_of, ctx) -> None:
-    assert (graph["web-site"]["force_destroy"], graph["web-logs"]["force_destroy"]) == (False, False)
-
-    disposable = graph_of(hosting.build, dataclasses.replace(ctx(), disposable=True))
-
-    assert (disposable["web-site"]["force_destroy"], disposable["web-logs"]["force_destroy"]) == (True, True)
+def test_the_site_keeps_its_data_on_every_target_and_its_logs_go_with_it(graph) -> None:
+    # One program for sandbox and AWS: only `destroy --force-delete-data` deletes the site's objects.
+    assert (graph["web-site"]["force_destroy"], graph["web-logs"]["force_destroy"]) == (False, True)
 
 
 def test_plan_settings_reach_the_distribution(graph_of, ctx) -> None:
@@ -135,3 +140,11 @@ def test_outputs_name_the_bucket_and_distribution(graph) -> None:
         "distribution_arn": graph["web-cdn"]["arn"],
         "domain_name": graph["web-cdn"]["domain_name"],
     }
+
+
+def test_only_the_versioned_site_bucket_carries_the_tag_backups_select(graph) -> None:
+    # AWS Backup for S3 needs versioning: a selection that caught the log bucket would fail every night.
+    buckets = graph.of("S3BucketProvider")
+    selected = {name for name, bucket in buckets.items() if bucket["tags"].get("provision:backup") == "data"}
+    assert selected == {"web-site"}
+    assert buckets["web-site"]["versioning"] is True

@@ -167,7 +167,18 @@ def test_oncall_topics_are_encrypted_and_reach_notify_and_the_provider_contacts(
         assert topic["email_subscriptions"] == ["noc@nightwatch.example", "oncall@acme.example"]
         assert topic["publisher_services"] == ["cloudwatch.amazonaws.com"]
         policy = json.loads(graph[f"ops-oncall-key{suffix}"]["key_policy"])
-        assert any(s.get("Principal") == {"Service": ["cloudwatch.amazonaws.com"]} for s in policy["Statement"])
+        alarms = next(s for s in policy["Statement"] if s["Sid"] == "CloudWatchAlarmsPublishToEncryptedTopics")
+        assert alarms == {
+            "Sid": "CloudWatchAlarmsPublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:*:{ACCOUNT}:alarm:*"},
+            },
+        }
 
 
 def test_sftp_failures_are_counted_by_an_eventbridge_rule_the_alarm_watches(graph) -> None:

@@ -162,3 +162,24 @@ def test_a_function_needing_more_zones_than_resolved_stops_with_a_clear_error(ct
     with pytest.raises(ValueError, match=r"^network function 'net' needs 3 availability zones of eu-west-1, "
                                          r"and 2 were resolved: eu-west-1a, eu-west-1b$"):
         network.availability_zones(ctx(azs=3, zones=ZONES[:2]), 3)
+
+
+def test_nat_gateways_depend_on_the_internet_gateway(graph_of, ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A public NAT needs the IGW attached (create), and the IGW cannot be detached while NATs use it
+    # (destroy: DependencyViolation); the engine orders both only from a declared dependency.
+    from pulumi.runtime.mocks import MockMonitor
+
+    dependencies: dict[str, list[str]] = {}
+    register = MockMonitor.RegisterResource
+
+    def recording(self, request):
+        dependencies[request.name] = list(request.dependencies)
+        return register(self, request)
+
+    monkeypatch.setattr(MockMonitor, "RegisterResource", recording)
+    graph_of(network.build, ctx(tier="critical", nat=True, azs=2))
+
+    igw = [urn for urn in dependencies["net-igw"] if urn.endswith("::net-vpc")]  # the igw's own input
+    assert igw, dependencies["net-igw"]
+    for nat in ("net-nat-a", "net-nat-b"):
+        assert any(urn.endswith("::net-igw") for urn in dependencies[nat]), dependencies[nat]

@@ -212,9 +212,25 @@ def test_key_is_rotated_and_lets_cloudtrail_use_it_only_for_this_trail(full: Gra
     assert key["alias"] == f"alias/{full.ctx.physical_name('security', kind='kms-alias')}"
     statements = {s["Sid"]: s for s in json.loads(key["key_policy"])["Statement"]}
     assert statements["CloudTrailEncryptLogs"]["Condition"]["StringEquals"] == {"aws:SourceArn": full.outputs["trail_arn"]}
-    services = statements["ServicesUseForThisAccount"]
-    assert services["Principal"] == {"Service": ["events.amazonaws.com", "guardduty.amazonaws.com"]}
-    assert services["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    # EventBridge's KMS requests carry no aws:Source* keys: a condition on them drops every alert.
+    assert statements["EventBridgePublishToEncryptedTopics"] == {
+        "Sid": "EventBridgePublishToEncryptedTopics",
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "*",
+    }
+    assert statements["GuardDutyExportFindings"] == {
+        "Sid": "GuardDutyExportFindings",
+        "Effect": "Allow",
+        "Principal": {"Service": "guardduty.amazonaws.com"},
+        "Action": "kms:GenerateDataKey",
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:guardduty:*:{ACCOUNT}:detector/*"},
+        },
+    }
     assert statements["AccountAdministers"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 
 
@@ -222,7 +238,7 @@ def test_guardduty_exports_findings_encrypted_to_the_logs_bucket(full: Graph) ->
     detector = full["guardduty"]
     logs = full["logs-bucket"]["bucket_name"]
     assert (detector["enable"], detector["finding_publishing_frequency"]) == (True, "FIFTEEN_MINUTES")
-    assert detector["destination_arn"] == f"arn:aws:s3:::{logs}/guardduty"
+    assert detector["destination_arn"] == f"arn:aws:s3:::{logs}/guardduty/"
     assert detector["destination_kms_key_arn"] == full["key"]["arn"]
     statements = {s["Sid"]: s for s in json.loads(full["logs-bucket"]["bucket_policy"])["Statement"]}
     export = statements["GuardDutyExport"]

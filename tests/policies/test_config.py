@@ -100,7 +100,14 @@ def test_list_params_replace_the_default() -> None:
             "policies:\n  PRV-VEN-001:\n    level: advisory\n",
             "org/provision-policies.yaml:3:5: PRV-VEN-001: unknown key 'level' (expected: enforcement, params)",
         ),
-        ("rules: {}\n", "org/provision-policies.yaml:1:1: unknown key 'rules' (expected: policies)"),
+        (
+            "rules: {}\n",
+            "org/provision-policies.yaml:1:1: unknown key 'rules' (expected: policies, costAllocationTagsActive)",
+        ),
+        (
+            "costAllocationTagsActive: sometimes\n",
+            "org/provision-policies.yaml:1:27: costAllocationTagsActive must be true or false",
+        ),
         (
             "policies:\n  PRV-VEN-001: {enforcement: advisory}\n  PRV-VEN-001: {enforcement: disabled}\n",
             "org/provision-policies.yaml:3:3: duplicate key 'PRV-VEN-001' in policies",
@@ -168,3 +175,8 @@ def test_explicit_config_path_wins_over_search(tmp_path: pathlib.Path) -> None:
     config = load_config(explicit, search_from=tmp_path)
     assert config.source == explicit
     assert config.enforcement(get("PRV-SUS-001")) is Enforcement.MANDATORY
+
+
+def test_cost_allocation_tags_are_inactive_unless_the_config_says_so() -> None:
+    assert parse_config("policies: {}\n").cost_allocation_tags_active is False
+    assert parse_config("costAllocationTagsActive: true\n").cost_allocation_tags_active is True

@@ -9,7 +9,7 @@ them costs seconds per test, so it is not the default).
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 from moto import mock_aws
@@ -61,3 +61,41 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     gaps.install()
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def refuse_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., list[float]]]:
+    """`refuse_first(service, operation, code, message, times)`: the providers' client for
+    `service` answers AWS's error `code` to the first `times` calls of `operation`
+    (forever with times=None), as AWS does while IAM propagates a new role.
+
+    Returns the list the providers' backoff waits are recorded in: nothing sleeps.
+    """
+    from botocore.awsrequest import AWSResponse
+
+    from provision.stacks.providers import base
+
+    waits: list[float] = []
+    monkeypatch.setattr(base.time, "sleep", waits.append)
+    installed: list[tuple[Any, str, Callable[..., Any]]] = []
+
+    def install(service: str, operation: str, code: str, message: str, times: int | None, region: str | None = None):
+        shared = base.client(service, region)
+        left = [times]
+
+        def refuse(**_: Any):
+            if left[0] is not None and left[0] <= 0:
+                return None
+            if left[0] is not None:
+                left[0] -= 1
+            error = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+            return AWSResponse("https://refused.invalid", 400, {}, None), error
+
+        event = f"before-call.{shared.meta.service_model.service_id.hyphenize()}.{operation}"
+        shared.meta.events.register(event, refuse)
+        installed.append((shared, event, refuse))
+        return waits
+
+    yield install
+    for shared, event, handler in installed:
+        shared.meta.events.unregister(event, handler)

@@ -126,3 +126,32 @@ def test_create_on_an_unknown_plan_names_the_aws_error(backup) -> None:
         match=r"^Backup selection acme-web of plan nope: CreateBackupSelection: InvalidParameterValueException: ",
     ):
         BackupSelectionProvider().create(_props("nope"))
+
+
+def test_create_waits_while_aws_backup_cannot_assume_a_new_role_yet(backup, plan_id, refuse_first) -> None:
+    message = f"IAM Role {ROLE} cannot be assumed by AWS Backup"
+    waits = refuse_first("backup", "CreateBackupSelection", "InvalidParameterValueException", message, times=3)
+
+    result = BackupSelectionProvider().create(_props(plan_id))
+
+    assert backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=result.id)["BackupSelection"]["IamRoleArn"] == ROLE
+    assert waits == [1.0, 2.0, 4.0]
+
+
+def test_create_gives_up_after_about_two_minutes_and_names_the_error(backup, plan_id, refuse_first) -> None:
+    message = f"IAM Role {ROLE} cannot be assumed by AWS Backup"
+    waits = refuse_first("backup", "CreateBackupSelection", "InvalidParameterValueException", message, times=None)
+
+    with pytest.raises(ProviderError, match=r"CreateBackupSelection: InvalidParameterValueException: IAM Role .* cannot be"):
+        BackupSelectionProvider().create(_props(plan_id))
+
+    assert 100 <= sum(waits) <= 150
+
+
+def test_create_does_not_retry_other_invalid_values(backup, plan_id, refuse_first) -> None:
+    waits = refuse_first("backup", "CreateBackupSelection", "InvalidParameterValueException", "Invalid tag key", times=1)
+
+    with pytest.raises(ProviderError, match=r"InvalidParameterValueException: Invalid tag key"):
+        BackupSelectionProvider().create(_props(plan_id))
+
+    assert waits == []

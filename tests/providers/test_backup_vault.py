@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto.backup.models import backup_backends
 
 from provision.stacks.providers.base import ProviderError
@@ -188,7 +191,8 @@ def test_delete_refuses_to_lose_recovery_points(backup, region, account_id) -> N
 
     assert str(refused.value) == (
         "Backup vault acme-vault still holds 3 recovery point(s) that would be lost; "
-        "refusing to delete it. Delete them first or set force_destroy."
+        "refusing to delete it. Let them expire with the plan's retention, "
+        "or delete them with it: `provision destroy --force-delete-data`."
     )
     assert provider.read("acme-vault", _props()) is not None
 
@@ -207,3 +211,78 @@ def test_bad_notification_event_is_reported_and_the_vault_rolled_back(backup) ->
         BackupVaultProvider().create(_props(notification_events=["NOT_AN_EVENT"]))
 
     assert BackupVaultProvider().read("acme-vault", _props()) is None
+
+
+VAULT_ARN = "arn:aws:backup:eu-west-1:123456789012:backup-vault:acme-vault"
+
+
+def _point(n: int, created: datetime, status: str = "COMPLETED") -> dict:
+    return {
+        "RecoveryPointArn": f"arn:aws:backup:eu-west-1:123456789012:recovery-point:p-{n}",
+        "BackupVaultName": "acme-vault",
+        "CreationDate": created,
+        "Status": status,
+    }
+
+
+@pytest.fixture
+def stubbed(aws, monkeypatch: pytest.MonkeyPatch):
+    """A Stubber on the client the provider uses (moto keeps no recovery points), and the waits made."""
+    from provision.stacks.providers import backup_vault as module
+
+    backup = boto3.client("backup", region_name="eu-west-1")
+    monkeypatch.setattr(module, "client", lambda service, region=None: backup)
+    waits: list[float] = []
+    monkeypatch.setattr(module.time, "sleep", waits.append)
+    with Stubber(backup) as stubber:
+        yield stubber, waits
+        stubber.assert_no_pending_responses()
+
+
+def test_a_locked_vault_says_the_earliest_date_it_can_be_deleted_and_deletes_nothing(stubbed) -> None:
+    stubber, _ = stubbed
+    newest = datetime.now(timezone.utc) - timedelta(days=5)
+    stubber.add_response(
+        "describe_backup_vault",
+        {"BackupVaultName": "acme-vault", "BackupVaultArn": VAULT_ARN, "NumberOfRecoveryPoints": 2,
+         "Locked": True, "MinRetentionDays": 35},
+        {"BackupVaultName": "acme-vault"},
+    )
+    stubber.add_response(
+        "list_recovery_points_by_backup_vault",
+        {"RecoveryPoints": [_point(1, newest - timedelta(days=1)), _point(2, newest)]},
+        {"BackupVaultName": "acme-vault"},
+    )
+
+    with pytest.raises(ProviderError) as refused:
+        BackupVaultProvider().delete("acme-vault", _props(force_destroy=True))
+
+    earliest = (newest + timedelta(days=35)).strftime("%Y-%m-%d")
+    assert str(refused.value) == (
+        "Backup vault acme-vault is locked with a minimum retention of 35 days: AWS refuses to delete its 2 "
+        f"recovery point(s) before {earliest}, the earliest date the vault can be deleted. Nothing was deleted; "
+        "run the destroy again after that date."
+    )
+
+
+def test_a_forced_delete_waits_until_aws_has_deleted_the_recovery_points(stubbed) -> None:
+    stubber, waits = stubbed
+    point = _point(1, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    vault = {"BackupVaultName": "acme-vault"}
+    stubber.add_response(
+        "describe_backup_vault",
+        {"BackupVaultName": "acme-vault", "BackupVaultArn": VAULT_ARN, "NumberOfRecoveryPoints": 1, "Locked": False},
+        vault,
+    )
+    stubber.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": [point]}, vault)
+    stubber.add_response(
+        "delete_recovery_point", {}, {**vault, "RecoveryPointArn": point["RecoveryPointArn"]}
+    )
+    # Deletion is asynchronous: the point is still listed once, then gone.
+    stubber.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": [point]}, vault)
+    stubber.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": []}, vault)
+    stubber.add_response("delete_backup_vault", {}, vault)
+
+    BackupVaultProvider().delete("acme-vault", _props(force_destroy=True))
+
+    assert waits == [1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from provision.stacks.providers.base import ProviderError
 from provision.stacks.providers.config_recorder import ConfigRecorderProvider
 
 BUCKET = "acme-config"
@@ -100,14 +99,62 @@ def test_delete_stops_and_removes_both_and_is_idempotent(config, account_id) -> 
     provider.delete(created.id, created.outs)
 
 
-def test_a_second_recorder_is_refused_with_the_aws_error_code(config, account_id) -> None:
+def _landing_zone_recorder(config, account_id: str, *, channel: bool) -> None:
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "lz-recorder",
+            "roleARN": f"arn:aws:iam::{account_id}:role/lz-config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": False},
+        }
+    )
+    if channel:
+        config.put_delivery_channel(DeliveryChannel={"name": "lz-channel", "s3BucketName": BUCKET, "s3KeyPrefix": "lz"})
+        config.start_configuration_recorder(ConfigurationRecorderName="lz-recorder")
+
+
+def _snapshot(config) -> tuple:
+    return (
+        config.describe_configuration_recorders()["ConfigurationRecorders"],
+        config.describe_delivery_channels()["DeliveryChannels"],
+        [s["recording"] for s in config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]],
+    )
+
+
+def test_a_landing_zone_recorder_is_adopted_untouched_and_survives_destroy(config, account_id) -> None:
+    _landing_zone_recorder(config, account_id, channel=True)
+    before = _snapshot(config)
+    provider = ConfigRecorderProvider()
+
+    created = provider.create(_props(account_id))
+
+    assert (created.id, created.outs["adopted"], created.outs["channel_added"]) == ("lz-recorder", True, False)
+    assert _snapshot(config) == before
+    assert provider.read(created.id, created.outs).outs == created.outs
+    provider.delete(created.id, created.outs)
+    assert _snapshot(config) == before
+
+
+def test_an_adopted_recorder_without_a_channel_gets_ours_until_destroy(config, account_id) -> None:
+    _landing_zone_recorder(config, account_id, channel=False)
+    before = _snapshot(config)
+    provider = ConfigRecorderProvider()
+
+    created = provider.create(_props(account_id))
+
+    (channel,) = config.describe_delivery_channels()["DeliveryChannels"]
+    assert (channel["name"], channel["s3BucketName"]) == ("lz-recorder", BUCKET)
+    assert _snapshot(config)[2] == [True]
+    provider.delete(created.id, created.outs)
+    assert _snapshot(config) == before
+
+
+def test_create_waits_while_config_cannot_use_a_new_role_for_the_bucket(config, account_id, refuse_first) -> None:
+    waits = refuse_first(
+        "config", "PutDeliveryChannel", "InsufficientDeliveryPolicyException", "Insufficient delivery policy to s3 bucket", 2
+    )
+
     ConfigRecorderProvider().create(_props(account_id))
 
-    with pytest.raises(ProviderError) as exc:
-        ConfigRecorderProvider().create(_props(account_id, name="second"))
-
-    assert str(exc.value) == (
-        "Config recorder second: PutConfigurationRecorder: MaxNumberOfConfigurationRecordersExceededException: "
-        "Failed to put configuration recorder 'second' because the maximum number of configuration recorders: 1 "
-        "is reached."
-    )
+    (channel,) = config.describe_delivery_channels()["DeliveryChannels"]
+    assert channel["s3BucketName"] == BUCKET
+    assert waits == [1.0, 2.0]

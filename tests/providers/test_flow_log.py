@@ -82,3 +82,12 @@ def test_delete_then_read_is_none_and_delete_again_is_fine(vpc_id: str) -> None:
 def test_unknown_vpc_names_the_aws_error(vpc_id: str) -> None:
     with pytest.raises(ProviderError, match=r"^Flow log for vpc-00000000: CreateFlowLogs: InvalidVpcID.NotFound: "):
         FlowLogProvider().create(_props("vpc-00000000"))
+
+
+def test_create_waits_while_ec2_cannot_assume_a_new_delivery_role(vpc_id: str, refuse_first) -> None:
+    waits = refuse_first("ec2", "CreateFlowLogs", "InvalidParameter", "Unable to assume given IAM role.", times=2, region=None)
+
+    created = FlowLogProvider().create(_props(vpc_id))
+
+    assert boto3.client("ec2", region_name=REGION).describe_flow_logs(FlowLogIds=[created.id])["FlowLogs"]
+    assert waits == [1.0, 2.0]

@@ -144,14 +144,45 @@ def test_a_refused_destination_names_the_error_and_rolls_back(setup) -> None:
     assert guardduty.list_detectors()["DetectorIds"] == []
 
 
-def test_an_existing_detector_is_reported_not_duplicated(setup) -> None:
+def test_a_landing_zone_detector_is_adopted_with_our_export_added_and_survives_destroy(setup) -> None:
     guardduty, key_arn, _ = setup
-    guardduty.create_detector(Enable=True)
+    theirs = guardduty.create_detector(Enable=True, FindingPublishingFrequency="SIX_HOURS", Tags={"owner": "lz"})["DetectorId"]
+    before = guardduty.get_detector(DetectorId=theirs)
+    provider = GuardDutyDetectorProvider()
 
-    with pytest.raises(ProviderError) as exc:
-        GuardDutyDetectorProvider().create(_props(key_arn))
+    created = provider.create(_props(key_arn))
 
-    assert str(exc.value) == (
-        "GuardDuty detector: CreateDetector: BadRequestException: "
-        "The request is rejected because a detector already exists for the current account."
+    assert (created.id, created.outs["adopted"]) == (theirs, True)
+    assert guardduty.list_detectors()["DetectorIds"] == [theirs]
+    after = guardduty.get_detector(DetectorId=theirs)
+    # Their settings and tags stay; only the plan's findings export is added.
+    assert (after["FindingPublishingFrequency"], after["Tags"]) == ("SIX_HOURS", {"owner": "lz"})
+    (destination,) = guardduty.list_publishing_destinations(DetectorId=theirs)["Destinations"]
+    assert destination["DestinationId"] == created.outs["destination_id"]
+    assert provider.read(created.id, created.outs).outs == created.outs
+
+    provider.delete(created.id, created.outs)
+
+    # The detector (and its findings history) stays, exactly as it was; our export is gone.
+    assert guardduty.list_detectors()["DetectorIds"] == [theirs]
+    assert guardduty.get_detector(DetectorId=theirs)["Status"] == before["Status"] == "ENABLED"
+    assert guardduty.list_publishing_destinations(DetectorId=theirs)["Destinations"] == []
+
+
+def test_an_adopted_detector_keeps_its_own_export(setup) -> None:
+    guardduty, key_arn, other_key = setup
+    theirs = guardduty.create_detector(Enable=True)["DetectorId"]
+    guardduty.create_publishing_destination(
+        DetectorId=theirs,
+        DestinationType="S3",
+        DestinationProperties={"DestinationArn": f"arn:aws:s3:::{BUCKET}/lz/", "KmsKeyArn": other_key},
     )
+    provider = GuardDutyDetectorProvider()
+
+    created = provider.create(_props(key_arn))
+    provider.delete(created.id, created.outs)
+
+    (destination,) = guardduty.list_publishing_destinations(DetectorId=theirs)["Destinations"]
+    properties = guardduty.describe_publishing_destination(DetectorId=theirs, DestinationId=destination["DestinationId"])
+    assert properties["DestinationProperties"] == {"DestinationArn": f"arn:aws:s3:::{BUCKET}/lz/", "KmsKeyArn": other_key}
+    assert guardduty.list_detectors()["DetectorIds"] == [theirs]

@@ -318,3 +318,35 @@ def test_trust_policy_changes_show_in_its_masked_copy_without_the_secret(iam, li
     assert "ext-123" not in read["assume_role_policy_masked"] and "ext-999" not in read["assume_role_policy_masked"]
     # The masked copy is an output, not a setting: it never makes a diff of its own.
     assert provider.diff("acme-vendor", created.outs, _props()).changes is False
+
+
+def _sized(size: int) -> str:
+    """A policy document of exactly `size` characters once whitespace is left out, as IAM counts."""
+    base = _doc("s3:GetObject", resource="arn:aws:s3:::b/")
+    compact = "".join(base.split())
+    pad = size - len(compact)
+    return base.replace("arn:aws:s3:::b/", "arn:aws:s3:::b/" + "x" * pad)
+
+
+def test_inline_policies_over_iams_aggregate_quota_are_refused_before_any_call(iam) -> None:
+    assert len("".join(_sized(5_000).split())) == 5_000
+    fits = _props(inline_policies={"a": _sized(5_120), "b": _sized(5_120)})
+    over = _props(inline_policies={"a": _sized(5_120), "b": _sized(5_121)})
+
+    IamRoleProvider().create(fits)
+    with pytest.raises(ProviderError) as refused:
+        IamRoleProvider().create(_props(role_name="acme-other", inline_policies=over["inline_policies"]))
+
+    assert str(refused.value) == (
+        "IAM role acme-other: its inline policies total 10,241 characters (a 5,120, b 5,121), over IAM's 10,240 "
+        "per role; narrow them or move some into a managed policy."
+    )
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["acme-vendor"]
+
+
+def test_a_boundary_over_the_managed_policy_quota_is_refused(iam) -> None:
+    provider = IamRoleProvider()
+    olds = provider.create(_props()).outs
+
+    with pytest.raises(ProviderError, match=r"permissions boundary has 6,145 characters, over IAM's 6,144"):
+        provider.update("acme-vendor", olds, _props(permissions_boundary=_sized(6_145)))

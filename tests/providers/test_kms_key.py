@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import boto3
 import pytest
@@ -17,7 +18,6 @@ def _props(account_id: str, **overrides):
         "key_policy": key_policy(account_id, ["backup.amazonaws.com"]),
         "enable_key_rotation": True,
         "alias": "alias/acme-prod-backups",
-        "pending_window_days": 7,
         "region": None,
         "tags": {"provision:plan": "acme"},
     }
@@ -29,16 +29,64 @@ def kms(aws, region):
     return boto3.client("kms", region_name=region)
 
 
-def test_key_policy_lets_the_account_administer_and_named_services_use_the_key() -> None:
-    policy = json.loads(key_policy("123456789012", ["sns.amazonaws.com", "backup.amazonaws.com", "sns.amazonaws.com"]))
+def test_key_policy_lets_the_account_administer_and_other_services_use_the_key_for_it() -> None:
+    policy = json.loads(key_policy("123456789012", ["sns.amazonaws.com", "sns.amazonaws.com"]))
 
-    admin, services = policy["Statement"]
-    assert admin["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
-    assert admin["Action"] == "kms:*"
-    assert services["Principal"] == {"Service": ["backup.amazonaws.com", "sns.amazonaws.com"]}
-    assert "kms:*" not in services["Action"] and "kms:Decrypt" in services["Action"]
-    assert services["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    assert policy["Statement"] == [
+        {
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "SnsUseForThisAccount",
+            "Effect": "Allow",
+            "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+        },
+    ]
     assert len(json.loads(key_policy("123456789012"))["Statement"]) == 1
+
+
+def test_eventbridge_and_backup_use_the_documented_encrypted_topic_statement_without_source_conditions() -> None:
+    # EventBridge's KMS requests carry no aws:SourceAccount/SourceArn/SourceOrgID:
+    # a condition on them makes KMS refuse every delivery to the encrypted topic.
+    statements = json.loads(key_policy("123456789012", ["events.amazonaws.com", "backup.amazonaws.com"]))["Statement"]
+
+    assert statements[1:] == [
+        {
+            "Sid": "BackupPublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "backup.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "EventBridgePublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": "*",
+        },
+    ]
+
+
+def test_cloudfront_may_use_the_key_only_for_the_named_distribution_in_the_given_partition() -> None:
+    arn = "arn:aws-cn:cloudfront::123456789012:distribution/E1"
+    policy = key_policy(
+        "123456789012", ["cloudfront.amazonaws.com"], source_arns={"cloudfront.amazonaws.com": arn}, partition="aws-cn"
+    )
+
+    admin, cloudfront = json.loads(policy)["Statement"]
+    assert admin["Principal"] == {"AWS": "arn:aws-cn:iam::123456789012:root"}
+    assert cloudfront["Condition"] == {"StringEquals": {"AWS:SourceArn": arn}}
+    assert cloudfront["Action"] == ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"]
+    with pytest.raises(ValueError, match="distribution"):
+        key_policy("123456789012", ["cloudfront.amazonaws.com"])
 
 
 def test_create_sets_rotation_policy_alias_and_tags(kms, account_id, region) -> None:
@@ -97,7 +145,7 @@ def test_read_returns_none_when_deleted_or_pending_deletion(kms, account_id) -> 
 @pytest.mark.parametrize(
     ("change", "replaces"),
     [
-        ({"alias": "alias/other"}, ["alias"]),
+        ({"alias": "alias/other"}, []),
         ({"region": "eu-central-1"}, ["region"]),
         ({"description": "new"}, []),
         ({"enable_key_rotation": False}, []),
@@ -105,7 +153,7 @@ def test_read_returns_none_when_deleted_or_pending_deletion(kms, account_id) -> 
         ({"tags": {}}, []),
     ],
 )
-def test_diff_replaces_only_for_alias_and_region(account_id, change, replaces) -> None:
+def test_diff_replaces_only_for_region(account_id, change, replaces) -> None:
     olds = {**_props(account_id), "arn": "arn:aws:kms:eu-west-1:123456789012:key/k", "key_id": "k"}
 
     diff = KmsKeyProvider().diff("k", olds, _props(account_id, **change))
@@ -193,3 +241,36 @@ def test_update_of_a_vanished_key_names_the_aws_error(aws, account_id) -> None:
 
     with pytest.raises(ProviderError, match=rf"^KMS key {missing}: UpdateKeyDescription: NotFoundException: "):
         KmsKeyProvider().update(missing, olds, _props(account_id, description="new"))
+
+
+def test_renaming_the_alias_moves_it_and_keeps_the_key(kms, account_id) -> None:
+    provider = KmsKeyProvider()
+    olds = provider.create(_props(account_id)).outs
+    news = _props(account_id, alias="alias/acme-prod-backups-v2")
+
+    assert provider.diff(olds["key_id"], olds, news).replaces == []
+    provider.update(olds["key_id"], olds, news)
+
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=olds["key_id"])["Aliases"]] == ["alias/acme-prod-backups-v2"]
+    assert kms.describe_key(KeyId=olds["key_id"])["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_delete_waits_thirty_days_and_leaves_a_same_named_alias_of_another_key(kms, account_id) -> None:
+    provider = KmsKeyProvider()
+    created = provider.create(_props(account_id))
+    kms.delete_alias(AliasName="alias/acme-prod-backups")
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/acme-prod-backups", TargetKeyId=other)
+
+    provider.delete(created.id, created.outs)
+
+    meta = kms.describe_key(KeyId=created.id)["KeyMetadata"]
+    assert meta["KeyState"] == "PendingDeletion"
+    assert (meta["DeletionDate"] - datetime.now(timezone.utc)).days in (29, 30)
+    assert [a["AliasName"] for a in kms.list_aliases(KeyId=other)["Aliases"]] == ["alias/acme-prod-backups"]
+
+
+def test_the_partition_comes_from_the_region() -> None:
+    from provision.stacks.providers.calls import partition_of
+
+    assert [partition_of(r) for r in ("eu-west-1", "us-gov-west-1", "cn-north-1")] == ["aws", "aws-us-gov", "aws-cn"]

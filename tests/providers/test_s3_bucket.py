@@ -256,7 +256,7 @@ def test_delete_refuses_to_lose_data_unless_forced(s3) -> None:
         provider.delete("site-bucket", _props())
     assert str(refused.value) == (
         "S3 bucket site-bucket still holds 4 object(s)/version(s) that would be lost; "
-        "refusing to delete it. Empty it first or set force_destroy."
+        "refusing to delete it. Empty it first, or delete them with it: `provision destroy --force-delete-data`."
     )
 
     provider.delete("site-bucket", _props(force_destroy=True))

@@ -107,12 +107,23 @@ def test_an_unknown_standard_is_named_with_its_error_code_and_rolled_back(aws) -
     assert gone.value.response["Error"]["Code"] == "InvalidAccessException"
 
 
-def test_an_account_already_subscribed_is_reported(aws) -> None:
-    boto3.client("securityhub").enable_security_hub()
+def test_a_landing_zone_hub_is_adopted_and_left_as_it_was_on_delete(aws, account_id) -> None:
+    hub = boto3.client("securityhub")
+    hub.enable_security_hub(EnableDefaultStandards=False, Tags={"owner": "lz"})
+    hub.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": FSBP}, {"StandardsArn": CIS}])
+    provider = SecurityHubAccountProvider()
 
-    with pytest.raises(ProviderError) as exc:
-        SecurityHubAccountProvider().create({"standards": [FSBP], "tags": {}})
+    created = provider.create({"standards": [FSBP, PCI], "tags": {"provision:plan": "acme"}})
 
-    assert str(exc.value) == (
-        "Security Hub: EnableSecurityHub: ResourceConflictException: Account is already subscribed to Security Hub"
-    )
+    hub_arn = f"arn:aws:securityhub:{REGION}:{account_id}:hub/default"
+    assert (created.id, created.outs["adopted"], created.outs["added_standards"]) == (hub_arn, True, [PCI])
+    # Only what the plan needs is added: their standards and tags stay.
+    assert _enabled(hub) == {FSBP, CIS, PCI}
+    assert hub.list_tags_for_resource(ResourceArn=hub_arn)["Tags"] == {"owner": "lz"}
+    assert provider.read(created.id, created.outs).outs == created.outs
+
+    provider.delete(created.id, created.outs)
+
+    # Never disabled; only the standard provision added goes.
+    assert hub.describe_hub()["HubArn"] == hub_arn
+    assert _enabled(hub) == {FSBP, CIS}

@@ -78,3 +78,22 @@ def test_updating_a_server_deleted_by_hand_names_the_aws_error(aws, region) -> N
 
     with pytest.raises(ProviderError, match=rf"^Transfer server {created.id}: UpdateServer: ResourceNotFoundException: Unknown server"):
         provider.update(created.id, created.outs, _props(security_policy_name="TransferSecurityPolicy-2023-05"))
+
+
+def test_create_waits_while_transfer_cannot_assume_a_new_logging_role(aws, refuse_first) -> None:
+    waits = refuse_first(
+        "transfer", "CreateServer", "InvalidRequestException", f"Unable to assume role {ROLE}", times=2
+    )
+
+    created = TransferServerProvider().create(_props())
+
+    server = boto3.client("transfer").describe_server(ServerId=created.id)["Server"]
+    assert server["LoggingRole"] == ROLE
+    assert waits == [1.0, 2.0]
+
+
+def test_a_new_endpoint_type_replaces_the_server() -> None:
+    # AWS needs EndpointDetails and a stopped server to change it: a new server is the clean way.
+    old = {**_props(), "server_id": "s-1", "arn": "arn:x", "endpoint": "h"}
+
+    assert TransferServerProvider().diff("s-1", old, _props(endpoint_type="VPC")).replaces == ["endpoint_type"]

@@ -97,3 +97,20 @@ def test_delete_then_read_is_none_and_delete_again_is_fine(aws) -> None:
 def test_aws_error_code_is_in_the_message(aws) -> None:
     with pytest.raises(ProviderError, match=r"^VPC not-a-cidr: CreateVpc: InvalidParameterValue: "):
         VpcProvider().create(_props(cidr_block="not-a-cidr"))
+
+
+def test_create_waits_out_an_immediate_not_found_from_the_waiter(aws, refuse_first) -> None:
+    # Right after CreateVpc, EC2 may not list the VPC yet: the waiter's NotFound is eventual consistency.
+    waits = refuse_first("ec2", "DescribeVpcs", "InvalidVpcID.NotFound", "The vpc ID 'vpc-1' does not exist", times=2)
+
+    result = VpcProvider().create(_props())
+
+    assert boto3.client("ec2", region_name=REGION).describe_vpcs(VpcIds=[result.id])["Vpcs"]
+    assert waits == [0.5, 1.0]
+
+
+def test_a_waiter_that_never_sees_the_vpc_fails_as_a_provider_error(aws, refuse_first) -> None:
+    refuse_first("ec2", "DescribeVpcs", "InvalidVpcID.NotFound", "The vpc ID 'vpc-1' does not exist", times=None)
+
+    with pytest.raises(ProviderError, match=r"^VPC vpc-\w+: wait available: InvalidVpcID.NotFound: The vpc ID"):
+        VpcProvider().create(_props())

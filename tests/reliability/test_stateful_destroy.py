@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from provision.stacks.engine.data_loss import HeldData, data_at_risk
+from provision.stacks.engine.data_loss import HeldData, data_at_risk, keys_pending_deletion
 from provision.stacks.providers.base import FORCE_DELETE_DATA_ENV, ProviderError, refuse_data_loss
 
 PLAN = "rel-data"
@@ -79,26 +79,23 @@ def resource(outputs: dict, **extra: Any) -> dict:
     return {"custom": True, "type": "pulumi-python:dynamic:Resource", "outputs": outputs, **extra}
 
 
-def test_data_at_risk_counts_objects_and_recovery_points_and_skips_what_holds_none() -> None:
+def test_data_at_risk_counts_objects_and_recovery_points_and_skips_what_holds_none_or_goes_anyway() -> None:
     deployment = {
         "resources": [
             resource({"bucket_name": "site", "access_log_bucket": "logs"}),
             resource({"bucket_name": "logs"}),
+            resource({"bucket_name": "access-logs", "force_destroy": True}),
             resource({"bucket_name": "empty"}),
             resource({"vault_name": "vault", "region": "eu-west-1"}),
             resource({"bucket_name": "going"}, delete=True),
             {"custom": False, "type": "provision:function:Hosting", "outputs": {"bucket_name": "component"}},
         ]
     }
-    client = Counts({"site": 2, "logs": 40, "empty": 0, "going": 5, "component": 9}, {"vault": 3})
+    client = Counts({"site": 2, "logs": 40, "access-logs": 7, "empty": 0, "going": 5, "component": 9}, {"vault": 3})
     assert data_at_risk(deployment, client) == [
         HeldData("S3 bucket site", 2, "object(s)/version(s)"),
         HeldData("S3 bucket logs", 40, "object(s)/version(s)"),
         HeldData("Backup vault vault", 3, "recovery point(s)"),
-    ]
-    # On the sandbox, log buckets fill with the sandbox's own access logs: those are not the user's data.
-    assert [h.what for h in data_at_risk(deployment, client, skip_log_buckets=True)] == [
-        "S3 bucket site", "Backup vault vault"
     ]
     assert HeldData("Backup vault vault", 3, "recovery point(s)").describe() == "Backup vault vault holds 3 recovery point(s)"
 
@@ -110,3 +107,38 @@ def test_the_providers_guard_yields_only_to_the_destroy_flag(monkeypatch: pytest
     refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=True)
     monkeypatch.setenv(FORCE_DELETE_DATA_ENV, "1")
     refuse_data_loss("S3 bucket b", 2, "object(s)", "Empty it first", force=False)
+
+
+def test_a_locked_vault_is_reported_with_the_earliest_date_it_can_go() -> None:
+    from datetime import datetime, timezone
+
+    held = HeldData("Backup vault v", 2, "recovery point(s)", datetime(2027, 1, 5, tzinfo=timezone.utc))
+
+    assert held.describe() == (
+        "Backup vault v holds 2 recovery point(s), locked: AWS keeps them until 2027-01-05, "
+        "the earliest the vault can be deleted"
+    )
+
+
+def test_destroy_names_when_each_kms_key_is_really_deleted(aws_kms) -> None:
+    kms = aws_kms
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    deletion = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=30)["DeletionDate"]
+    deployment = {"resources": [resource({"key_id": key_id, "alias": "alias/site", "region": "eu-west-1"})]}
+
+    assert keys_pending_deletion(deployment, lambda service, region=None: kms) == [
+        f"KMS key {key_id} (alias/site) is deleted on {deletion:%Y-%m-%d}; until then "
+        f"`aws kms cancel-key-deletion --key-id {key_id}` restores it."
+    ]
+
+
+@pytest.fixture
+def aws_kms(monkeypatch: pytest.MonkeyPatch):
+    import boto3
+    from moto import mock_aws
+
+    for var, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield boto3.client("kms", region_name="eu-west-1")

@@ -91,3 +91,14 @@ def test_every_readable_kind_is_covered_by_a_test_or_shares_a_reader():
 def test_a_recorder_without_an_arn_has_no_tag_result(verify_ctx, results):
     recorder = LiveResource(urn="u", name="soc-config", kind="ConfigRecorder", function="soc", id="soc-config", outputs={"name": "soc-config"})
     assert results(required_tags, recorder, verify_ctx(recorder)) == []
+
+
+def test_a_singleton_adopted_from_a_landing_zone_keeps_its_own_tags(aws, deploy, verify_ctx, results):
+    # A landing zone's detector carries its tags, not ours; provision never retags what it does not own.
+    client("guardduty").create_detector(Enable=True, Tags={"owner": "landing-zone"})
+    resource = deploy(GuardDutyDetectorProvider(), {"enable": True, "tags": SOC}, name="soc-guardduty", function="soc")
+    assert resource.outputs["adopted"] is True
+
+    [result] = results(required_tags, resource, verify_ctx(resource))
+
+    assert (result.passed, result.detail) == (True, "adopted from the account, not owned: its tags are the landing zone's")

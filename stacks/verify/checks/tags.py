@@ -113,7 +113,14 @@ TAG_READERS: dict[str, TagReader] = {
 
 @check("tags")
 def required_tags(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
-    """The provision:* tags are present, with the values the plan gives them."""
+    """The provision:* tags are present, with the values the plan gives them.
+
+    An adopted account singleton (a landing zone's detector, hub or recorder)
+    is not ours: provision leaves its tags alone, so none are expected.
+    """
+    if res.outputs.get("adopted"):
+        yield ok("adopted from the account, not owned: its tags are the landing zone's")
+        return
     reader = TAG_READERS.get(res.kind)
     live = reader(res, ctx) if reader is not None else None
     if live is None:
