@@ -14,10 +14,12 @@ import importlib
 GAP_MODULES = (
     "backup",  # backup selections, update_backup_plan, vault notifications
     "guardduty",  # publishing destinations
+    "guardduty_findings",  # sample findings, sent to EventBridge
     "securityhub",  # batch_enable_standards, get_enabled_standards
+    "securityhub_findings",  # imported findings, sent to EventBridge
     "logs",  # associate_kms_key
-    "events",
-    "s3_policies",  # bucket-policy conditions (aws:SecureTransport)  # put_events to SNS targets
+    "events",  # put_events to SNS targets, with topic and key policies
+    "s3_policies",  # bucket-policy conditions (aws:SecureTransport)
     "transfer",  # update_server/update_user, tags, AWS not-found errors
     "budgets",  # update_budget, subscribers, tags
 )
