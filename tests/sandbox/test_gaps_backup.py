@@ -27,8 +27,9 @@ def _credentials(gap_env) -> None:
 
 
 @pytest.fixture
-def backup():
+def backup(service_role):
     with mock_aws():
+        service_role(boto3.client("iam", region_name=REGION), "backup-service", "backup.amazonaws.com")
         yield boto3.client("backup", region_name=REGION)
 
 
@@ -244,12 +245,14 @@ def test_install_twice_does_not_stack_wrappers(backup) -> None:
     backup.delete_backup_plan(BackupPlanId=plan_id)
 
 
-def test_gaps_are_served_over_http_by_the_moto_server() -> None:
+def test_gaps_are_served_over_http_by_the_moto_server(service_role) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()
         backup = boto3.client("backup", region_name=REGION, endpoint_url=f"http://{host}:{port}")
+        iam = boto3.client("iam", region_name=REGION, endpoint_url=f"http://{host}:{port}")
+        service_role(iam, "backup-service", "backup.amazonaws.com")
         backup.create_backup_vault(BackupVaultName="vault")
         plan_id = _plan(backup)
 
@@ -292,3 +295,36 @@ def test_a_deleted_plans_name_can_be_used_again(backup) -> None:
     with pytest.raises(ClientError) as taken:
         _plan(backup, "nightly")
     assert taken.value.response["Error"]["Code"] == "AlreadyExistsException"
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        pytest.param(None, "does not exist", id="missing-role"),
+        pytest.param(("backup-service", "ec2.amazonaws.com", 3600), "trusts someone else", id="untrusted"),
+        pytest.param(("backup-service", "backup.amazonaws.com", 1), "not propagated", id="just-created"),
+    ],
+)
+def test_selection_role_must_be_assumable_by_backup(service_role, propagation, setup, expected: str) -> None:
+    propagation(10)
+    with mock_aws():
+        iam, backup = boto3.client("iam", region_name=REGION), boto3.client("backup", region_name=REGION)
+        if setup:
+            service_role(iam, *setup[:2], age=setup[2])
+        plan_id = _plan(backup)
+
+        with pytest.raises(ClientError) as refused:
+            backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+
+        assert _error(refused) == ("InvalidParameterValueException", f"IAM Role {ROLE} cannot be assumed by AWS Backup")
+        assert backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"] == []
+
+
+def test_selection_role_works_once_propagated(service_role, propagation) -> None:
+    propagation(10)
+    with mock_aws():
+        iam, backup = boto3.client("iam", region_name=REGION), boto3.client("backup", region_name=REGION)
+        service_role(iam, "backup-service", "backup.amazonaws.com", age=11)
+        plan_id = _plan(backup)
+        backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+        assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1

@@ -22,6 +22,7 @@ GAP_MODULES = (
     "s3_policies",  # bucket-policy conditions (aws:SecureTransport)
     "transfer",  # update_server/update_user, tags, AWS not-found errors
     "budgets",  # update_budget, subscribers, tags
+    "service_roles",  # services assume only trusted, propagated roles (after transfer)
 )
 
 _installed = False

@@ -13,6 +13,9 @@ answers ResourceNotFoundException, except on CreateBackupSelection, whose
 model has no such error (InvalidParameterValueException); reading the
 notifications of a vault that has none is ResourceNotFoundException. Like AWS,
 a plan that still has selections cannot be deleted (InvalidRequestException).
+The selection's role must be one AWS Backup can assume (it exists, trusts
+backup.amazonaws.com and has propagated; see stacks.sandbox.access), else
+InvalidParameterValueException "IAM Role ... cannot be assumed by AWS Backup".
 State lives on moto's BackupBackend, so moto's reset clears it.
 """
 
@@ -27,6 +30,8 @@ from moto.backup.models import BackupBackend, Plan
 from moto.backup.responses import BackupResponse
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
+
+from provision.stacks.sandbox.access import RoleNotAssumable, assumable_role
 
 VAULT_EVENTS = frozenset(
     {
@@ -124,6 +129,11 @@ def create_backup_selection(
         raise InvalidParameterValueException(
             msg="Invalid backup selection. Either 'ListOfTags' or 'Resources' section must be non-empty."
         )
+    role_arn = backup_selection.get("IamRoleArn") or ""
+    try:
+        assumable_role(role_arn, "backup.amazonaws.com", {"aws:SourceAccount": self.account_id})
+    except RoleNotAssumable:
+        raise InvalidParameterValueException(msg=f"IAM Role {role_arn} cannot be assumed by AWS Backup") from None
     selection = Selection(backup_plan_id, backup_selection, creator_request_id)
     _selections(self).setdefault(backup_plan_id, {})[selection.selection_id] = selection
     return selection
