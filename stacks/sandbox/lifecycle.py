@@ -39,6 +39,8 @@ class SandboxInfo:
     instance_id: str
     started_at: str
     host: str = "127.0.0.1"
+    preset: str | None = None
+    iam_propagation_seconds: float | None = None
 
     @property
     def url(self) -> str:
@@ -71,17 +73,32 @@ class Sandbox:
             return None
         return info
 
-    def start(self, timeout: float = START_TIMEOUT) -> tuple[SandboxInfo, bool]:
-        """The running sandbox, starting one if needed; the flag says whether it is new."""
+    def start(self, timeout: float = START_TIMEOUT, preset: str | None = None,
+              iam_propagation_seconds: float | None = None) -> tuple[SandboxInfo, bool]:
+        """The running sandbox, starting one if needed; the flag says whether it is new.
+
+        `preset` (see stacks.sandbox.presets) and `iam_propagation_seconds`
+        apply to a new instance; a running one with another preset is an error.
+        """
         running = self.status()
         if running is not None:
+            if preset is not None and running.preset != preset:
+                raise SandboxError(
+                    f"The sandbox already runs with preset {running.preset or 'none'}; "
+                    f"`provision sandbox reset --preset {preset}` starts a fresh one with {preset}."
+                )
             return running, False
         self.stop()  # clears a dead or unhealthy leftover and its stale state
         self.root.mkdir(parents=True, exist_ok=True)
         instance_id = secrets.token_hex(6)
+        command = [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id]
+        if preset:
+            command += ["--preset", preset]
+        if iam_propagation_seconds is not None:
+            command += ["--iam-propagation-seconds", str(iam_propagation_seconds)]
         with open(self.log_file, "wb") as log:  # one log per instance
             proc = subprocess.Popen(
-                [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -113,10 +130,10 @@ class Sandbox:
         shutil.rmtree(self.pulumi_dir, ignore_errors=True)
         return stopped
 
-    def reset(self) -> SandboxInfo:
-        """A fresh, empty sandbox (a new instance, no Pulumi state)."""
+    def reset(self, preset: str | None = None, iam_propagation_seconds: float | None = None) -> SandboxInfo:
+        """A fresh sandbox (a new instance, no Pulumi state), empty or as `preset` describes."""
         self.stop()
-        info, _ = self.start()
+        info, _ = self.start(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
         return info
 
     def _read_info(self) -> SandboxInfo | None:
@@ -127,6 +144,8 @@ class Sandbox:
                 port=int(data["port"]),
                 instance_id=str(data["instanceId"]),
                 started_at=str(data["startedAt"]),
+                preset=data.get("preset"),
+                iam_propagation_seconds=data.get("iamPropagationSeconds"),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
