@@ -152,10 +152,19 @@ def _create_sample_findings(self: GuardDutyResponse) -> str:
 
 def _list_findings(self: GuardDutyResponse) -> str:
     findings = _findings(self.guardduty_backend.get_detector(_detector_id(self))).values()
-    # Only the criterion callers use: archived or not (GuardDuty lists unarchived findings by default).
-    archived = (_body(self).get("findingCriteria") or {}).get("criterion", {}).get("service.archived", {})
-    want = [v == "true" for v in archived.get("equals", archived.get("eq", []))] or None
-    ids = [f["id"] for f in findings if want is None or f["service"]["archived"] in want]
+    # The criteria callers use: `equals` on type and on service.archived.
+    criterion = (_body(self).get("findingCriteria") or {}).get("criterion", {})
+
+    def wanted(field: str) -> list[str] | None:
+        condition = criterion.get(field) or {}
+        return condition.get("equals", condition.get("eq")) or None
+
+    types, archived = wanted("type"), wanted("service.archived")
+    ids = [
+        f["id"] for f in findings
+        if (types is None or f["type"] in types)
+        and (archived is None or str(f["service"]["archived"]).lower() in archived)
+    ]
     return json.dumps({"findingIds": ids})
 
 
