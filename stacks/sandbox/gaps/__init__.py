@@ -13,6 +13,7 @@ import importlib
 # Listed explicitly, in install order.
 GAP_MODULES = (
     "backup",  # backup selections, update_backup_plan, vault notifications
+    "backup_jobs",  # backup jobs: S3 buckets must be versioned
     "guardduty",  # publishing destinations
     "guardduty_findings",  # sample findings, sent to EventBridge
     "securityhub",  # batch_enable_standards, get_enabled_standards
