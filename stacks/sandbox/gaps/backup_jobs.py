@@ -3,8 +3,8 @@
 moto 5.2.1 runs no backups, so a selection that picks up something AWS
 Backup cannot back up looks fine until the first night on AWS. Here a job
 does what AWS does for S3: a bucket without versioning fails the job
-(State FAILED, with AWS's reason); a versioned one completes. Other
-resource types complete.
+(State FAILED, with AWS's reason); a versioned one completes and leaves a
+recovery point (gaps.backup_recovery_points). Other resource types complete.
 
 - StartBackupJob  PUT /backup-jobs   (vault and role checked as AWS does:
   a missing vault is ResourceNotFoundException, a role Backup cannot assume
@@ -31,6 +31,7 @@ from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
 from provision.stacks.sandbox.access import RoleNotAssumable, assumable_role
+from provision.stacks.sandbox.gaps.backup_recovery_points import add_recovery_point
 
 UNVERSIONED = "Backup of S3 bucket {bucket} failed: versioning must be enabled on the bucket."
 
@@ -78,6 +79,7 @@ def start_job(backend: BackupBackend, vault_name: str, resource_arn: str, role_a
     else:
         job.update(State="COMPLETED", CompletionDate=now, PercentDone="100.0",
                    RecoveryPointArn=f"arn:aws:backup:{backend.region_name}:{backend.account_id}:recovery-point:{job_id}")
+        add_recovery_point(vault, job["RecoveryPointArn"], resource_arn, job["ResourceType"], role_arn)
     _jobs(backend)[job_id] = job
     return job
 
