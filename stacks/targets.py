@@ -51,7 +51,11 @@ class Target:
         if self.sandbox is None:
             return shared_client(service, region)
         return shared_client(
-            service, region, endpoint_url=self.endpoint, credentials=(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, None)
+            service,
+            region,
+            endpoint_url=self.endpoint,
+            credentials=(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, None),
+            verify=self.env.get("AWS_CA_BUNDLE"),
         )
 
     def account_id(self) -> str:
@@ -78,6 +82,9 @@ def sandbox_target(info: SandboxInfo, region: str, config_dir: Path) -> Target:
         "AWS_CONFIG_FILE": str(config_file),
         "AWS_SHARED_CREDENTIALS_FILE": str(config_file),
     }
+    if info.ca_bundle:
+        # The sandbox serves HTTPS with its own CA (TLS-only policies are really tested).
+        env["AWS_CA_BUNDLE"] = info.ca_bundle
     # Service-specific endpoint variables beat AWS_ENDPOINT_URL; point them at the sandbox too.
     env.update({k: info.url for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")})
     return Target(name=SANDBOX, region=region, env=env, sandbox=info)

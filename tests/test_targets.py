@@ -84,3 +84,14 @@ def test_running_sandbox_is_reused_and_answers_as_aws(sandbox, sandbox_state) ->
     target.client("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     assert target.client("s3").get_bucket_location(Bucket=bucket)["LocationConstraint"] == "eu-central-1"
     target.client("s3").delete_bucket(Bucket=bucket)
+
+
+def test_an_https_sandbox_passes_its_ca_to_every_client(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    info = replace(INFO, scheme="https", ca_bundle=str(tmp_path / "ca.pem"))
+    target = sandbox_target(info, "eu-west-1", tmp_path)
+    assert target.endpoint == "https://127.0.0.1:4566"
+    assert target.env["AWS_CA_BUNDLE"] == str(tmp_path / "ca.pem")
+    (tmp_path / "ca.pem").write_text("")  # botocore only opens it on a request
+    assert target.client("s3")._endpoint.http_session._verify == str(tmp_path / "ca.pem")

@@ -36,7 +36,7 @@ def _describe(info) -> str:
     extra = f", preset {info.preset}" if info.preset else ""
     if info.iam_propagation_seconds is not None:
         extra += f", IAM propagation {info.iam_propagation_seconds:g}s"
-    return f"sandbox instance {info.instance_id} at {info.url} (pid {info.pid}{extra})"
+    return f"instance {info.instance_id} at {info.url} (pid {info.pid}{extra})"
 
 
 def _sandbox(state_dir: Path | None):
@@ -81,7 +81,7 @@ def start(state_dir: Path | None, preset: str | None, iam_propagation_seconds: f
     with clear_errors():
         info, new = box.start(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
     verb = "Started" if new else "Already running:"
-    click.echo(f"{verb} {_describe(info)}, log {box.log_file}.")
+    click.echo(f"{verb} sandbox {_describe(info)}, log {box.log_file}.")
 
 
 @sandbox.command("status")
@@ -121,4 +121,4 @@ def reset(state_dir: Path | None, preset: str | None, iam_propagation_seconds: f
     box = _sandbox(state_dir)
     with clear_errors():
         info = box.reset(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
-    click.echo(f"Reset: {_describe(info)} starts {'as ' + preset if preset else 'empty'}.")
+    click.echo(f"Reset: sandbox {_describe(info)} starts {'as ' + preset if preset else 'empty'}.")

@@ -41,10 +41,12 @@ class SandboxInfo:
     host: str = "127.0.0.1"
     preset: str | None = None
     iam_propagation_seconds: float | None = None
+    scheme: str = "http"  # the server answers "https" when it serves TLS (it always does)
+    ca_bundle: str | None = None  # the CA certificate clients must trust (AWS_CA_BUNDLE)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
 
 class Sandbox:
@@ -62,6 +64,11 @@ class Sandbox:
         return self.root / "server.log"
 
     @property
+    def tls_dir(self) -> Path:
+        """The sandbox's CA and server certificate (kept across instances; the CA key is never kept)."""
+        return self.root / "tls"
+
+    @property
     def pulumi_dir(self) -> Path:
         """The sandbox target's Pulumi backend and work dirs; wiped with every instance."""
         return self.root / "pulumi"
@@ -69,7 +76,7 @@ class Sandbox:
     def status(self) -> SandboxInfo | None:
         """The running, healthy sandbox, or None."""
         info = self._read_info()
-        if info is None or not _is_our_server(info.pid) or not healthy(info.url):
+        if info is None or not _is_our_server(info.pid) or not healthy(info.url, info.ca_bundle):
             return None
         return info
 
@@ -91,7 +98,11 @@ class Sandbox:
         self.stop()  # clears a dead or unhealthy leftover and its stale state
         self.root.mkdir(parents=True, exist_ok=True)
         instance_id = secrets.token_hex(6)
-        command = [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id]
+        from provision.stacks.sandbox.tls import ensure_certificates
+
+        tls = ensure_certificates(self.tls_dir)
+        command = [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id,
+                   "--tls-cert", str(tls.cert), "--tls-key", str(tls.key)]
         if preset:
             command += ["--preset", preset]
         if iam_propagation_seconds is not None:
@@ -113,7 +124,7 @@ class Sandbox:
                     f"see {self.log_file}:\n{_tail(self.log_file)}"
                 )
             info = self._read_info()
-            if info is not None and info.pid == proc.pid and healthy(info.url):
+            if info is not None and info.pid == proc.pid and healthy(info.url, info.ca_bundle):
                 return info, True
             time.sleep(0.1)
         _terminate(proc.pid, STOP_TIMEOUT)
@@ -146,15 +157,20 @@ class Sandbox:
                 started_at=str(data["startedAt"]),
                 preset=data.get("preset"),
                 iam_propagation_seconds=data.get("iamPropagationSeconds"),
+                scheme=str(data.get("scheme", "http")),
+                ca_bundle=str(self.tls_dir / "ca.pem") if data.get("scheme") == "https" else None,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    """True when a moto server answers at `url`."""
+def healthy(url: str, ca_bundle: str | None = None, timeout: float = 2.0) -> bool:
+    """True when a moto server answers at `url` (over HTTPS, with a certificate `ca_bundle` vouches for)."""
+    import ssl
+
+    context = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None
     try:
-        with urllib.request.urlopen(f"{url}/moto-api/config", timeout=timeout) as resp:
+        with urllib.request.urlopen(f"{url}/moto-api/config", timeout=timeout, context=context) as resp:
             return 200 <= resp.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False

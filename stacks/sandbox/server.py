@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instance-id", required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS with this certificate chain")
+    parser.add_argument("--tls-key", type=Path, default=None, help="and this private key")
     parser.add_argument("--preset", default=None, help="start with what this preset describes (landing-zone)")
     parser.add_argument("--iam-propagation-seconds", type=float, default=None,
                         help="how long a new role stays invisible to AWS services (0: off)")
@@ -49,8 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     gaps.install()
     # Inert unless $PROVISION_SANDBOX_FAULTS or the control endpoint configures faults (tests do).
     app = faults.FaultInjector(DomainDispatcherApplication(create_backend_app), faults.from_env())
-    server = make_server(args.host, args.port, app, threaded=True)
+    tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
+    server = make_server(args.host, args.port, app, threaded=True, ssl_context=tls)
     port = server.server_port
+    url = f"{'https' if tls else 'http'}://{args.host}:{port}"
     # moto builds some URLs (queues, presigned) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
 
@@ -63,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()
     if args.preset:
-        _apply_preset(args.preset, f"http://{args.host}:{port}")
+        _apply_preset(args.preset, url, str(args.tls_cert.parent / "ca.pem") if tls else None)
     _write_info(
         args.info,
         {
@@ -71,11 +75,12 @@ def main(argv: list[str] | None = None) -> None:
             "port": port,
             "instanceId": args.instance_id,
             "startedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "scheme": "https" if tls else "http",
             "preset": args.preset,
             "iamPropagationSeconds": access.settings.iam_propagation_seconds,
         },
     )
-    print(f"sandbox {args.instance_id} listening on http://{args.host}:{port}", flush=True)
+    print(f"sandbox {args.instance_id} listening on {url}", flush=True)
     try:
         signal.pause() if hasattr(signal, "pause") else serving.join()
     except SystemExit:
@@ -87,13 +92,14 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(0)
 
 
-def _apply_preset(name: str, url: str) -> None:
+def _apply_preset(name: str, url: str, ca_bundle: str | None) -> None:
     import boto3
 
     from provision.stacks.sandbox import presets
 
     session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
-    presets.apply(name, lambda service, region: session.client(service, region_name=region, endpoint_url=url))
+    presets.apply(name, lambda service, region: session.client(
+        service, region_name=region, endpoint_url=url, verify=ca_bundle if ca_bundle else True))
     print(f"preset {name} applied", flush=True)
 
 

@@ -29,7 +29,7 @@ def landing_zone(tmp_path_factory: pytest.TempPathFactory):
 def _client(info, service: str, region: str):
     return boto3.session.Session(
         aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name=region
-    ).client(service, endpoint_url=info.url)
+    ).client(service, endpoint_url=info.url, verify=info.ca_bundle)
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "eu-central-1", "us-west-2"])
