@@ -95,9 +95,20 @@ def inventory(client: Client) -> dict[str, Any]:
         statuses = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
         found[region] = {
             "detectors": sorted((d, guardduty.get_detector(DetectorId=d)["Status"]) for d in detectors),
-            "hub": hub.describe_hub()["HubArn"],
-            "standards": sorted(s["StandardsArn"] for s in hub.get_enabled_standards()["StandardsSubscriptions"]),
+            **_hub(hub),
             "recorders": sorted((s["name"], s["recording"]) for s in statuses),
             "channels": sorted(c["name"] for c in config.describe_delivery_channels()["DeliveryChannels"]),
         }
     return found
+
+
+def _hub(hub: Any) -> dict[str, Any]:
+    """The hub and its standards; a disabled hub reads as none (what a destroy must never cause)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        arn = hub.describe_hub()["HubArn"]
+        standards = sorted(s["StandardsArn"] for s in hub.get_enabled_standards()["StandardsSubscriptions"])
+    except ClientError as exc:
+        return {"hub": exc.response["Error"]["Code"], "standards": []}
+    return {"hub": arn, "standards": standards}
