@@ -160,5 +160,38 @@ def assumable_role(role_arn: str, service: str, context: Mapping[str, str] | Non
     return role
 
 
+def _identity_allows(document: Any, action: str, resource: str) -> str | None:
+    """"Allow", "Deny" or None: what an identity policy says about `action` on `resource`."""
+    document = json.loads(document) if isinstance(document, str) else document
+    verdicts = {
+        s.get("Effect")
+        for s in _as_list(document.get("Statement", []))
+        if _applies({k: v for k, v in s.items() if k != "Principal"}, "", action, resource, {})
+    }
+    return "Deny" if "Deny" in verdicts else "Allow" if "Allow" in verdicts else None
+
+
+def caller_may_pass_role(authorization: str, role_arn: str) -> bool:
+    """Whether the caller (its access key in the request's Authorization header) may iam:PassRole the role.
+
+    The account's root keys (the sandbox's own) may; an IAM user needs an
+    identity policy allowing iam:PassRole on the role, without a Deny.
+    """
+    from moto.iam.models import iam_backends
+
+    key_id = authorization.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in authorization else ""
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+    backend = iam_backends[account]["global"] if account else None
+    user = next((u for u in (backend.users.values() if backend else []) if any(
+        k.access_key_id == key_id for k in u.access_keys)), None)
+    if user is None:
+        return True
+    documents = list(user.policies.values()) + [
+        v.document for p in user.managed_policies.values() for v in p.versions if v.is_default
+    ]
+    verdicts = {_identity_allows(d, "iam:PassRole", role_arn) for d in documents}
+    return "Deny" not in verdicts and "Allow" in verdicts
+
+
 def _naive_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -328,3 +330,34 @@ def test_selection_role_works_once_propagated(service_role, propagation) -> None
         plan_id = _plan(backup)
         backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
         assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("user_policy", "allowed"),
+    [
+        pytest.param(None, False, id="no-policy"),
+        pytest.param({"Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE}, True, id="pass-this-role"),
+        pytest.param({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/other"},
+                     False, id="pass-another-role"),
+    ],
+)
+def test_the_caller_must_be_allowed_to_pass_the_role(service_role, user_policy, allowed: bool) -> None:
+    with mock_aws():
+        iam = boto3.client("iam", region_name=REGION)
+        service_role(iam, "backup-service", "backup.amazonaws.com")
+        iam.create_user(UserName="operator")
+        backup_admin = {"Effect": "Allow", "Action": "backup:*", "Resource": "*"}
+        statements = [backup_admin] + ([user_policy] if user_policy else [])
+        iam.put_user_policy(UserName="operator", PolicyName="p", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+        key = iam.create_access_key(UserName="operator")["AccessKey"]
+        as_operator = boto3.client("backup", region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                                   aws_secret_access_key=key["SecretAccessKey"])
+        plan_id = _plan(boto3.client("backup", region_name=REGION))
+
+        if allowed:
+            as_operator.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+            return
+        with pytest.raises(ClientError) as denied:
+            as_operator.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+        assert _error(denied) == ("AccessDeniedException", f"User is not authorized to perform: iam:PassRole on resource: {ROLE}")

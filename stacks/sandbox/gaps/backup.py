@@ -15,7 +15,8 @@ notifications of a vault that has none is ResourceNotFoundException. Like AWS,
 a plan that still has selections cannot be deleted (InvalidRequestException).
 The selection's role must be one AWS Backup can assume (it exists, trusts
 backup.amazonaws.com and has propagated; see stacks.sandbox.access), else
-InvalidParameterValueException "IAM Role ... cannot be assumed by AWS Backup".
+InvalidParameterValueException "IAM Role ... cannot be assumed by AWS Backup";
+and the caller must be allowed iam:PassRole on it (AccessDeniedException).
 State lives on moto's BackupBackend, so moto's reset clears it.
 """
 
@@ -28,10 +29,11 @@ from moto.backup import urls
 from moto.backup.exceptions import InvalidParameterValueException, InvalidRequestException, ResourceNotFoundException
 from moto.backup.models import BackupBackend, Plan
 from moto.backup.responses import BackupResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
-from provision.stacks.sandbox.access import RoleNotAssumable, assumable_role
+from provision.stacks.sandbox.access import RoleNotAssumable, assumable_role, caller_may_pass_role
 
 VAULT_EVENTS = frozenset(
     {
@@ -56,6 +58,13 @@ ROUTES = {
     "{0}/backup/plans/(?P<backupPlanId>[^/]+)/selections/(?P<selectionId>[^/]+)$": BackupResponse.dispatch,
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/notification-configuration$": BackupResponse.dispatch,
 }
+
+
+class AccessDenied(JsonRESTError):
+    code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__("AccessDeniedException", message)
 
 
 class Selection:
@@ -243,6 +252,9 @@ def _body(self: BackupResponse) -> dict[str, Any]:
 
 def create_backup_selection_response(self: BackupResponse) -> str:
     params = _body(self)
+    role_arn = (params.get("BackupSelection") or {}).get("IamRoleArn") or ""
+    if not caller_may_pass_role(self.headers.get("Authorization", ""), role_arn):
+        raise AccessDenied(f"User is not authorized to perform: iam:PassRole on resource: {role_arn}")
     selection = self.backup_backend.create_backup_selection(
         backup_plan_id=self._get_param("backupPlanId"),
         backup_selection=params.get("BackupSelection") or {},
