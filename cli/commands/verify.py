@@ -105,7 +105,8 @@ def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, 
     Hub standards for the compliance regimes, Config recording; backup vault
     keys and locks; vendor roles (trust with ExternalId, 1 h sessions,
     permissions boundary, no wildcards); and the provision:* tags. The
-    sandbox enforces no IAM or bucket policies: this is what proves them.
+    sandbox enforces only the policies AWS services check for themselves
+    (not what a vendor's role may do): this is what proves them.
 
     Changes nothing, and never starts the sandbox. With --probe-alerts it
     also proves that findings page the SOC: the only things it creates are a
