@@ -52,7 +52,8 @@ def sandbox() -> None:
 
     The sandbox is a moto server on 127.0.0.1 (a free port) with provision's
     gap fills, running in the background; `plan` and `apply` start it when
-    needed. It keeps everything in memory: stopping it deletes every resource
+    needed. It serves HTTPS with a CA of its own (sandbox/tls/ca.pem in the
+    state directory) and refuses what AWS refuses, with AWS's error codes. It keeps everything in memory: stopping it deletes every resource
     in it, and the Pulumi state of the sandbox target goes with them.
 
     \b
