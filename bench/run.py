@@ -236,10 +236,13 @@ class Counter:
     """AWS calls the sandbox of a state directory received, through its fault middleware's counter."""
 
     def __init__(self, state_dir: Path) -> None:
+        from provision.stacks.sandbox import Sandbox
         from provision.stacks.sandbox.faults import FaultControl
 
-        port = json.loads((state_dir / "sandbox" / "server.json").read_text())["port"]
-        self.control = FaultControl(f"http://127.0.0.1:{port}")
+        info = Sandbox(state_dir / "sandbox").status()
+        if info is None:
+            raise RuntimeError(f"no sandbox runs for {state_dir}")
+        self.control = FaultControl(info.url, info.ca_bundle)
         self.control.clear()
 
     def take(self) -> int:

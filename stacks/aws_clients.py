@@ -45,16 +45,18 @@ def shared_client(
     endpoint_url: str | None = None,
     credentials: Credentials = NO_CREDENTIALS,
     config: Any = None,
+    verify: str | None = None,
 ) -> Any:
     """The one client of this shape, made on first use.
 
     `credentials` is (access key, secret key, session token); empty parts mean
-    "from the environment", as for boto3.session.Session.
+    "from the environment", as for boto3.session.Session. `verify` is a CA
+    bundle to trust (the sandbox's own CA); None keeps boto3's default.
     """
     credentials = tuple(part or None for part in credentials)  # type: ignore[assignment]
     environment = aws_environment()
     # The config object is kept beside the client, so its id cannot be reused while cached.
-    key = (service, region, endpoint_url, credentials, environment, id(config))
+    key = (service, region, endpoint_url, credentials, environment, id(config), verify)
     cached = _clients.get(key)
     if cached is not None:
         return cached[0]
@@ -66,7 +68,7 @@ def shared_client(
             _clients.clear()
             _sessions.clear()
         made = _session(credentials, environment).client(
-            service, region_name=region, endpoint_url=endpoint_url, config=config
+            service, region_name=region, endpoint_url=endpoint_url, config=config, verify=verify
         )
         _clients[key] = (made, config)
         return made

@@ -60,6 +60,7 @@ class Target:
             endpoint_url=self.endpoint,
             credentials=(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, None),
             config=RETRY_CONFIG,
+            verify=self.env.get("AWS_CA_BUNDLE"),
         )
 
     def account_id(self) -> str:
@@ -86,6 +87,9 @@ def sandbox_target(info: SandboxInfo, region: str, config_dir: Path) -> Target:
         "AWS_CONFIG_FILE": str(config_file),
         "AWS_SHARED_CREDENTIALS_FILE": str(config_file),
     }
+    if info.ca_bundle:
+        # The sandbox serves HTTPS with its own CA (TLS-only policies are really tested).
+        env["AWS_CA_BUNDLE"] = info.ca_bundle
     # Service-specific endpoint variables beat AWS_ENDPOINT_URL; point them at the sandbox too.
     env.update({k: info.url for k in os.environ if k.startswith(ENDPOINT_ENV_PREFIX + "_")})
     return Target(name=SANDBOX, region=region, env=env, sandbox=info)

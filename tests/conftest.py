@@ -94,7 +94,7 @@ def sandbox_client(sandbox):
     def make(service: str, region: str = "eu-west-1"):
         return boto3.session.Session(
             aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name=region
-        ).client(service, endpoint_url=sandbox.url)
+        ).client(service, endpoint_url=sandbox.url, verify=sandbox.ca_bundle)
 
     return make
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.e2e
 def client(info, service: str):
     return boto3.session.Session(
         aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name="eu-west-1"
-    ).client(service, endpoint_url=info.url)
+    ).client(service, endpoint_url=info.url, verify=info.ca_bundle)
 
 
 def alive(pid: int) -> bool:
@@ -42,11 +43,11 @@ def box(tmp_path: Path):
 def test_start_status_stop(box: Sandbox) -> None:
     assert box.status() is None
     info, new = box.start()
-    assert new and info.host == "127.0.0.1" and healthy(info.url)
+    assert new and info.host == "127.0.0.1" and healthy(info.url, info.ca_bundle)
     assert box.status() == info
     again, new_again = box.start()
     assert (again, new_again) == (info, False)
-    assert "listening on http://127.0.0.1:" in box.log_file.read_text()
+    assert "listening on https://127.0.0.1:" in box.log_file.read_text()
     box.pulumi_dir.mkdir(parents=True)
     (box.pulumi_dir / "state.json").write_text("{}")
     assert box.stop() == info
@@ -64,7 +65,12 @@ def test_server_loads_managed_policies_and_gap_fills(box: Sandbox) -> None:
     # logs:AssociateKmsKey is one of the gap fills (moto 5.2.1 lacks it).
     logs, kms = client(info, "logs"), client(info, "kms")
     logs.create_log_group(logGroupName="/gap/check")
-    key = kms.create_key()["KeyMetadata"]["Arn"]
+    # As on AWS, the key policy must let CloudWatch Logs use the key.
+    logs_may_use = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "logs.eu-west-1.amazonaws.com"},
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*"}]}
+    key = kms.create_key(Policy=json.dumps(logs_may_use))["KeyMetadata"]["Arn"]
     logs.associate_kms_key(logGroupName="/gap/check", kmsKeyId=key)
     assert logs.describe_log_groups(logGroupNamePrefix="/gap/check")["logGroups"][0]["kmsKeyId"] == key
 
@@ -118,3 +124,25 @@ def test_cli_lifecycle(tmp_path: Path) -> None:
             assert (result.exit_code, result.output[: len(start)]) == (code, start), args
     finally:
         Sandbox(tmp_path / "state" / "sandbox").stop()
+
+
+def test_the_sandbox_serves_https_with_its_own_ca_and_tls_only_buckets_work(box: Sandbox) -> None:
+    from botocore.exceptions import SSLError
+
+    info, _ = box.start()
+    assert info.url.startswith("https://127.0.0.1:") and Path(info.ca_bundle).read_text().startswith("-----BEGIN CERTIFICATE")
+    s3 = client(info, "s3")
+    s3.create_bucket(Bucket="tls-only", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_bucket_policy(Bucket="tls-only", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": ["arn:aws:s3:::tls-only", "arn:aws:s3:::tls-only/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+
+    s3.put_object(Bucket="tls-only", Key="k", Body=b"x")
+    assert s3.get_object(Bucket="tls-only", Key="k")["Body"].read() == b"x"
+
+    untrusting = boto3.session.Session(
+        aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name="eu-west-1"
+    ).client("s3", endpoint_url=info.url)
+    with pytest.raises(SSLError):
+        untrusting.list_buckets()

@@ -111,3 +111,14 @@ def test_target_clients_use_the_standard_retry_policy(fake_aws_env: None, monkey
         retries = target.client("sts").meta.config.retries
         # 8 retries after the first attempt (botocore's default mode, legacy, would make 5 attempts).
         assert (retries["mode"], retries["total_max_attempts"]) == ("standard", 9)
+
+
+def test_an_https_sandbox_passes_its_ca_to_every_client(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    info = replace(INFO, scheme="https", ca_bundle=str(tmp_path / "ca.pem"))
+    target = sandbox_target(info, "eu-west-1", tmp_path)
+    assert target.endpoint == "https://127.0.0.1:4566"
+    assert target.env["AWS_CA_BUNDLE"] == str(tmp_path / "ca.pem")
+    (tmp_path / "ca.pem").write_text("")  # botocore only opens it on a request
+    assert target.client("s3")._endpoint.http_session._verify == str(tmp_path / "ca.pem")

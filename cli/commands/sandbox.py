@@ -16,6 +16,29 @@ STATE_DIR = click.option(
 )
 
 
+PRESET = click.option(
+    "--preset",
+    type=click.Choice(["landing-zone"]),
+    default=None,
+    help="Start with what such an account already runs. landing-zone: GuardDuty, Security Hub with its "
+    "default standards, a Config recorder and delivery channel, and an organization CloudTrail, as "
+    "Control Tower leaves them.",
+)
+IAM_PROPAGATION = click.option(
+    "--iam-propagation-seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="How long a new IAM role stays invisible to AWS services, as on AWS (default 5; 0 turns it off).",
+)
+
+
+def _describe(info) -> str:
+    extra = f", preset {info.preset}" if info.preset else ""
+    if info.iam_propagation_seconds is not None:
+        extra += f", IAM propagation {info.iam_propagation_seconds:g}s"
+    return f"instance {info.instance_id} at {info.url} (pid {info.pid}{extra})"
+
+
 def _sandbox(state_dir: Path | None):
     from provision.stacks.engine.statedir import StateDir
     from provision.stacks.sandbox import Sandbox
@@ -29,12 +52,14 @@ def sandbox() -> None:
 
     The sandbox is a moto server on 127.0.0.1 (a free port) with provision's
     gap fills, running in the background; `plan` and `apply` start it when
-    needed. It keeps everything in memory: stopping it deletes every resource
+    needed. It serves HTTPS with a CA of its own (sandbox/tls/ca.pem in the
+    state directory) and refuses what AWS refuses, with AWS's error codes. It keeps everything in memory: stopping it deletes every resource
     in it, and the Pulumi state of the sandbox target goes with them.
 
     \b
     Examples:
       provision sandbox start
+      provision sandbox start --preset landing-zone   # an account a landing zone governs
       provision sandbox status
       provision sandbox reset     # a fresh, empty sandbox
       provision sandbox stop
@@ -43,13 +68,21 @@ def sandbox() -> None:
 
 @sandbox.command("start")
 @STATE_DIR
-def start(state_dir: Path | None) -> None:
-    """Start the sandbox (does nothing if it already runs)."""
+@PRESET
+@IAM_PROPAGATION
+def start(state_dir: Path | None, preset: str | None, iam_propagation_seconds: float | None) -> None:
+    """Start the sandbox (does nothing if it already runs with that preset).
+
+    \b
+    Exit codes:
+      0  it runs
+      1  it could not start, or it runs with another preset (use `reset --preset`)
+    """
     box = _sandbox(state_dir)
     with clear_errors():
-        info, new = box.start()
+        info, new = box.start(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
     verb = "Started" if new else "Already running:"
-    click.echo(f"{verb} sandbox instance {info.instance_id} at {info.url} (pid {info.pid}, log {box.log_file}).")
+    click.echo(f"{verb} sandbox {_describe(info)}, log {box.log_file}.")
 
 
 @sandbox.command("status")
@@ -66,7 +99,7 @@ def status(state_dir: Path | None) -> None:
     info = box.status()
     if info is None:
         raise click.ClickException("The sandbox is not running. Start it with `provision sandbox start`.")
-    click.echo(f"running: instance {info.instance_id} at {info.url} (pid {info.pid}) since {info.started_at}")
+    click.echo(f"running: {_describe(info)} since {info.started_at}")
 
 
 @sandbox.command("stop")
@@ -82,9 +115,11 @@ def stop(state_dir: Path | None) -> None:
 
 @sandbox.command("reset")
 @STATE_DIR
-def reset(state_dir: Path | None) -> None:
-    """Replace the sandbox with a fresh, empty one (a new instance)."""
+@PRESET
+@IAM_PROPAGATION
+def reset(state_dir: Path | None, preset: str | None, iam_propagation_seconds: float | None) -> None:
+    """Replace the sandbox with a fresh one (a new instance), empty or as --preset describes."""
     box = _sandbox(state_dir)
     with clear_errors():
-        info = box.reset()
-    click.echo(f"Reset: sandbox instance {info.instance_id} at {info.url} starts empty.")
+        info = box.reset(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
+    click.echo(f"Reset: sandbox {_describe(info)} starts {'as ' + preset if preset else 'empty'}.")

@@ -80,8 +80,22 @@ def _stdout_is_terminal() -> bool:
 @click.command("verify")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--probe-alerts",
+    is_flag=True,
+    help="Also prove the SOC is paged: raise a GuardDuty sample finding and a Security Hub test finding and "
+    "wait for both on a temporary SQS subscription to each alerts topic (removed afterwards; the findings "
+    "are archived). Safe on AWS.",
+)
+@click.option(
+    "--probe-timeout",
+    type=click.FloatRange(min=1),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for the probe's findings (GuardDuty can take minutes on AWS).",
+)
 @stack_options
-def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
+def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, target: str, state_dir, backend) -> None:
     """Audit PLAN's live resources on the target against what PLAN promises.
 
     Reads every resource of the stack back from AWS (or the sandbox) and
@@ -91,14 +105,19 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
     Hub standards for the compliance regimes, Config recording; backup vault
     keys and locks; vendor roles (trust with ExternalId, 1 h sessions,
     permissions boundary, no wildcards); and the provision:* tags. The
-    sandbox enforces no IAM or bucket policies: this is what proves them.
+    sandbox enforces only the policies AWS services check for themselves
+    (not what a vendor's role may do): this is what proves them.
 
-    Changes nothing, and never starts the sandbox.
+    Changes nothing, and never starts the sandbox. With --probe-alerts it
+    also proves that findings page the SOC: the only things it creates are a
+    temporary queue and subscription, removed afterwards, and two test
+    findings, archived afterwards.
 
     \b
     Examples:
       provision verify examples/saas-startup.yaml
       provision verify plans/prod.yaml --target aws --format json
+      provision verify plans/prod.yaml --target aws --probe-alerts
 
     \b
     Exit codes:
@@ -120,7 +139,13 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
             raise click.ClickException(
                 f"nothing deployed for stack {label} on target {target}; run `provision apply {plan_file}` first."
             )
-        report = run_checks(VerifyContext(plan=plan, clients=target_clients(stack.target), resources=resources))
+        clients = target_clients(stack.target)
+        report = run_checks(VerifyContext(plan=plan, clients=clients, resources=resources))
+        if probe_alerts:
+            from provision.stacks.verify.alert_probe import probe_alerts as run_probe
+
+            outputs = stack.ops.status().outputs
+            report.results.extend(run_probe(plan, outputs, clients, stack.target.account_id(), probe_timeout))
     if fmt == "json":
         click.echo(json.dumps(verification_document(plan, target, report), indent=2))
     elif _stdout_is_terminal():

@@ -314,10 +314,11 @@ def _json(start_response: StartResponse, status: str, payload: Mapping[str, Any]
 
 
 class FaultControl:
-    """Client side of the control endpoint, for tests and tools: `FaultControl(sandbox_url)`."""
+    """Client side of the control endpoint, for tests and tools: `FaultControl(sandbox.url, sandbox.ca_bundle)`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, ca_bundle: str | None = None) -> None:
         self.url = url.rstrip("/") + CONTROL_PATH
+        self.ca_bundle = ca_bundle
 
     def set(self, config: FaultConfig) -> dict[str, Any]:
         return self._send("POST", json.dumps(config.to_json()).encode())
@@ -332,6 +333,9 @@ class FaultControl:
     def _send(self, method: str, body: bytes | None = None) -> dict[str, Any]:
         import urllib.request
 
+        import ssl
+
         request = urllib.request.Request(self.url, data=body, method=method, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
+        context = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else None
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
             return json.loads(response.read())

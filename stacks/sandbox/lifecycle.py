@@ -41,10 +41,14 @@ class SandboxInfo:
     instance_id: str
     started_at: str
     host: str = "127.0.0.1"
+    preset: str | None = None
+    iam_propagation_seconds: float | None = None
+    scheme: str = "http"  # the server answers "https" when it serves TLS (it always does)
+    ca_bundle: str | None = None  # the CA certificate clients must trust (AWS_CA_BUNDLE)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
 
 class Sandbox:
@@ -62,6 +66,11 @@ class Sandbox:
         return self.root / "server.log"
 
     @property
+    def tls_dir(self) -> Path:
+        """The sandbox's CA and server certificate (kept across instances; the CA key is never kept)."""
+        return self.root / "tls"
+
+    @property
     def pulumi_dir(self) -> Path:
         """The sandbox target's Pulumi backend and work dirs; wiped with every instance."""
         return self.root / "pulumi"
@@ -69,21 +78,40 @@ class Sandbox:
     def status(self) -> SandboxInfo | None:
         """The running, healthy sandbox, or None."""
         info = self._read_info()
-        if info is None or not _is_our_server(info.pid) or not healthy(info.url):
+        if info is None or not _is_our_server(info.pid) or not healthy(info.url, info.ca_bundle):
             return None
         return info
 
-    def start(self, timeout: float = START_TIMEOUT) -> tuple[SandboxInfo, bool]:
-        """The running sandbox, starting one if needed; the flag says whether it is new."""
+    def start(self, timeout: float = START_TIMEOUT, preset: str | None = None,
+              iam_propagation_seconds: float | None = None) -> tuple[SandboxInfo, bool]:
+        """The running sandbox, starting one if needed; the flag says whether it is new.
+
+        `preset` (see stacks.sandbox.presets) and `iam_propagation_seconds`
+        apply to a new instance; a running one with another preset is an error.
+        """
         running = self.status()
         if running is not None:
+            if preset is not None and running.preset != preset:
+                raise SandboxError(
+                    f"The sandbox already runs with preset {running.preset or 'none'}; "
+                    f"`provision sandbox reset --preset {preset}` starts a fresh one with {preset}."
+                )
             return running, False
         self.stop()  # clears a dead or unhealthy leftover and its stale state
         self.root.mkdir(parents=True, exist_ok=True)
         instance_id = secrets.token_hex(6)
+        from provision.stacks.sandbox.tls import ensure_certificates
+
+        tls = ensure_certificates(self.tls_dir)
+        command = [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id,
+                   "--tls-cert", str(tls.cert), "--tls-key", str(tls.key)]
+        if preset:
+            command += ["--preset", preset]
+        if iam_propagation_seconds is not None:
+            command += ["--iam-propagation-seconds", str(iam_propagation_seconds)]
         with open(self.log_file, "wb") as log:  # one log per instance
             proc = subprocess.Popen(
-                [sys.executable, "-m", SERVER_MODULE, "--info", str(self.info_file), "--instance-id", instance_id],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -98,7 +126,7 @@ class Sandbox:
                     f"see {self.log_file}:\n{_tail(self.log_file)}"
                 )
             info = self._read_info()
-            if info is not None and info.pid == proc.pid and healthy(info.url):
+            if info is not None and info.pid == proc.pid and healthy(info.url, info.ca_bundle):
                 return info, True
             time.sleep(0.1)
         _terminate(proc.pid, STOP_TIMEOUT)
@@ -115,10 +143,10 @@ class Sandbox:
         shutil.rmtree(self.pulumi_dir, ignore_errors=True)
         return stopped
 
-    def reset(self) -> SandboxInfo:
-        """A fresh, empty sandbox (a new instance, no Pulumi state)."""
+    def reset(self, preset: str | None = None, iam_propagation_seconds: float | None = None) -> SandboxInfo:
+        """A fresh sandbox (a new instance, no Pulumi state), empty or as `preset` describes."""
         self.stop()
-        info, _ = self.start()
+        info, _ = self.start(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
         return info
 
     def _read_info(self) -> SandboxInfo | None:
@@ -129,15 +157,22 @@ class Sandbox:
                 port=int(data["port"]),
                 instance_id=str(data["instanceId"]),
                 started_at=str(data["startedAt"]),
+                preset=data.get("preset"),
+                iam_propagation_seconds=data.get("iamPropagationSeconds"),
+                scheme=str(data.get("scheme", "http")),
+                ca_bundle=str(self.tls_dir / "ca.pem") if data.get("scheme") == "https" else None,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    """True when a moto server answers at `url`."""
+def healthy(url: str, ca_bundle: str | None = None, timeout: float = 2.0) -> bool:
+    """True when a moto server answers at `url` (over HTTPS, with a certificate `ca_bundle` vouches for)."""
+    import ssl
+
+    context = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else None
     try:
-        with urllib.request.urlopen(f"{url}/moto-api/config", timeout=timeout) as resp:
+        with urllib.request.urlopen(f"{url}/moto-api/config", timeout=timeout, context=context) as resp:
             return 200 <= resp.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False

@@ -1,9 +1,11 @@
 """The sandbox server process: moto's WSGI app with our gap fills, on loopback.
 
 Run as `python -m provision.stacks.sandbox.server --info FILE --instance-id ID`.
-It binds a free port itself (no race between picking and binding), then
-writes FILE (JSON: pid, port, instanceId, startedAt) atomically so the parent
-knows where it listens. SIGTERM stops it cleanly.
+It binds a free port itself (no race between picking and binding), applies
+the `--preset` if any (stacks.sandbox.presets) through its own endpoint, then
+writes FILE (JSON: pid, port, instanceId, startedAt, preset,
+iamPropagationSeconds) atomically so the parent knows where it listens.
+SIGTERM stops it cleanly.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 
@@ -29,6 +32,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instance-id", required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--tls-cert", type=Path, default=None, help="serve HTTPS with this certificate chain")
+    parser.add_argument("--tls-key", type=Path, default=None, help="and this private key")
+    parser.add_argument("--preset", default=None, help="start with what this preset describes (landing-zone)")
+    parser.add_argument("--iam-propagation-seconds", type=float, default=None,
+                        help="how long a new role stays invisible to AWS services (0: off)")
     args = parser.parse_args(argv)
 
     # Before moto is imported: these are read at import or backend creation.
@@ -36,13 +44,17 @@ def main(argv: list[str] | None = None) -> None:
     from werkzeug.serving import make_server
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from provision.stacks.sandbox import faults, gaps
+    from provision.stacks.sandbox import access, faults, gaps
 
+    if args.iam_propagation_seconds is not None:
+        access.settings.iam_propagation_seconds = args.iam_propagation_seconds
     gaps.install()
     # Inert unless $PROVISION_SANDBOX_FAULTS or the control endpoint configures faults (tests do).
     app = faults.FaultInjector(DomainDispatcherApplication(create_backend_app), faults.from_env())
-    server = make_server(args.host, args.port, app, threaded=True)
+    tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
+    server = make_server(args.host, args.port, app, threaded=True, ssl_context=tls)
     port = server.server_port
+    url = f"{'https' if tls else 'http'}://{args.host}:{port}"
     # moto builds some URLs (queues, presigned) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
 
@@ -52,6 +64,10 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    if args.preset:
+        _apply_preset(args.preset, url, str(args.tls_cert.parent / "ca.pem") if tls else None)
     _write_info(
         args.info,
         {
@@ -59,17 +75,32 @@ def main(argv: list[str] | None = None) -> None:
             "port": port,
             "instanceId": args.instance_id,
             "startedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "scheme": "https" if tls else "http",
+            "preset": args.preset,
+            "iamPropagationSeconds": access.settings.iam_propagation_seconds,
         },
     )
-    print(f"sandbox {args.instance_id} listening on http://{args.host}:{port}", flush=True)
+    print(f"sandbox {args.instance_id} listening on {url}", flush=True)
     try:
-        server.serve_forever()
+        signal.pause() if hasattr(signal, "pause") else serving.join()
     except SystemExit:
         pass
     finally:
+        server.shutdown()
         server.server_close()
         print(f"sandbox {args.instance_id} stopped", flush=True)
     sys.exit(0)
+
+
+def _apply_preset(name: str, url: str, ca_bundle: str | None) -> None:
+    import boto3
+
+    from provision.stacks.sandbox import presets
+
+    session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
+    presets.apply(name, lambda service, region: session.client(
+        service, region_name=region, endpoint_url=url, verify=ca_bundle if ca_bundle else True))
+    print(f"preset {name} applied", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Audit the live AWS resources of a plan's stack against what the plan promises.
 
-moto enforces no IAM trust or bucket policies, so the security properties of
-a deployment are proved here, by reading every resource back through boto3:
+The sandbox enforces only what AWS services check for themselves (roles they
+assume, key and topic policies they use, TLS-only buckets), not what a vendor's
+role may do, so the security properties of a deployment are proved here, by reading every resource back through boto3:
 encryption, public access, TLS-only policies, key rotation, detection
 services, backup locks, vendor role trust and privileges, and tags.
 

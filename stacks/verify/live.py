@@ -38,7 +38,8 @@ def target_clients(target: Any) -> ClientFactory:
 
     def make(service: str, region: str | None = None) -> Any:
         return shared_client(
-            service, region or target.region, endpoint_url=target.endpoint, credentials=credentials, config=RETRY_CONFIG
+            service, region or target.region, endpoint_url=target.endpoint, credentials=credentials, config=RETRY_CONFIG,
+            verify=env.get("AWS_CA_BUNDLE"),
         )
 
     return make

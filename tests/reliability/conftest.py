@@ -81,7 +81,7 @@ def write_plan(tmp_path: Path, sandbox, sandbox_state, vendor_env) -> Iterator[C
         return path
 
     yield write
-    FaultControl(sandbox.url).clear()
+    FaultControl(sandbox.url, sandbox.ca_bundle).clear()
     for path in written:
         CliRunner().invoke(
             provision_cli, ["destroy", str(path), "--yes", "--state-dir", str(sandbox_state.root)], catch_exceptions=True
@@ -131,7 +131,7 @@ def provision_process(sandbox, sandbox_state, vendor_env) -> Iterator[Callable[.
 
 @pytest.fixture
 def faults(sandbox) -> Iterator[FaultControl]:
-    control = FaultControl(sandbox.url)
+    control = FaultControl(sandbox.url, sandbox.ca_bundle)
     control.clear()
     yield control
     control.clear()

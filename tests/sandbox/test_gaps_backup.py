@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -27,8 +29,9 @@ def _credentials(gap_env) -> None:
 
 
 @pytest.fixture
-def backup():
+def backup(service_role):
     with mock_aws():
+        service_role(boto3.client("iam", region_name=REGION), "backup-service", "backup.amazonaws.com")
         yield boto3.client("backup", region_name=REGION)
 
 
@@ -256,12 +259,14 @@ def test_install_twice_does_not_stack_wrappers(backup) -> None:
     assert backup.list_backup_plans()["BackupPlansList"] == []
 
 
-def test_gaps_are_served_over_http_by_the_moto_server() -> None:
+def test_gaps_are_served_over_http_by_the_moto_server(service_role) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()
         backup = boto3.client("backup", region_name=REGION, endpoint_url=f"http://{host}:{port}")
+        iam = boto3.client("iam", region_name=REGION, endpoint_url=f"http://{host}:{port}")
+        service_role(iam, "backup-service", "backup.amazonaws.com")
         backup.create_backup_vault(BackupVaultName="vault")
         plan_id = _plan(backup)
 
@@ -304,3 +309,67 @@ def test_a_deleted_plans_name_can_be_used_again(backup) -> None:
     with pytest.raises(ClientError) as taken:
         _plan(backup, "nightly")
     assert taken.value.response["Error"]["Code"] == "AlreadyExistsException"
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        pytest.param(None, "does not exist", id="missing-role"),
+        pytest.param(("backup-service", "ec2.amazonaws.com", 3600), "trusts someone else", id="untrusted"),
+        pytest.param(("backup-service", "backup.amazonaws.com", 1), "not propagated", id="just-created"),
+    ],
+)
+def test_selection_role_must_be_assumable_by_backup(service_role, propagation, setup, expected: str) -> None:
+    propagation(10)
+    with mock_aws():
+        iam, backup = boto3.client("iam", region_name=REGION), boto3.client("backup", region_name=REGION)
+        if setup:
+            service_role(iam, *setup[:2], age=setup[2])
+        plan_id = _plan(backup)
+
+        with pytest.raises(ClientError) as refused:
+            backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+
+        assert _error(refused) == ("InvalidParameterValueException", f"IAM Role {ROLE} cannot be assumed by AWS Backup")
+        assert backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"] == []
+
+
+def test_selection_role_works_once_propagated(service_role, propagation) -> None:
+    propagation(10)
+    with mock_aws():
+        iam, backup = boto3.client("iam", region_name=REGION), boto3.client("backup", region_name=REGION)
+        service_role(iam, "backup-service", "backup.amazonaws.com", age=11)
+        plan_id = _plan(backup)
+        backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+        assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("user_policy", "allowed"),
+    [
+        pytest.param(None, False, id="no-policy"),
+        pytest.param({"Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE}, True, id="pass-this-role"),
+        pytest.param({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/other"},
+                     False, id="pass-another-role"),
+    ],
+)
+def test_the_caller_must_be_allowed_to_pass_the_role(service_role, user_policy, allowed: bool) -> None:
+    with mock_aws():
+        iam = boto3.client("iam", region_name=REGION)
+        service_role(iam, "backup-service", "backup.amazonaws.com")
+        iam.create_user(UserName="operator")
+        backup_admin = {"Effect": "Allow", "Action": "backup:*", "Resource": "*"}
+        statements = [backup_admin] + ([user_policy] if user_policy else [])
+        iam.put_user_policy(UserName="operator", PolicyName="p", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+        key = iam.create_access_key(UserName="operator")["AccessKey"]
+        as_operator = boto3.client("backup", region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                                   aws_secret_access_key=key["SecretAccessKey"])
+        plan_id = _plan(boto3.client("backup", region_name=REGION))
+
+        if allowed:
+            as_operator.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+            return
+        with pytest.raises(ClientError) as denied:
+            as_operator.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())
+        assert _error(denied) == ("AccessDeniedException", f"User is not authorized to perform: iam:PassRole on resource: {ROLE}")

@@ -1,4 +1,8 @@
-"""The EventBridge gap fill: PutEvents delivers to SNS topic targets, and patterns match inside arrays."""
+"""The EventBridge gap fill: PutEvents delivers to SNS topic targets, and patterns match inside arrays.
+
+Delivery needs what AWS needs: a topic policy letting events.amazonaws.com
+publish and, for an encrypted topic, a key policy letting it use the key.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ class Routing:
 
     def __init__(self, endpoint: str | None = None) -> None:
         make = lambda service: boto3.client(service, region_name=REGION, endpoint_url=endpoint)  # noqa: E731
-        self.events, self.sns, self.sqs = make("events"), make("sns"), make("sqs")
+        self.events, self.sns, self.sqs, self.kms = make("events"), make("sns"), make("sqs"), make("kms")
         self.topic_arn = self.sns.create_topic(Name="alerts")["TopicArn"]
         self.queue_url = self.sqs.create_queue(QueueName="inbox")["QueueUrl"]
         queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
@@ -39,6 +43,44 @@ class Routing:
         self.sns.subscribe(
             TopicArn=self.topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
         )
+        self.allow_events_to_publish()
+        self.cloudwatch = make("cloudwatch")
+
+    def allow_events_to_publish(self, condition: dict | None = None) -> None:
+        """The topic policy AWS documents for an EventBridge target (the console adds it)."""
+        statement = {
+            "Sid": "EventBridgePublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": self.topic_arn,
+        }
+        if condition is not None:
+            statement["Condition"] = condition
+        policy = {"Version": "2012-10-17", "Statement": [statement]}
+        self.sns.set_topic_attributes(TopicArn=self.topic_arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
+
+    def encrypt_with(self, key_policy: dict) -> str:
+        key_arn = self.kms.create_key(
+            Policy=json.dumps(key_policy)
+        )["KeyMetadata"]["Arn"]
+        self.sns.set_topic_attributes(TopicArn=self.topic_arn, AttributeName="KmsMasterKeyId", AttributeValue=key_arn)
+        return key_arn
+
+    def metric(self, name: str, rule: str = "findings") -> float:
+        import datetime as dt
+
+        now = dt.datetime.now(dt.timezone.utc)
+        points = self.cloudwatch.get_metric_statistics(
+            Namespace="AWS/Events",
+            MetricName=name,
+            Dimensions=[{"Name": "RuleName", "Value": rule}],
+            StartTime=now - dt.timedelta(minutes=5),
+            EndTime=now + dt.timedelta(minutes=5),
+            Period=600,
+            Statistics=["Sum"],
+        )["Datapoints"]
+        return sum(p["Sum"] for p in points)
 
     def rule(self, pattern: dict, *targets: dict) -> None:
         self.events.put_rule(Name="findings", EventPattern=json.dumps(pattern))
@@ -136,6 +178,98 @@ def test_constant_input_and_input_transformer(routing: Routing) -> None:
 def test_a_missing_topic_is_a_silent_delivery_failure(routing: Routing) -> None:
     routing.rule(GUARDDUTY_MEDIUM_UP, {"Id": "gone", "Arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:deleted"})
     assert routing.put("aws.guardduty", {"severity": 9})["FailedEntryCount"] == 0
+    assert (routing.metric("Invocations"), routing.metric("FailedInvocations")) == (1, 1)
+
+
+def _key_policy(*statements: dict) -> dict:
+    admin = {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+             "Action": "kms:*", "Resource": "*"}
+    return {"Version": "2012-10-17", "Statement": [admin, *statements]}
+
+
+EVENTS_USE_KEY = {
+    "Sid": "EventBridgeUse",
+    "Effect": "Allow",
+    "Principal": {"Service": "events.amazonaws.com"},
+    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+    "Resource": "*",
+}
+
+
+def test_the_default_topic_policy_refuses_eventbridge(routing: Routing) -> None:
+    routing.sns.set_topic_attributes(TopicArn=routing.topic_arn, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish",
+                       "Resource": routing.topic_arn, "Condition": {"StringEquals": {"AWS:SourceOwner": ACCOUNT}}}],
+    }))
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+
+    assert routing.put("aws.guardduty", {"severity": 9})["FailedEntryCount"] == 0
+
+    assert routing.received() == []
+    assert routing.metric("FailedInvocations") == 1
+
+
+@pytest.mark.parametrize(
+    ("condition", "delivered"),
+    [
+        ({"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/findings"}}, True),
+        ({"StringEquals": {"aws:SourceAccount": ACCOUNT}}, True),
+        ({"ArnEquals": {"aws:SourceArn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/other"}}, False),
+        ({"StringEquals": {"aws:SourceAccount": "111122223333"}}, False),
+    ],
+)
+def test_topic_policy_conditions_see_the_rule_and_account(routing: Routing, condition: dict, delivered: bool) -> None:
+    routing.allow_events_to_publish(condition)
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+    routing.put("aws.guardduty", {"severity": 9})
+    assert len(routing.received()) == (1 if delivered else 0)
+    assert routing.metric("FailedInvocations") == (0 if delivered else 1)
+
+
+def test_encrypted_topic_delivers_when_the_key_policy_lets_eventbridge_use_the_key(routing: Routing) -> None:
+    routing.encrypt_with(_key_policy(EVENTS_USE_KEY))
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+
+    routing.put("aws.guardduty", {"severity": 9})
+
+    assert len(routing.received()) == 1
+    assert (routing.metric("Invocations"), routing.metric("FailedInvocations")) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "key_statements",
+    [
+        pytest.param([], id="no-statement-for-eventbridge"),
+        # AWS: aws:SourceAccount, aws:SourceArn and aws:SourceOrgID are not supported here.
+        pytest.param([{**EVENTS_USE_KEY, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}], id="source-account"),
+        pytest.param(
+            [{**EVENTS_USE_KEY, "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/*"}}}],
+            id="source-arn",
+        ),
+        pytest.param([{**EVENTS_USE_KEY, "Action": ["kms:Decrypt"]}], id="no-generate-data-key"),
+        pytest.param([EVENTS_USE_KEY, {**EVENTS_USE_KEY, "Sid": "Deny", "Effect": "Deny"}], id="explicit-deny"),
+    ],
+)
+def test_encrypted_topic_refuses_eventbridge_without_an_unconditioned_key_grant(
+    routing: Routing, key_statements: list[dict]
+) -> None:
+    routing.encrypt_with(_key_policy(*key_statements))
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+
+    assert routing.put("aws.guardduty", {"severity": 9})["FailedEntryCount"] == 0
+
+    assert routing.received() == []
+    assert (routing.metric("Invocations"), routing.metric("FailedInvocations")) == (1, 1)
+
+
+def test_a_disabled_key_fails_delivery(routing: Routing) -> None:
+    key_arn = routing.encrypt_with(_key_policy(EVENTS_USE_KEY))
+    routing.kms.disable_key(KeyId=key_arn.rsplit("/", 1)[1])
+    routing.rule(GUARDDUTY_MEDIUM_UP)
+    routing.put("aws.guardduty", {"severity": 9})
+    assert routing.received() == []
+    assert routing.metric("FailedInvocations") == 1
 
 
 def test_through_a_threaded_moto_server(moto_endpoint: str) -> None:

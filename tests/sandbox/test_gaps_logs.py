@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -25,6 +27,23 @@ def aws():
         yield boto3.client("logs", region_name=REGION), boto3.client("kms", region_name=REGION)
 
 
+ACCOUNT = "123456789012"
+LOGS_MAY_USE = {
+    "Sid": "Logs",
+    "Effect": "Allow",
+    "Principal": {"Service": f"logs.{REGION}.amazonaws.com"},
+    "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    "Resource": "*",
+    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:*"}},
+}
+
+
+def logs_key_policy(*statements: dict) -> str:
+    admin = {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+             "Action": "kms:*", "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [admin, *(statements or [LOGS_MAY_USE])]})
+
+
 def _kms_key_id(group: str, logs) -> str | None:
     groups = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
     return groups[0].get("kmsKeyId")
@@ -37,7 +56,7 @@ def _error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
 
 def test_associate_by_name_shows_in_describe_and_disassociate_clears(aws) -> None:
     logs, kms = aws
-    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
     logs.create_log_group(logGroupName=GROUP)
 
     logs.associate_kms_key(logGroupName=GROUP, kmsKeyId=key_arn)
@@ -49,7 +68,7 @@ def test_associate_by_name_shows_in_describe_and_disassociate_clears(aws) -> Non
 
 def test_associate_overrides_a_previous_key(aws) -> None:
     logs, kms = aws
-    first, second = (kms.create_key()["KeyMetadata"]["Arn"] for _ in range(2))
+    first, second = (kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"] for _ in range(2))
     logs.create_log_group(logGroupName=GROUP, kmsKeyId=first)
 
     logs.associate_kms_key(logGroupName=GROUP, kmsKeyId=second)
@@ -59,7 +78,7 @@ def test_associate_overrides_a_previous_key(aws) -> None:
 
 def test_associate_by_log_group_arn_resource_identifier(aws) -> None:
     logs, kms = aws
-    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
     logs.create_log_group(logGroupName=GROUP)
     group_arn = logs.describe_log_groups(logGroupNamePrefix=GROUP)["logGroups"][0]["logGroupArn"]
 
@@ -71,7 +90,7 @@ def test_associate_by_log_group_arn_resource_identifier(aws) -> None:
 
 def test_query_results_target_leaves_log_groups_alone(aws) -> None:
     logs, kms = aws
-    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
     logs.create_log_group(logGroupName=GROUP)
 
     logs.associate_kms_key(resourceIdentifier=f"arn:aws:logs:{REGION}:123456789012:query-result:*", kmsKeyId=key_arn)
@@ -81,7 +100,7 @@ def test_query_results_target_leaves_log_groups_alone(aws) -> None:
 
 def test_missing_log_group_is_resource_not_found(aws) -> None:
     logs, kms = aws
-    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
 
     with pytest.raises(ClientError) as exc:
         logs.associate_kms_key(logGroupName="/nope", kmsKeyId=key_arn)
@@ -94,7 +113,7 @@ def test_missing_log_group_is_resource_not_found(aws) -> None:
 
 def test_name_and_resource_identifier_together_are_rejected(aws) -> None:
     logs, kms = aws
-    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
     logs.create_log_group(logGroupName=GROUP)
 
     with pytest.raises(ClientError) as exc:
@@ -143,7 +162,7 @@ def test_through_a_threaded_moto_server() -> None:
         endpoint = f"http://{host}:{port}"
         logs = boto3.client("logs", region_name=REGION, endpoint_url=endpoint)
         kms = boto3.client("kms", region_name=REGION, endpoint_url=endpoint)
-        key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+        key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
         logs.create_log_group(logGroupName=GROUP)
 
         logs.associate_kms_key(logGroupName=GROUP, kmsKeyId=key_arn)
@@ -154,3 +173,36 @@ def test_through_a_threaded_moto_server() -> None:
         assert _error(exc)[0] == "ResourceNotFoundException"
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        pytest.param([{"Sid": "None", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                       "Action": "kms:*", "Resource": "*"}], id="no-grant-for-logs"),
+        pytest.param([{**LOGS_MAY_USE, "Principal": {"Service": "logs.us-east-1.amazonaws.com"}}], id="other-region"),
+        pytest.param([{**LOGS_MAY_USE, "Condition": {"ArnEquals": {
+            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/other"}}}],
+            id="other-log-group"),
+    ],
+)
+def test_key_policy_must_let_logs_use_the_key(aws, statements: list[dict]) -> None:
+    logs, kms = aws
+    key_arn = kms.create_key(Policy=logs_key_policy(*statements))["KeyMetadata"]["Arn"]
+    logs.create_log_group(logGroupName=GROUP)
+
+    with pytest.raises(ClientError) as associate:
+        logs.associate_kms_key(logGroupName=GROUP, kmsKeyId=key_arn)
+    with pytest.raises(ClientError) as create:
+        logs.create_log_group(logGroupName="/encrypted/at/birth", kmsKeyId=key_arn)
+
+    assert _error(associate)[0] == _error(create)[0] == "AccessDeniedException"
+    assert _kms_key_id(GROUP, logs) is None
+    assert logs.describe_log_groups(logGroupNamePrefix="/encrypted")["logGroups"] == []
+
+
+def test_create_log_group_with_an_allowed_key(aws) -> None:
+    logs, kms = aws
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
+    logs.create_log_group(logGroupName=GROUP, kmsKeyId=key_arn)
+    assert _kms_key_id(GROUP, logs) == key_arn

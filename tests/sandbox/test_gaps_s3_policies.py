@@ -1,4 +1,9 @@
-"""Bucket-policy conditions in the sandbox: TLS-only buckets stay usable, real denies still deny."""
+"""Bucket-policy conditions in the sandbox: aws:SecureTransport is the scheme the request really used.
+
+Over HTTPS (in-process moto answers https:// endpoints; the sandbox serves
+HTTPS) a TLS-only bucket works; over plain HTTP (a moto server without TLS)
+it refuses, as AWS does; unconditional denies still deny.
+"""
 
 from __future__ import annotations
 
@@ -34,13 +39,29 @@ DENY_DELETES = {
 }
 
 
+def _bucket(client, request) -> str:
+    bucket = request.node.name.replace("_", "-").replace("[", "-").replace("]", "")[:50]
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    return bucket
+
+
 @pytest.fixture
-def s3(moto_endpoint, request):
+def s3(gap_env, request):
+    """Over HTTPS: in-process moto behind boto3's default https:// endpoint."""
+    from moto import mock_aws
+
+    gaps.install()
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        yield client, _bucket(client, request)
+
+
+@pytest.fixture
+def plain_http_s3(moto_endpoint, request):
     gaps.install()
     client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="eu-west-1")
-    bucket = request.node.name.replace("_", "-")[:50]
-    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    return client, bucket
+    assert moto_endpoint.startswith("http://")
+    return client, _bucket(client, request)
 
 
 def test_tls_only_policy_lets_sdk_calls_through(s3) -> None:
@@ -61,3 +82,24 @@ def test_unconditional_deny_still_denies(s3) -> None:
         s3.delete_object(Bucket=BUCKET, Key="kept")
 
     assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_tls_only_policy_refuses_plain_http(plain_http_s3) -> None:
+    s3, bucket = plain_http_s3
+    s3.put_object(Bucket=bucket, Key="before", Body=b"x")
+    s3.put_bucket_policy(Bucket=bucket, Policy=_policy(bucket, DENY_INSECURE))
+
+    with pytest.raises(ClientError) as put:
+        s3.put_object(Bucket=bucket, Key="partners/file.csv", Body=b"a,b\n")
+    with pytest.raises(ClientError) as get:
+        s3.get_object(Bucket=bucket, Key="before")
+
+    assert put.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert get.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_plain_http_passes_without_a_tls_only_policy(plain_http_s3) -> None:
+    s3, bucket = plain_http_s3
+    s3.put_bucket_policy(Bucket=bucket, Policy=_policy(bucket, DENY_DELETES))
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"

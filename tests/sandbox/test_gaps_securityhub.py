@@ -60,7 +60,7 @@ def test_enable_without_default_standards_has_none(hub) -> None:
     assert _enabled(hub) == {}
 
 
-def test_batch_enable_answers_ready_subscriptions(hub) -> None:
+def test_batch_enable_answers_pending_subscriptions(hub) -> None:
     hub.enable_security_hub(EnableDefaultStandards=False)
 
     result = hub.batch_enable_standards(
@@ -72,18 +72,31 @@ def test_batch_enable_answers_ready_subscriptions(hub) -> None:
             "StandardsSubscriptionArn": f"{SUBSCRIPTION}/pci-dss/v/3.2.1",
             "StandardsArn": PCI,
             "StandardsInput": {},
-            "StandardsStatus": "READY",
-            "StandardsControlsUpdatable": "READY_FOR_UPDATES",
+            "StandardsStatus": "PENDING",
+            "StandardsControlsUpdatable": "NOT_READY_FOR_UPDATES",
         },
         {
             "StandardsSubscriptionArn": f"{SUBSCRIPTION}/nist-800-53/v/5.0.0",
             "StandardsArn": NIST,
             "StandardsInput": {},
-            "StandardsStatus": "READY",
-            "StandardsControlsUpdatable": "READY_FOR_UPDATES",
+            "StandardsStatus": "PENDING",
+            "StandardsControlsUpdatable": "NOT_READY_FOR_UPDATES",
         },
     ]
     assert set(_enabled(hub)) == {PCI, NIST}
+
+
+def test_a_subscription_is_pending_then_ready(hub) -> None:
+    hub.enable_security_hub(EnableDefaultStandards=False)
+    hub.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": PCI}])
+
+    reads = [hub.get_enabled_standards()["StandardsSubscriptions"][0] for _ in range(3)]
+
+    assert [(r["StandardsStatus"], r["StandardsControlsUpdatable"]) for r in reads] == [
+        ("PENDING", "NOT_READY_FOR_UPDATES"),
+        ("READY", "READY_FOR_UPDATES"),
+        ("READY", "READY_FOR_UPDATES"),
+    ]
 
 
 def test_enabling_twice_keeps_one_subscription(hub) -> None:

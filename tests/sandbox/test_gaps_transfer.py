@@ -23,8 +23,10 @@ def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def transfer():
+def transfer(service_role):
     with mock_aws():
+        # The sandbox checks logging roles (gaps.service_roles); this one exists and has propagated.
+        service_role(boto3.client("iam", region_name=REGION), ROLE.rsplit("/", 1)[1], "transfer.amazonaws.com")
         yield boto3.client("transfer", region_name=REGION)
 
 
@@ -127,3 +129,45 @@ def test_through_a_threaded_moto_server() -> None:
         assert _error(exc)["Code"] == "ResourceNotFoundException"
     finally:
         server.stop()
+
+
+def _state(transfer, server_id: str) -> str:
+    return transfer.describe_server(ServerId=server_id)["Server"]["State"]
+
+
+def test_stop_and_start_pass_through_stopping_and_starting(transfer) -> None:
+    server_id = _server(transfer)
+
+    transfer.stop_server(ServerId=server_id)
+    stopping = [_state(transfer, server_id) for _ in range(2)]
+    transfer.start_server(ServerId=server_id)
+    starting = [_state(transfer, server_id) for _ in range(2)]
+
+    assert (stopping, starting) == (["STOPPING", "OFFLINE"], ["STARTING", "ONLINE"])
+
+
+def test_update_server_waits_for_a_transition_to_end(transfer) -> None:
+    server_id = _server(transfer)
+    transfer.stop_server(ServerId=server_id)
+
+    with pytest.raises(ClientError) as conflict:
+        transfer.update_server(ServerId=server_id, SecurityPolicyName="TransferSecurityPolicy-2024-01")
+
+    assert _error(conflict)["Code"] == "ConflictException"
+
+
+def test_the_endpoint_changes_only_while_the_server_is_offline(transfer) -> None:
+    server_id = _server(transfer)
+    details = {"VpcId": "vpc-1", "SubnetIds": ["subnet-1"]}
+
+    with pytest.raises(ClientError) as online:
+        transfer.update_server(ServerId=server_id, EndpointType="VPC", EndpointDetails=details)
+    transfer.stop_server(ServerId=server_id)
+    assert [_state(transfer, server_id) for _ in range(2)][-1] == "OFFLINE"
+    with pytest.raises(ClientError) as no_details:
+        transfer.update_server(ServerId=server_id, EndpointType="VPC")
+    transfer.update_server(ServerId=server_id, EndpointType="VPC", EndpointDetails=details)
+
+    assert _error(online)["Code"] == _error(no_details)["Code"] == "InvalidRequestException"
+    server = transfer.describe_server(ServerId=server_id)["Server"]
+    assert (server["EndpointType"], server["EndpointDetails"]["VpcId"]) == ("VPC", "vpc-1")

@@ -13,14 +13,19 @@ import importlib
 # Listed explicitly, in install order.
 GAP_MODULES = (
     "backup",  # backup selections, update_backup_plan, vault notifications
+    "backup_jobs",  # backup jobs: S3 buckets must be versioned
+    "backup_recovery_points",  # recovery points, vault lock minimum retention
     "guardduty",  # publishing destinations
+    "guardduty_findings",  # sample findings, sent to EventBridge
     "securityhub",  # batch_enable_standards, get_enabled_standards
+    "securityhub_findings",  # imported findings, sent to EventBridge
     "logs",  # associate_kms_key
-    "events",
-    "s3_policies",  # bucket-policy conditions (aws:SecureTransport)  # put_events to SNS targets
+    "events",  # put_events to SNS targets, with topic and key policies
+    "s3_policies",  # bucket-policy conditions (aws:SecureTransport)
     "transfer",  # update_server/update_user, tags, AWS not-found errors
     "budgets",  # update_budget, subscribers, tags
     "zones",  # CreateSubnet only in the region's own zones
+    "service_roles",  # services assume only trusted, propagated roles (after transfer)
 )
 
 _installed = False

@@ -13,6 +13,10 @@ answers ResourceNotFoundException, except on CreateBackupSelection, whose
 model has no such error (InvalidParameterValueException); reading the
 notifications of a vault that has none is ResourceNotFoundException. Like AWS,
 a plan that still has selections cannot be deleted (InvalidRequestException).
+The selection's role must be one AWS Backup can assume (it exists, trusts
+backup.amazonaws.com and has propagated; see stacks.sandbox.access), else
+InvalidParameterValueException "IAM Role ... cannot be assumed by AWS Backup";
+and the caller must be allowed iam:PassRole on it (AccessDeniedException).
 State lives on moto's BackupBackend, so moto's reset clears it.
 """
 
@@ -25,8 +29,11 @@ from moto.backup import urls
 from moto.backup.exceptions import InvalidParameterValueException, InvalidRequestException, ResourceNotFoundException
 from moto.backup.models import BackupBackend, Plan
 from moto.backup.responses import BackupResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
+
+from provision.stacks.sandbox.access import RoleNotAssumable, assumable_role, caller_may_pass_role
 
 VAULT_EVENTS = frozenset(
     {
@@ -51,6 +58,13 @@ ROUTES = {
     "{0}/backup/plans/(?P<backupPlanId>[^/]+)/selections/(?P<selectionId>[^/]+)$": BackupResponse.dispatch,
     "{0}/backup-vaults/(?P<backupVaultName>[^/]+)/notification-configuration$": BackupResponse.dispatch,
 }
+
+
+class AccessDenied(JsonRESTError):
+    code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__("AccessDeniedException", message)
 
 
 class Selection:
@@ -124,6 +138,11 @@ def create_backup_selection(
         raise InvalidParameterValueException(
             msg="Invalid backup selection. Either 'ListOfTags' or 'Resources' section must be non-empty."
         )
+    role_arn = backup_selection.get("IamRoleArn") or ""
+    try:
+        assumable_role(role_arn, "backup.amazonaws.com", {"aws:SourceAccount": self.account_id})
+    except RoleNotAssumable:
+        raise InvalidParameterValueException(msg=f"IAM Role {role_arn} cannot be assumed by AWS Backup") from None
     selection = Selection(backup_plan_id, backup_selection, creator_request_id)
     _selections(self).setdefault(backup_plan_id, {})[selection.selection_id] = selection
     return selection
@@ -233,6 +252,9 @@ def _body(self: BackupResponse) -> dict[str, Any]:
 
 def create_backup_selection_response(self: BackupResponse) -> str:
     params = _body(self)
+    role_arn = (params.get("BackupSelection") or {}).get("IamRoleArn") or ""
+    if not caller_may_pass_role(self.headers.get("Authorization", ""), role_arn):
+        raise AccessDenied(f"User is not authorized to perform: iam:PassRole on resource: {role_arn}")
     selection = self.backup_backend.create_backup_selection(
         backup_plan_id=self._get_param("backupPlanId"),
         backup_selection=params.get("BackupSelection") or {},

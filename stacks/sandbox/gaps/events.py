@@ -11,6 +11,16 @@ original code. As on AWS, the message is the event JSON (with `time` in ISO
 target topic that does not exist is a silent delivery failure, not an error
 of PutEvents.
 
+As on AWS, delivery to a topic is refused unless the topic policy lets
+events.amazonaws.com publish (with the rule as aws:SourceArn and the account
+as aws:SourceAccount) and, for a KMS-encrypted topic, the key policy lets
+events.amazonaws.com use the key. AWS documents that aws:SourceAccount,
+aws:SourceArn and aws:SourceOrgID are not supported for this KMS call: the
+request carries none of them, so a key statement conditioned on them grants
+nothing. A refused delivery is silent, as on AWS: PutEvents succeeds, and the
+rule's `FailedInvocations` metric (namespace AWS/Events, dimension RuleName)
+counts it; every attempt counts in `Invocations`.
+
 A second gap on the same path: moto's pattern matcher does not look inside
 arrays of objects, so the documented Security Hub pattern
 `{"detail": {"findings": {"Severity": {"Label": [...]}}}}` never matches a
@@ -27,9 +37,14 @@ from typing import Any
 from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
 from moto.events.models import EventPattern, Rule
 from moto.events.utils import EventTemplateParser
-from moto.sns.exceptions import SNSNotFoundError
 from moto.sns.models import sns_backends
 from moto.utilities.arns import parse_arn
+
+from provision.stacks.sandbox import access
+
+EVENTS = "events.amazonaws.com"
+# What an EventBridge target needs of a topic's key (AWS: "Amazon SNS topic" target docs).
+KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
 _original_send_to_targets = Rule.send_to_targets
 
@@ -96,12 +111,59 @@ def _message(target: dict[str, Any], original_event: dict[str, Any]) -> str:
     return json.dumps(event)
 
 
-def _publish(target: dict[str, Any], event: dict[str, Any]) -> None:
-    arn = parse_arn(target["Arn"])
+def _topic_key(topic: Any, account: str, region: str) -> Any | None:
+    """The topic's KMS key as moto holds it, or None when it does not resolve."""
+    from moto.kms.models import kms_backends
+
+    key_id = topic.kms_master_key_id
+    key_region, key_account = region, account
+    if key_id.startswith("arn:"):
+        arn = parse_arn(key_id)
+        key_region, key_account = arn.region, arn.account
+    backend = kms_backends[key_account][key_region]
     try:
-        sns_backends[arn.account][arn.region].publish(message=_message(target, event), arn=target["Arn"])
-    except SNSNotFoundError:
-        pass  # AWS counts a FailedInvocation; PutEvents itself still succeeds
+        return backend.keys.get(backend.any_id_to_key_id(key_id))
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def delivery_refusal(rule: Rule, topic_arn: str) -> str | None:
+    """Why AWS would not deliver from `rule` to the topic, or None when it would."""
+    arn = parse_arn(topic_arn)
+    topic = sns_backends[arn.account][arn.region].topics.get(topic_arn)
+    if topic is None:
+        return "the topic does not exist"
+    context = {"aws:SourceAccount": rule.account_id, "aws:SourceArn": rule.arn, "aws:SecureTransport": "true"}
+    if not access.allows(topic.policy, EVENTS, "sns:Publish", topic_arn, context):
+        return "the topic policy does not let events.amazonaws.com publish"
+    if topic.kms_master_key_id:
+        key = _topic_key(topic, arn.account, arn.region)
+        if key is None or key.key_state != "Enabled":
+            return f"the topic's KMS key {topic.kms_master_key_id} is missing or not enabled"
+        if key.key_manager == "AWS":
+            return "an AWS managed key cannot be used by EventBridge"
+        # No aws:Source* keys: AWS does not support them for this call.
+        if not access.allows_all(key.policy, EVENTS, KEY_ACTIONS, "*", {"aws:SecureTransport": "true"}):
+            return f"the key policy of {key.arn} does not let events.amazonaws.com use the key"
+    return None
+
+
+def _count(rule: Rule, metric: str) -> None:
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    cloudwatch_backends[rule.account_id][rule.region_name].put_metric_data(
+        "AWS/Events",
+        [{"MetricName": metric, "Value": 1, "Unit": "Count", "Dimensions": [{"Name": "RuleName", "Value": rule.name}]}],
+    )
+
+
+def _publish(rule: Rule, target: dict[str, Any], event: dict[str, Any]) -> None:
+    _count(rule, "Invocations")
+    if delivery_refusal(rule, target["Arn"]) is not None:
+        _count(rule, "FailedInvocations")  # AWS counts it; PutEvents itself still succeeds
+        return
+    arn = parse_arn(target["Arn"])
+    sns_backends[arn.account][arn.region].publish(message=_message(target, event), arn=target["Arn"])
 
 
 def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
@@ -115,7 +177,7 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
     if not sns_targets or not self.event_pattern.matches_event(original_event):
         return
     for target in sns_targets:
-        _publish(target, original_event)
+        _publish(self, target, original_event)
 
 
 def install() -> None:

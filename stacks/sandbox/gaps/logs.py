@@ -6,6 +6,11 @@ never both; `kmsKeyId` is a KMS key ARN. A missing log group answers
 ResourceNotFoundException, a bad or unknown key InvalidParameterException.
 moto already reports a log group's `kmsKeyId` in DescribeLogGroups, so
 associating a key only has to set it.
+
+As on AWS, the key policy must let `logs.<region>.amazonaws.com` use the key
+for the log group (encryption context `kms:EncryptionContext:aws:logs:arn`),
+both here and in CreateLogGroup with a kmsKeyId; otherwise
+AccessDeniedException.
 """
 
 from __future__ import annotations
@@ -13,13 +18,25 @@ from __future__ import annotations
 import re
 
 from moto.kms.models import kms_backends
+from moto.core.exceptions import JsonRESTError
 from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
 from moto.logs.models import LogGroup, LogsBackend
 from moto.logs.responses import REGEX_LOG_GROUP_NAME, LogsResponse
 
+from provision.stacks.sandbox import access
+
 KEY_ARN = re.compile(r"arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/(?P<key_id>[\w-]+)")
 LOG_GROUP_ARN = re.compile(r"arn:[a-z-]+:logs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):log-group:(?P<name>[^:]+)(:\*)?")
 QUERY_RESULT_ARN = re.compile(r"arn:[a-z-]+:logs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):query-result:\*")
+# What CloudWatch Logs does with the key of an encrypted log group.
+LOGS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:DescribeKey")
+
+
+class AccessDenied(JsonRESTError):
+    code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__("AccessDeniedException", message)
 
 
 def _check_key(kms_key_id: str, target_arn: str) -> None:
@@ -37,6 +54,11 @@ def _check_key(kms_key_id: str, target_arn: str) -> None:
         raise InvalidParameterException(
             f"Specified KMS key {kms_key_id} does not exist or is not allowed to be used with Arn '{target_arn}'"
         )
+    region, account = match["region"], match["account"]
+    context = {"kms:EncryptionContext:aws:logs:arn": target_arn.removesuffix(":*"), "aws:SourceAccount": account,
+               "aws:SourceArn": target_arn.removesuffix(":*")}
+    if not access.allows_all(key.policy, f"logs.{region}.amazonaws.com", LOGS_KEY_ACTIONS, "*", context):
+        raise AccessDenied(f"The specified KMS key does not exist or is not allowed to be used with Arn '{target_arn}'")
 
 
 def _resolve(backend: LogsBackend, log_group_name: str | None, resource_identifier: str | None) -> LogGroup | str:
@@ -97,8 +119,21 @@ def _disassociate_kms_key_response(self: LogsResponse) -> str:
     return ""
 
 
+def _create_log_group(original):
+    def create_log_group(self: LogsBackend, log_group_name: str, tags: dict[str, str], **kwargs):
+        if kwargs.get("kmsKeyId"):
+            arn = f"arn:aws:logs:{self.region_name}:{self.account_id}:log-group:{log_group_name}"
+            _check_key(kwargs["kmsKeyId"], arn)
+        return original(self, log_group_name, tags, **kwargs)
+
+    create_log_group.gap_fill = True
+    return create_log_group
+
+
 def install() -> None:
-    """Add the two operations to moto's logs backend and its request handler."""
+    """Add the two operations to moto's logs backend and its request handler; check keys on create."""
+    if not getattr(LogsBackend.create_log_group, "gap_fill", False):
+        LogsBackend.create_log_group = _create_log_group(LogsBackend.create_log_group)
     LogsBackend.associate_kms_key = _associate_kms_key
     LogsBackend.disassociate_kms_key = _disassociate_kms_key
     LogsBackend.query_results_kms_key_id = None

@@ -12,8 +12,10 @@ account must be subscribed to Security Hub (else 401 InvalidAccessException);
 a standard ARN must be one Security Hub knows (else 400
 InvalidInputException); enabling an enabled standard is harmless; and
 EnableSecurityHub turns on the standards marked EnabledByDefault unless
-EnableDefaultStandards is false. Subscriptions are READY at once (AWS passes
-through PENDING); a disabled one is answered DELETING and is gone.
+EnableDefaultStandards is false. A new subscription passes through PENDING,
+as on AWS: BatchEnableStandards and the first GetEnabledStandards that sees it
+answer PENDING (controls NOT_READY_FOR_UPDATES), later reads READY; a
+disabled one is answered DELETING and is gone.
 """
 
 from __future__ import annotations
@@ -102,20 +104,28 @@ def batch_enable_standards(self: SecurityHubBackend, requests: list[dict[str, An
                 "StandardsSubscriptionArn": arn,
                 "StandardsArn": request["StandardsArn"],
                 "StandardsInput": request.get("StandardsInput") or {},
-                "StandardsStatus": "READY",
-                "StandardsControlsUpdatable": "READY_FOR_UPDATES",
+                "StandardsStatus": "PENDING",
+                "StandardsControlsUpdatable": "NOT_READY_FOR_UPDATES",
             },
         )
-        enabled.append(subscription)
+        enabled.append(dict(subscription))
     return enabled
+
+
+def _read(subscription: dict[str, Any]) -> dict[str, Any]:
+    """What a read answers; a PENDING subscription is READY for the reads after it."""
+    answer = dict(subscription)
+    if subscription["StandardsStatus"] == "PENDING":
+        subscription.update(StandardsStatus="READY", StandardsControlsUpdatable="READY_FOR_UPDATES")
+    return answer
 
 
 def get_enabled_standards(self: SecurityHubBackend, arns: list[str] | None) -> list[dict[str, Any]]:
     _require_hub(self)
     subscriptions = _subscriptions(self)
     if arns:
-        return [subscriptions[arn] for arn in arns if arn in subscriptions]
-    return list(subscriptions.values())
+        return [_read(subscriptions[arn]) for arn in arns if arn in subscriptions]
+    return [_read(s) for s in subscriptions.values()]
 
 
 def batch_disable_standards(self: SecurityHubBackend, arns: list[str]) -> list[dict[str, Any]]:

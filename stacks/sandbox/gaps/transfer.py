@@ -6,7 +6,13 @@
   `Resource` and `ResourceType` (moto: invented codes ServerNotFound and
   UserNotFound, and for DescribeServer/DeleteServer/CreateUser an internal
   error, because the exception is built but never raised);
-- CreateUser for an existing user answers ResourceExistsException.
+- CreateUser for an existing user answers ResourceExistsException;
+- StartServer and StopServer are missing: a server passes through STARTING
+  or STOPPING (the next DescribeServer sees ONLINE or OFFLINE).
+UpdateServer respects the server's state, as on AWS: nothing changes while
+it is STARTING or STOPPING (ConflictException), the endpoint (EndpointType,
+EndpointDetails) changes only while it is OFFLINE, and a VPC endpoint needs
+EndpointDetails (InvalidRequestException).
 Shapes follow the botocore service model.
 """
 
@@ -52,6 +58,41 @@ class InvalidRequest(JsonRESTError):
 
     def __init__(self, message: str) -> None:
         super().__init__("InvalidRequestException", message)
+
+
+class Conflict(JsonRESTError):
+    code = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ConflictException", message)
+
+
+TRANSITIONS = {"STARTING": "ONLINE", "STOPPING": "OFFLINE"}
+
+
+def _state(server: Server) -> str:
+    return getattr(server.state, "value", server.state) or "ONLINE"
+
+
+def _settle(server: Server) -> None:
+    """A transition ends once someone has seen it (AWS takes a moment)."""
+    server.__dict__["gap_seen"] = server.__dict__.get("gap_seen", 0) + 1
+    if _state(server) in TRANSITIONS and server.__dict__["gap_seen"] > 1:
+        server.state = TRANSITIONS[_state(server)]
+
+
+def _check_update(server: Server, params: dict[str, Any]) -> None:
+    state = _state(server)
+    if state in TRANSITIONS:
+        raise Conflict(f"Server {server.server_id} is {state}; try again when it is ONLINE or OFFLINE.")
+    endpoint_type = params.get("EndpointType", server.endpoint_type)
+    changes_endpoint = ("EndpointType" in params and params["EndpointType"] != server.endpoint_type) or (
+        "EndpointDetails" in params
+    )
+    if changes_endpoint and state != "OFFLINE":
+        raise InvalidRequest(f"Server {server.server_id} must be OFFLINE (stopped) to change its endpoint.")
+    if endpoint_type == "VPC" and not (params.get("EndpointDetails") or server.endpoint_details):
+        raise InvalidRequest("EndpointDetails are required for a VPC endpoint.")
 
 
 # UpdateServer parameter -> moto Server attribute, for the plain settings.
@@ -126,11 +167,45 @@ def _create_user(original):
 def _update_server(self: TransferResponse) -> str:
     params = json.loads(self.body)
     server = _server(self.transfer_backend, params.get("ServerId"))
+    _check_update(server, params)
+    if "EndpointDetails" in params:
+        details = params["EndpointDetails"] or {}
+        server.endpoint_details = {
+            "address_allocation_ids": details.get("AddressAllocationIds"), "subnet_ids": details.get("SubnetIds"),
+            "vpc_endpoint_id": details.get("VpcEndpointId"), "vpc_id": details.get("VpcId"),
+            "security_group_ids": details.get("SecurityGroupIds"),
+        }
     for param, attribute in SERVER_SETTINGS.items():
         if param in params:
             # An empty string clears an optional setting (e.g. LoggingRole).
             setattr(server, attribute, params[param] or None)
     return json.dumps({"ServerId": server.server_id})
+
+
+def _start_stop(target: str, allowed_from: tuple[str, ...], transition: str):
+    def handler(self: TransferResponse) -> str:
+        server = _server(self.transfer_backend, json.loads(self.body).get("ServerId"))
+        state = _state(server)
+        if state == target:
+            return "{}"
+        if state not in allowed_from:
+            raise Conflict(f"Server {server.server_id} is {state}.")
+        server.state = transition
+        server.__dict__["gap_seen"] = 0
+        return "{}"
+
+    return handler
+
+
+def _describe_server(original):
+    def describe_server(self: TransferResponse) -> str:
+        server = self.transfer_backend.servers.get(json.loads(self.body).get("ServerId"))
+        if server is not None:
+            _settle(server)
+        return original(self)
+
+    describe_server.gap_fill = True
+    return describe_server
 
 
 def _update_user(self: TransferResponse) -> str:
@@ -183,6 +258,10 @@ def install() -> None:
     original = TransferBackend.create_user
     TransferBackend.create_user = _create_user(getattr(original, "__wrapped__", original))
     TransferResponse.update_server = _update_server
+    TransferResponse.start_server = _start_stop("ONLINE", ("OFFLINE", "START_FAILED"), "STARTING")
+    TransferResponse.stop_server = _start_stop("OFFLINE", ("ONLINE", "STOP_FAILED"), "STOPPING")
+    if not getattr(TransferResponse.describe_server, "gap_fill", False):
+        TransferResponse.describe_server = _describe_server(TransferResponse.describe_server)
     TransferResponse.update_user = _update_user
     TransferResponse.tag_resource = _tag_resource
     TransferResponse.untag_resource = _untag_resource
