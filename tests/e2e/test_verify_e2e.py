@@ -47,7 +47,7 @@ def run(sandbox, sandbox_state, monkeypatch: pytest.MonkeyPatch):
 VENDOR_REFS = {
     "wachturm": "ssm:/provision/vendors/wachturm/external-id",
     "netzwerk": "ssm:/provision/vendors/netzwerk/external-id",
-    "opsbridge": "secretsmanager:vendors/opsbridge/external-id",
+    "opsbridge": "secretsmanager:provision/vendors/opsbridge/external-id",
 }
 
 
