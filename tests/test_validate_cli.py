@@ -57,6 +57,8 @@ PASS_LINE = "PASSED: 0 errors, 0 mandatory, 0 advisory, 0 waived in 1 file\n"
 def workdir(tmp_path, monkeypatch):
     """A directory holding the plans above, as the working directory, so reports show relative names."""
     (tmp_path / ".git").mkdir()  # stops the search for provision-policies.yaml here
+    (tmp_path / "docs" / "exit").mkdir(parents=True)  # the exit plan clean.yaml names
+    (tmp_path / "docs" / "exit" / "nightwatch.md").write_text("# Exit plan\n", encoding="utf-8")
     for name, text in PLANS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -287,7 +289,7 @@ def test_output_keeps_the_old_report_when_writing_fails(workdir, monkeypatch):
     assert "Error: Invalid value for '--output': cannot write 'report.txt': Permission denied." in result.output
     assert result.exit_code == 2
     assert (workdir / "report.txt").read_text(encoding="utf-8") == "old"
-    assert sorted(os.listdir(workdir)) == sorted([".git", "report.txt", *PLANS])
+    assert sorted(os.listdir(workdir)) == sorted([".git", "docs", "report.txt", *PLANS])
 
 
 def test_output_into_a_missing_directory_is_a_usage_error(workdir):
