@@ -34,7 +34,7 @@ from provision.cli.formats.base import Summary
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
     help="Judge waiver and contract dates as of this day, for reproducible CI runs.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary line.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: print only the policy config and the summary line.")
 @click.option("--allow-outside-tree", is_flag=True,
               help="Read plan and config files that resolve outside their working tree (refused by default: "
                    "a symlink in a pull request must not make CI read other files).")
