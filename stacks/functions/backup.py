@@ -8,7 +8,8 @@
   region receives a copy of every recovery point;
 - the plan backs up often enough to meet `rpoHours` and keeps recovery
   points (and copies) `retentionDays`;
-- a service role trusted only by AWS Backup runs the jobs;
+- a service role trusted only by AWS Backup acting for this account
+  (aws:SourceAccount, against the confused deputy) runs the jobs;
 - one selection per protected function picks its resources by the
   provision:plan, provision:function and provision:environment tags every
   resource carries;
@@ -27,7 +28,8 @@ from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_P
 from provision.stacks.providers.backup_plan import BackupPlan, rule_for_rpo
 from provision.stacks.providers.backup_selection import BackupSelection
 from provision.stacks.providers.backup_vault import BackupVault
-from provision.stacks.providers.iam_role import IamRole, trust_policy
+from provision.stacks.functions.service_roles import service_trust_policy
+from provision.stacks.providers.iam_role import IamRole
 from provision.stacks.providers.kms_key import KmsKey, key_policy
 from provision.stacks.providers.sns_topic import SnsTopic
 
@@ -142,7 +144,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     role = IamRole(
         f"{fn}-role",
         role_name=ctx.physical_name("backup", max_len=64),
-        assume_role_policy=trust_policy({"Service": BACKUP_SERVICE}),
+        assume_role_policy=service_trust_policy(BACKUP_SERVICE, ctx.account_id),
         description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
         managed_policy_arns=[BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else []),
         tags=tags,

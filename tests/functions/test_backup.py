@@ -118,12 +118,14 @@ def test_plan_meets_rpo_and_retention_and_copies_across_regions(full) -> None:
     }
 
 
-def test_service_role_trusts_only_aws_backup(full) -> None:
+def test_service_role_trusts_only_aws_backup(full, account_id) -> None:
     role = full["backups-role"]
     assert json.loads(role["assume_role_policy"]) == {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole",
+             # Only when acting for this account: no confused deputy.
+             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}
         ],
     }
     assert role["max_session_duration"] == 3600
