@@ -283,6 +283,11 @@ def _plans_under(directory: pathlib.Path) -> list[pathlib.Path]:
 def _looks_like_plan(path: pathlib.Path) -> bool:
     if not path.name.endswith(_PLAN_SUFFIXES) or not path.is_file():
         return False
+    if path.is_symlink():
+        from provision.cli.confine import escapes
+
+        if escapes(path) is not None:
+            return True  # not read to sniff it: validate_file refuses it, visibly, unless allowed
     try:
         with path.open("rb") as stream:
             head = stream.read(_SNIFF_BYTES).decode("utf-8", "replace")

@@ -63,8 +63,16 @@ class PolicyConfig:
 
     @property
     def label(self) -> str:
-        """What every output names as the config applied: its path, or "defaults"."""
-        return str(self.source) if self.source is not None else "defaults"
+        """What every output names as the config applied: its path (relative to the working
+        directory when under it), or "defaults"."""
+        if self.source is None:
+            return "defaults"
+        if isinstance(self.source, Path) and self.source.is_absolute():
+            try:
+                return str(self.source.relative_to(Path.cwd().resolve()))
+            except ValueError:
+                pass
+        return str(self.source)
 
     def enforcement(self, policy: Policy) -> Enforcement:
         override = self.overrides.get(policy.id)
