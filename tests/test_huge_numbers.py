@@ -29,4 +29,4 @@ def test_huge_integers_are_located_findings(value: str, rule: str, message: str 
         assert report.findings[0].message == message
     else:
         assert report.findings[0].message.endswith(", out of range.")
-        assert report.findings[0].fix.endswith("from 0 to 1000000000.")
+        assert report.findings[0].fix == "Use a number greater than 0 and at most 1000000000."
