@@ -52,6 +52,8 @@ VENDOR_REFS = {
 
 
 def copy_example(name: str, directory: Path) -> Path:
+    # The examples' exit plans must exist beside the copy, as they do in the repository.
+    shutil.copytree(EXAMPLES.parent / "docs" / "exit", directory / "docs" / "exit", dirs_exist_ok=True)
     return Path(shutil.copy(EXAMPLES / name, directory / name))
 
 
