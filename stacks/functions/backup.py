@@ -14,7 +14,10 @@
   provision:plan, provision:function and provision:environment tags every
   resource carries;
 - vault events (job results, changed recovery points) go to an SNS topic
-  the plan owner subscribes to.
+  the plan owner subscribes to;
+- each vault's access policy denies deleting or shortening recovery points to
+  every principal but the deployer, so neither vendors nor other
+  administrators can remove backups, lock or no lock.
 
 Vaults refuse deletion while they hold recovery points, unless the target is
 disposable (the sandbox).
@@ -73,6 +76,7 @@ def _vault(
         kms_key_arn=key.arn,
         region=region,
         force_destroy=ctx.disposable,
+        protect_recovery_points=True,
         tags=ctx.tags(),
         opts=opts,
         **lock,

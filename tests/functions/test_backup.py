@@ -75,6 +75,8 @@ def test_immutable_vault_is_locked_for_the_retention_in_compliance_mode(full, ct
     assert vault["region"] == region
     assert (vault["lock_min_retention_days"], vault["lock_changeable_for_days"]) == (35, 3)
     assert vault["force_destroy"] is False
+    # Recovery points can be deleted by the deployer only (vault access policy), in both vaults.
+    assert (vault["protect_recovery_points"], full["backups-copy-vault"]["protect_recovery_points"]) == (True, True)
 
 
 def test_vaults_keep_recovery_points_unless_the_target_is_disposable(full, graph_of, ctx) -> None:

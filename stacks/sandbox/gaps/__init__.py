@@ -13,6 +13,7 @@ import importlib
 # Listed explicitly, in install order.
 GAP_MODULES = (
     "backup",  # backup selections, update_backup_plan, vault notifications
+    "backup_access",  # vault access policies
     "guardduty",  # publishing destinations
     "securityhub",  # batch_enable_standards, get_enabled_standards
     "logs",  # associate_kms_key
