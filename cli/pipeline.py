@@ -104,6 +104,7 @@ def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: 
             policy_config = _config_near(config_dir, confine)
         except _ConfigProblem as problem:
             report.findings.append(problem.finding)  # the plan is still checked; only policies cannot run
+            report.policy_config = f"{problem.finding.file} (not applied: invalid)"
     if policy_config is not None:
         report.policy_config = policy_config.label
     try:
@@ -196,7 +197,7 @@ def _config_near(directory: pathlib.Path | None, confine: bool = False):
         target = escapes(found)
         if target is not None:
             raise _ConfigProblem(Finding(
-                str(found), 1, 1, OUTSIDE_RULE, Level.ERROR, refusal(str(found), target, "policy config"),
+                _shown(found), 1, 1, OUTSIDE_RULE, Level.ERROR, refusal(_shown(found), target, "policy config"),
                 "Commit provision-policies.yaml itself instead of a symlink.", title="File outside the working tree"))
     try:
         stamp = found.stat().st_mtime_ns
@@ -206,10 +207,18 @@ def _config_near(directory: pathlib.Path | None, confine: bool = False):
         return _cached_config(str(found), stamp)
     except PolicyConfigError as error:
         raise _ConfigProblem(Finding(
-            error.file or str(found), error.line or 1, error.column or 1, CONFIG_RULE, Level.ERROR,
+            _shown(found), error.line or 1, error.column or 1, CONFIG_RULE, Level.ERROR,
             f"The policy config is invalid: {error.message}.",
             "Fix provision-policies.yaml (see `provision policies` for ids and params), or pass --policy-config.",
             title="Invalid policy config")) from None
+
+
+def _shown(path: pathlib.Path) -> str:
+    """`path` as reports show it: relative to the working directory when under it."""
+    try:
+        return str(pathlib.Path(path).relative_to(pathlib.Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 @functools.lru_cache(maxsize=32)

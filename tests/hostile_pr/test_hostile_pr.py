@@ -225,3 +225,15 @@ def test_alerts_only_to_the_vendor_are_blocked(pr, ci, base_plan, commands) -> N
             "(soc@nightwatch.example); none reaches the organisation (brightdesk.example)") in run.out
     review = ci(*commands["diff"], "--format", "markdown")
     assert "PRV-SEC-003" in review.out and "❌" in review.out
+
+
+def test_an_invalid_config_in_the_pull_request_is_named_and_fails(pr, ci, base_plan, commands) -> None:
+    pr({"plans/provision-policies.yaml": "policies:\n  PRV-SEC-001:\n    enforcement: off\n"})
+    run = ci(*commands["validate"])
+    assert run.code == 2
+    assert ("plans/provision-policies.yaml:3:18: ERROR POLICY-CONFIG The policy config is invalid: PRV-SEC-001: "
+            "enforcement must be one of mandatory, advisory, disabled, not 'off' (YAML reads off as false); "
+            "to switch the policy off, write enforcement: disabled.") in run.out
+    assert "Policy config: plans/provision-policies.yaml (not applied: invalid)" in run.out
+    review = ci(*commands["diff"])
+    assert review.code == 2 and "enforcement must be one of mandatory, advisory, disabled, not 'off'" in review.err
