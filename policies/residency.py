@@ -83,8 +83,6 @@ def from_data(name: str, entry: Mapping[str, Any]) -> Residency:
 
 
 BUILTIN: dict[str, Residency] = {name: from_data(name, entry) for name, entry in BUILTIN_TABLE.items()}
-# Kept for callers that only need the built-in table.
-RESIDENCIES = BUILTIN
 
 
 def residency(name: str, table: Mapping[str, Residency] | None = None) -> Residency | None:

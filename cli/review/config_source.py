@@ -10,6 +10,7 @@ every widened external-id namespace or residency, as a weakening.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -48,8 +49,6 @@ def config_of(spec: str, *, confine: bool):  # -> PolicyConfig
             raise click.UsageError(f"{label}: the policy config is not UTF-8 text") from None
         except PolicyConfigError as error:
             raise click.UsageError(f"invalid policy config: {error}") from None
-        from dataclasses import replace
-
         return replace(config, source=label)
 
 

@@ -28,6 +28,9 @@ def deployer_patterns(caller_arn: str) -> list[str]:
     if match:
         base = f"arn:{match['partition']}:iam::{match['account']}:role"
         return [f"{base}/{match['role']}", f"{base}/*/{match['role']}"]
+    if ":federated-user/" in caller_arn:
+        return [caller_arn]  # a federated user's aws:PrincipalArn is its STS ARN
+    # Users and root are IAM ARNs (moto's GetCallerIdentity spells a user arn:aws:sts::...).
     return [caller_arn.replace(":sts::", ":iam::", 1)]
 
 

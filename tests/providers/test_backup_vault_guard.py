@@ -65,6 +65,7 @@ def test_the_deployer_still_deletes_the_vault(backup) -> None:
      ["arn:aws:iam::111122223333:role/deployer", "arn:aws:iam::111122223333:role/*/deployer"]),
     ("arn:aws:iam::111122223333:user/ops/alice", ["arn:aws:iam::111122223333:user/ops/alice"]),
     ("arn:aws:iam::111122223333:root", ["arn:aws:iam::111122223333:root"]),
+    ("arn:aws:sts::111122223333:federated-user/bob", ["arn:aws:sts::111122223333:federated-user/bob"]),
 ])
 def test_the_exception_names_the_principal_as_aws_evaluates_it(caller: str, patterns: list[str]) -> None:
     # aws:PrincipalArn of a role session is the role's ARN, not the session's.

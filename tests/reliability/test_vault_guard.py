@@ -26,7 +26,10 @@ def test_vault_denies_recovery_point_deletion_to_all_but_the_deployer_who_still_
 
     vault = json.loads(cli("status", str(plan), "--format", "json").stdout)["outputs"]["backups"]["vault_name"]
     policy = json.loads(sandbox_client("backup").get_backup_vault_access_policy(BackupVaultName=vault)["Policy"])
-    deployer = sandbox_client("sts").get_caller_identity()["Arn"]  # an IAM user on the sandbox
+    account = sandbox_client("sts").get_caller_identity()["Account"]
+    # The sandbox deploys as moto's default IAM user; aws:PrincipalArn names a user by its IAM ARN
+    # (moto's GetCallerIdentity spells it arn:aws:sts::..., AWS spells it arn:aws:iam::...).
+    deployer = f"arn:aws:iam::{account}:user/moto"
     assert policy["Statement"] == [{
         "Sid": "OnlyTheDeployerDeletesRecoveryPoints",
         "Effect": "Deny",
