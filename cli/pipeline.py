@@ -29,6 +29,8 @@ from provision.schemas.xref import check_references
 
 INTERNAL_RULE = "INTERNAL-ERROR"
 CONFIG_RULE = "POLICY-CONFIG"
+OUTSIDE_RULE = "LOAD-OUTSIDE-TREE"
+DEFAULTS = "defaults"  # the label of the built-in policy config
 
 
 @dataclass
@@ -38,12 +40,33 @@ class FileReport:
     # The typed plan once it passed the schema and the cross-reference checks; None before.
     plan: Plan | None = None
     positions: PositionMap | None = None
+    # The policy config applied (or that would apply): its path, or "defaults".
+    policy_config: str = DEFAULTS
 
 
-def validate_file(path: pathlib.Path, *, policy_config=None, today: dt.date | None = None) -> FileReport:
-    """Check one plan file. Without `policy_config`, the nearest provision-policies.yaml applies."""
+def validate_file(path: pathlib.Path, *, policy_config=None, today: dt.date | None = None,
+                  confine: bool = False) -> FileReport:
+    """Check one plan file. Without `policy_config`, the nearest provision-policies.yaml applies.
+
+    With `confine`, a plan or config file that resolves outside its working tree
+    (see cli.confine) is refused with a finding instead of being read.
+    """
+    from provision.policies.origin import PlanOrigin
+
     path = pathlib.Path(path)
-    return validate_source(path, filename=str(path), policy_config=policy_config, today=today, config_dir=path.parent)
+    if confine:
+        from provision.cli.confine import escapes, refusal
+
+        target = escapes(path)
+        if target is not None:
+            report = FileReport(str(path))
+            report.findings.append(Finding(
+                str(path), 1, 1, OUTSIDE_RULE, Level.ERROR, refusal(str(path), target),
+                "Commit the plan itself instead of a symlink, or validate the file where it really is.",
+                title="File outside the working tree"))
+            return report
+    return validate_source(path, filename=str(path), policy_config=policy_config, today=today, config_dir=path.parent,
+                           origin=PlanOrigin.for_file(path), confine=confine)
 
 
 def validate_source(
@@ -53,15 +76,18 @@ def validate_source(
     policy_config=None,
     today: dt.date | None = None,
     config_dir: pathlib.Path | None = None,
+    origin=None,
+    confine: bool = False,
 ) -> FileReport:
     """Check a plan given as a path, or as its text (see loader.load_document).
 
     `config_dir` is where the search for provision-policies.yaml starts when no
     `policy_config` is given; without either, the built-in defaults apply.
+    `origin` (policies.origin.PlanOrigin) is where files the plan names are looked up.
     """
     report = FileReport(filename)
     try:
-        _run(report, source, policy_config, today or dt.date.today(), config_dir)
+        _run(report, source, policy_config, today or dt.date.today(), config_dir, origin, confine)
     except Exception as error:  # noqa: BLE001 - a bug must become a finding, not a traceback
         report.plan = None
         report.findings.append(Finding(
@@ -72,7 +98,16 @@ def validate_source(
     return report
 
 
-def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: pathlib.Path | None) -> None:
+def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: pathlib.Path | None,
+         origin, confine: bool) -> None:
+    if policy_config is None:
+        try:
+            policy_config = _config_near(config_dir, confine)
+        except _ConfigProblem as problem:
+            report.findings.append(problem.finding)  # the plan is still checked; only policies cannot run
+            report.policy_config = f"{problem.finding.file} (not applied: invalid)"
+    if policy_config is not None:
+        report.policy_config = policy_config.label
     try:
         document = load_document(source, filename=report.file)
     except LoadError as error:
@@ -88,27 +123,27 @@ def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: 
         report.findings.extend(check_placement(plan, document))
     if report.findings:
         return
-    report.plan = plan
     if policy_config is None:
-        try:
-            policy_config = _config_near(config_dir)
-        except _ConfigProblem as problem:
-            report.findings.append(problem.finding)
-            report.plan = None
-            return
+        return
+    report.plan = plan
     from provision.policies.engine import evaluate  # the catalogue loads only when a plan gets this far
 
-    for result in evaluate(plan, config=policy_config, today=today):
+    for result in evaluate(plan, config=policy_config, today=today, origin=origin):
         line, column = document.positions.locate(result.violation.path)
         report.findings.append(result.to_finding(report.file, line, column))
 
 
 def validate_paths(args: Sequence[str], *, policy_config_path: str | None = None,
-                   today: dt.date | None = None) -> list[FileReport]:
-    """Check every plan the arguments name (see expand_paths); click.UsageError when one names nothing."""
+                   today: dt.date | None = None, allow_outside: bool = False) -> list[FileReport]:
+    """Check every plan the arguments name (see expand_paths); click.UsageError when one names nothing.
+
+    Plan and config files that resolve outside their working tree are refused unless `allow_outside`.
+    """
     paths = expand_paths(args)
-    config = load_policy_config(pathlib.Path(policy_config_path)) if policy_config_path else None
-    return [validate_file(path, policy_config=config, today=today) for path in paths]
+    config = None
+    if policy_config_path:
+        config = load_policy_config(pathlib.Path(policy_config_path), confine=not allow_outside)
+    return [validate_file(path, policy_config=config, today=today, confine=not allow_outside) for path in paths]
 
 
 def load_plan(path: pathlib.Path, *, policy_config=None, today: dt.date | None = None) -> tuple[Plan | None, FileReport]:
@@ -122,14 +157,27 @@ def load_plan(path: pathlib.Path, *, policy_config=None, today: dt.date | None =
     return (None if has_errors else report.plan), report
 
 
-def load_policy_config(path: pathlib.Path | None, search_from: pathlib.Path | None = None):
-    """The policy config at `path` (or found from `search_from`); click.BadParameter (exit 2) when invalid."""
-    from provision.policies.config import PolicyConfigError, load_config
+def load_policy_config(path: pathlib.Path | None, search_from: pathlib.Path | None = None, *, confine: bool = False):
+    """The policy config at `path` (or found from `search_from`); click.BadParameter (exit 2) when invalid
+    or, with `confine`, when it resolves outside its working tree."""
+    from provision.policies.config import PolicyConfigError, find_config, load_config
 
+    if path is None and search_from is not None:
+        path = find_config(pathlib.Path(search_from))
+    if confine and path is not None:
+        _refuse_outside(pathlib.Path(path))
     try:
-        return load_config(path, search_from)
+        return load_config(path)
     except PolicyConfigError as error:
         raise click.BadParameter(str(error), param_hint="'--policy-config'") from None
+
+
+def _refuse_outside(path: pathlib.Path) -> None:
+    from provision.cli.confine import escapes, refusal
+
+    target = escapes(path)
+    if target is not None:
+        raise click.BadParameter(refusal(str(path), target, "policy config"), param_hint="'--policy-config'")
 
 
 class _ConfigProblem(Exception):
@@ -138,7 +186,7 @@ class _ConfigProblem(Exception):
         self.finding = finding
 
 
-def _config_near(directory: pathlib.Path | None):
+def _config_near(directory: pathlib.Path | None, confine: bool = False):
     from provision.policies.config import PolicyConfig, PolicyConfigError, find_config
 
     if directory is None:
@@ -146,6 +194,14 @@ def _config_near(directory: pathlib.Path | None):
     found = find_config(directory)
     if found is None:
         return PolicyConfig()
+    if confine:
+        from provision.cli.confine import escapes, refusal
+
+        target = escapes(found)
+        if target is not None:
+            raise _ConfigProblem(Finding(
+                _shown(found), 1, 1, OUTSIDE_RULE, Level.ERROR, refusal(_shown(found), target, "policy config"),
+                "Commit provision-policies.yaml itself instead of a symlink.", title="File outside the working tree"))
     try:
         stamp = found.stat().st_mtime_ns
     except OSError:
@@ -154,10 +210,18 @@ def _config_near(directory: pathlib.Path | None):
         return _cached_config(str(found), stamp)
     except PolicyConfigError as error:
         raise _ConfigProblem(Finding(
-            error.file or str(found), error.line or 1, error.column or 1, CONFIG_RULE, Level.ERROR,
+            _shown(found), error.line or 1, error.column or 1, CONFIG_RULE, Level.ERROR,
             f"The policy config is invalid: {error.message}.",
             "Fix provision-policies.yaml (see `provision policies` for ids and params), or pass --policy-config.",
             title="Invalid policy config")) from None
+
+
+def _shown(path: pathlib.Path) -> str:
+    """`path` as reports show it: relative to the working directory when under it."""
+    try:
+        return str(pathlib.Path(path).relative_to(pathlib.Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 @functools.lru_cache(maxsize=32)
@@ -231,6 +295,11 @@ def _plans_under(directory: pathlib.Path) -> list[pathlib.Path]:
 def _looks_like_plan(path: pathlib.Path) -> bool:
     if not path.name.endswith(_PLAN_SUFFIXES) or not path.is_file():
         return False
+    if path.is_symlink():
+        from provision.cli.confine import escapes
+
+        if escapes(path) is not None:
+            return True  # not read to sniff it: validate_file refuses it, visibly, unless allowed
     try:
         with path.open("rb") as stream:
             head = stream.read(_SNIFF_BYTES).decode("utf-8", "replace")

@@ -13,6 +13,11 @@ DOCS_PAGE = "docs/policies.md"
 # A parameter the engine adds to every check's params: the evaluation date, so
 # date-dependent policies (contracts, waivers) stay deterministic in tests.
 TODAY = "today"
+# Parameters the engine adds from the organisation's config and the plan's origin
+# (never set in the config's `params`): see policies.engine.
+RESIDENCIES = "residencies"  # name -> policies.residency.Residency
+EXTERNAL_ID_REFS = "externalIdRefs"  # the namespace globs of policies.references
+ORIGIN = "origin"  # policies.origin.PlanOrigin: where the plan file lives, or None
 
 
 class Enforcement(str, Enum):

@@ -1,4 +1,4 @@
-"""Per-organisation policy overrides: `provision-policies.yaml` next to the plans.
+"""Per-organisation settings: `provision-policies.yaml` next to the plans (docs/policy-config.md).
 
     policies:
       PRV-VEN-001:
@@ -8,27 +8,38 @@
       PRV-SLA-001:
         params:
           minAvailability: {important: 99.0}   # maps merge key by key
+    externalIdRefs:                    # where externalIdRef may point (globs)
+      - ssm:/acme/vendors/*
+    residencies:                       # added to the built-in ones
+      nz: {regions: [ap-southeast-6], countries: [NZ], label: New Zealand}
     costAllocationTagsActive: true     # the provision:* tags are active cost allocation
                                        # tags: budgets may filter on them (default false)
 
-Unknown policy ids, unknown params and values of the wrong type are errors
+Unknown keys, policy ids, params and values of the wrong type are errors
 (PolicyConfigError, with file:line:column), never silently ignored.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
 from provision.policies.base import Enforcement, Policy
+from provision.policies.references import DEFAULT_EXTERNAL_ID_REFS, ReferenceError_, check_namespace
 from provision.policies.registry import get, ids
+from provision.policies.residency import BUILTIN, Residency, from_data
 
 CONFIG_FILENAME = "provision-policies.yaml"
 COST_TAGS_KEY = "costAllocationTagsActive"
+SECTIONS = ("policies", "externalIdRefs", "residencies", COST_TAGS_KEY)
+_RESIDENCY_KEYS = ("regions", "except", "countries", "label")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_RESIDENCY_NAME = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 
 
 class PolicyConfigError(ValueError):
@@ -49,9 +60,24 @@ class PolicyOverride:
 @dataclass(frozen=True)
 class PolicyConfig:
     overrides: Mapping[str, PolicyOverride] = field(default_factory=dict)
-    source: Path | None = None  # the file it came from; None for built-in defaults
+    source: Path | str | None = None  # the file it came from; None for built-in defaults
+    external_id_refs: tuple[str, ...] = DEFAULT_EXTERNAL_ID_REFS
+    residencies: Mapping[str, Residency] = field(default_factory=lambda: dict(BUILTIN))
     # The management account activated the provision:* cost allocation tags.
     cost_allocation_tags_active: bool = False
+
+    @property
+    def label(self) -> str:
+        """What every output names as the config applied: its path (relative to the working
+        directory when under it), or "defaults"."""
+        if self.source is None:
+            return "defaults"
+        if isinstance(self.source, Path) and self.source.is_absolute():
+            try:
+                return str(self.source.relative_to(Path.cwd().resolve()))
+            except ValueError:
+                pass
+        return str(self.source)
 
     def enforcement(self, policy: Policy) -> Enforcement:
         override = self.overrides.get(policy.id)
@@ -92,23 +118,80 @@ class _Parser:
     def value(self, node: yaml.Node) -> Any:
         return self.scalars.construct_object(node, deep=True)
 
-    def config(self, root: yaml.Node | None) -> dict[str, PolicyOverride]:
+    def config(self, root: yaml.Node | None) -> PolicyConfig:
         if root is None:
-            return {}
+            return PolicyConfig()
         overrides: dict[str, PolicyOverride] = {}
+        refs, residencies = DEFAULT_EXTERNAL_ID_REFS, dict(BUILTIN)
         for name, key, value in self.mapping(root, "the policy config"):
+            if name not in SECTIONS:
+                close = difflib.get_close_matches(name, SECTIONS, n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise self.error(f"unknown key '{name}' ({hint}expected: {', '.join(SECTIONS)})", key)
             if name == COST_TAGS_KEY:
                 if not isinstance(self.value(value), bool):
                     raise self.error(f"{COST_TAGS_KEY} must be true or false", value)
                 self.cost_tags_active = self.value(value)
                 continue
-            if name != "policies":
-                raise self.error(f"unknown key '{name}' (expected: policies, {COST_TAGS_KEY})", key)
             if isinstance(value, yaml.ScalarNode) and self.value(value) is None:
                 continue
-            for policy_id, id_node, body in self.mapping(value, "policies"):
-                overrides[policy_id] = self.policy(policy_id, id_node, body)
-        return overrides
+            if name == "policies":
+                for policy_id, id_node, body in self.mapping(value, "policies"):
+                    overrides[policy_id] = self.policy(policy_id, id_node, body)
+            elif name == "externalIdRefs":
+                refs = self.references(value)
+            else:
+                residencies.update(self.residencies(value))
+        return PolicyConfig(
+            overrides=overrides, external_id_refs=refs, residencies=residencies,
+            cost_allocation_tags_active=self.cost_tags_active,
+        )  # fmt: skip
+
+    def references(self, node: yaml.Node) -> tuple[str, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error("externalIdRefs must be a list of globs such as ssm:/acme/vendors/*", node)
+        globs = []
+        for item in node.value:
+            glob = self.value(item)
+            if not isinstance(glob, str):
+                raise self.error(f"externalIdRefs: {glob!r} is not a string", item)
+            try:
+                check_namespace(glob)
+            except ReferenceError_ as error:
+                raise self.error(f"externalIdRefs: {error}", item) from None
+            globs.append(glob)
+        return tuple(globs)
+
+    def residencies(self, node: yaml.Node) -> dict[str, Residency]:
+        found = {}
+        for name, key, body in self.mapping(node, "residencies"):
+            if name in BUILTIN:
+                raise self.error(f"residencies: '{name}' is built in and cannot be redefined; "
+                                 "add yours under another name", key)
+            if not _RESIDENCY_NAME.match(name):
+                raise self.error(f"residencies: '{name}' must be 2 to 31 lowercase letters, digits and hyphens", key)
+            entry: dict[str, Any] = {}
+            for field_name, field_key, value in self.mapping(body, f"residency '{name}'"):
+                if field_name not in _RESIDENCY_KEYS:
+                    raise self.error(f"residency '{name}': unknown key '{field_name}' "
+                                     f"(expected: {', '.join(_RESIDENCY_KEYS)})", field_key)
+                if field_name == "label":
+                    entry[field_name] = self.typed(f"residency '{name}'.label", "", value)
+                    continue
+                items = self.typed(f"residency '{name}'.{field_name}", [], value)
+                for index, item in enumerate(items):
+                    bad = not isinstance(item, str) or (field_name == "countries" and not _COUNTRY.match(item))
+                    if bad:
+                        what = "an ISO 3166 alpha-2 code in capitals, such as NZ" if field_name == "countries" \
+                            else "a region name or glob, such as ap-southeast-6"
+                        raise self.error(f"residency '{name}'.{field_name}[{index}] must be {what}, not {item!r}",
+                                         value.value[index])
+                entry[field_name] = items
+            for required in ("regions", "countries"):
+                if not entry.get(required):
+                    raise self.error(f"residency '{name}' needs a non-empty '{required}' list", body)
+            found[name] = from_data(name, entry)
+        return found
 
     def policy(self, policy_id: str, id_node: yaml.Node, body: yaml.Node) -> PolicyOverride:
         try:
@@ -123,8 +206,7 @@ class _Parser:
                 level = self.value(value)
                 choices = [e.value for e in Enforcement]
                 if level not in choices:
-                    allowed = ", ".join(choices)
-                    raise self.error(f"{policy_id}: enforcement must be one of {allowed}, not {level!r}", value)
+                    raise self.error(_bad_enforcement(policy_id, value, level, choices), value)
                 enforcement = Enforcement(level)
             elif name == "params":
                 params = self.params(policy, value)
@@ -162,6 +244,17 @@ class _Parser:
         return value
 
 
+def _bad_enforcement(policy_id: str, node: yaml.Node, level: Any, choices: list[str]) -> str:
+    allowed = ", ".join(choices)
+    written = node.value if isinstance(node, yaml.ScalarNode) else level
+    message = f"{policy_id}: enforcement must be one of {allowed}, not '{written}'"
+    if isinstance(level, bool):  # YAML 1.1 reads off/no/false as false and on/yes/true as true
+        message += f" (YAML reads {written} as {str(level).lower()})"
+        if not level:
+            message += "; to switch the policy off, write enforcement: disabled"
+    return message
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true or false"
@@ -190,9 +283,7 @@ def parse_config(text: str, filename: str = CONFIG_FILENAME) -> PolicyConfig:
         raise PolicyConfigError(f"invalid YAML: {exc.problem}", filename, line, column) from None
     except yaml.YAMLError as exc:
         raise PolicyConfigError(f"invalid YAML: {exc}", filename) from None
-    parser = _Parser(filename)
-    overrides = parser.config(root)
-    return PolicyConfig(overrides=overrides, cost_allocation_tags_active=parser.cost_tags_active)
+    return _Parser(filename).config(root)
 
 
 def find_config(search_from: Path) -> Path | None:
@@ -221,6 +312,4 @@ def load_config(path: Path | None = None, search_from: Path | None = None) -> Po
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyConfigError(f"cannot read policy config: {exc}", str(path)) from None
     config = parse_config(text, str(path))
-    return PolicyConfig(
-        overrides=config.overrides, source=path, cost_allocation_tags_active=config.cost_allocation_tags_active
-    )
+    return replace(config, source=path)

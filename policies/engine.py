@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from provision.policies.base import TODAY, Enforcement, Policy, Violation
+from provision.policies.base import EXTERNAL_ID_REFS, ORIGIN, RESIDENCIES, TODAY, Enforcement, Policy, Violation
 from provision.policies.config import PolicyConfig
 from provision.policies.registry import POLICIES
 from provision.policies.waivers import find_waiver
@@ -47,14 +47,20 @@ def _path_key(path: Path) -> tuple:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
 
 
-def evaluate(plan: Plan, *, config: PolicyConfig, today: dt.date) -> list[PolicyResult]:
-    """Every violation of every enabled policy, sorted by JSON path, then policy id."""
+def evaluate(plan: Plan, *, config: PolicyConfig, today: dt.date, origin=None) -> list[PolicyResult]:
+    """Every violation of every enabled policy, sorted by JSON path, then policy id.
+
+    `origin` (a policies.origin.PlanOrigin) is where the plan lives, for the
+    policies that check files it names; without it they check what they can.
+    """
     results = []
+    context = {TODAY: today, RESIDENCIES: config.residencies, EXTERNAL_ID_REFS: config.external_id_refs,
+               ORIGIN: origin}
     for policy in POLICIES:
         enforcement = config.enforcement(policy)
         if enforcement is Enforcement.DISABLED:
             continue
-        params = {**config.params(policy), TODAY: today}
+        params = {**config.params(policy), **context}
         for violation in policy.check(plan, params):
             waiver = find_waiver(plan.waivers, policy.id, violation.function, today)
             level = Level.WAIVED if waiver else _LEVEL[enforcement]

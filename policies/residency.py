@@ -1,9 +1,15 @@
 """Which AWS regions and vendor countries each data residency allows, and which regions a plan uses.
 
-Regions are matched by prefix. `eu` means the European Union and EEA: London
-(eu-west-2) and Zurich (eu-central-2) carry the `eu-` prefix but are residencies
-of their own (`uk`, `ch`), so they are excluded from `eu`. Countries are ISO
-3166 alpha-2 codes.
+The built-in residencies are data (BUILTIN below); an organisation adds its own
+under `residencies:` in provision-policies.yaml (see policies.config). Regions
+are names or globs (`eu-*`); countries are ISO 3166 alpha-2 codes.
+
+`eu` means the European Union and EEA: London (eu-west-2) and Zurich
+(eu-central-2) carry the `eu-` prefix but are residencies of their own. `uk` and
+`ch` also admit the EU/EEA, because UK and Swiss law recognise it as adequate
+(UK adequacy regulations, Swiss FADP annex 1): that gives each a second region
+for backup copies. `apac` is a grouping of jurisdictions, not one: personal or
+regulated data needs a national residency (`au`, `jp`, `sg`, `in`, ...).
 
 `regions_used` lists every region a plan puts resources in, and whether the
 plan's data is held or carried there (the home region, backup copy regions)
@@ -14,61 +20,95 @@ show both.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from provision.schemas.model import Path, Plan
 from provision.stacks.functions.monitoring_alarms import alarm_regions
 from provision.stacks.global_regions import BUDGETS_REGION
 
 # EU member states plus the EEA (Iceland, Liechtenstein, Norway).
-EU_EEA = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
-)
-ASIA_PACIFIC = frozenset("AU NZ JP KR SG IN ID MY TH PH VN HK TW CN BD LK PK".split())
+EU_EEA = tuple("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split())
+_EU_REGIONS = ("eu-*",)
+_NOT_EU = ("eu-west-2", "eu-central-2")
+ASIA_PACIFIC = tuple("AU NZ JP KR SG IN ID MY TH PH VN HK TW CN BD LK PK".split())
+
+# name -> regions (globs), regions excluded, vendor countries (None: any), label, one jurisdiction?
+BUILTIN_TABLE: dict[str, dict[str, Any]] = {
+    "eu": {"regions": _EU_REGIONS, "except": _NOT_EU, "countries": EU_EEA, "label": "EU/EEA"},
+    "uk": {"regions": ("eu-west-2", *_EU_REGIONS), "except": ("eu-central-2",),
+           "countries": ("GB", *EU_EEA), "label": "GB and EU/EEA"},
+    "ch": {"regions": ("eu-central-2", *_EU_REGIONS), "except": ("eu-west-2",),
+           "countries": ("CH", *EU_EEA), "label": "CH and EU/EEA"},
+    "us": {"regions": ("us-*",), "countries": ("US",), "label": "US"},
+    "ca": {"regions": ("ca-central-1", "ca-west-1"), "countries": ("CA",), "label": "CA"},
+    "au": {"regions": ("ap-southeast-2", "ap-southeast-4"), "countries": ("AU",), "label": "AU"},
+    "jp": {"regions": ("ap-northeast-1", "ap-northeast-3"), "countries": ("JP",), "label": "JP"},
+    "sg": {"regions": ("ap-southeast-1",), "countries": ("SG",), "label": "SG"},
+    "in": {"regions": ("ap-south-1", "ap-south-2"), "countries": ("IN",), "label": "IN"},
+    "apac": {"regions": ("ap-*",), "countries": ASIA_PACIFIC, "label": "Asia-Pacific", "jurisdiction": False},
+    "global": {"regions": (), "countries": None, "label": "any country", "jurisdiction": False},
+}
 
 
 @dataclass(frozen=True)
 class Residency:
     name: str
-    region_prefixes: tuple[str, ...]  # empty: any region
+    regions: tuple[str, ...]  # names or globs; empty: any region
     excluded_regions: frozenset[str] = frozenset()
     countries: frozenset[str] | None = None  # None: any country
     countries_label: str = ""
+    jurisdiction: bool = True  # False for groupings of several legal systems (apac, global)
 
     def allows_region(self, region: str) -> bool:
-        if not self.region_prefixes:
+        if not self.regions:
             return True
-        return region.startswith(self.region_prefixes) and region not in self.excluded_regions
+        return region not in self.excluded_regions and any(fnmatch.fnmatchcase(region, r) for r in self.regions)
 
     def allows_country(self, country: str) -> bool:
         return self.countries is None or country.upper() in self.countries
 
     @property
     def regions_label(self) -> str:
-        if not self.region_prefixes:
+        if not self.regions:
             return "any region"
-        label = ", ".join(p + "*" if p.endswith("-") else p for p in self.region_prefixes)
+        label = ", ".join(self.regions)
         if self.excluded_regions:
             label += " except " + ", ".join(sorted(self.excluded_regions))
         return label
 
 
-RESIDENCIES: dict[str, Residency] = {
-    r.name: r
-    for r in (
-        Residency("eu", ("eu-",), frozenset({"eu-west-2", "eu-central-2"}), EU_EEA, "EU/EEA"),
-        Residency("uk", ("eu-west-2",), countries=frozenset({"GB"}), countries_label="GB"),
-        Residency("ch", ("eu-central-2",), countries=frozenset({"CH"}), countries_label="CH"),
-        Residency("us", ("us-",), countries=frozenset({"US"}), countries_label="US"),
-        Residency("ca", ("ca-",), countries=frozenset({"CA"}), countries_label="CA"),
-        Residency("apac", ("ap-",), countries=ASIA_PACIFIC, countries_label="Asia-Pacific"),
-        Residency("global", ()),
+def from_data(name: str, entry: Mapping[str, Any]) -> Residency:
+    """A residency from one table entry (built-in or from the organisation's config)."""
+    countries = entry.get("countries")
+    return Residency(
+        name=name,
+        regions=tuple(entry.get("regions", ())),
+        excluded_regions=frozenset(entry.get("except", ())),
+        countries=None if countries is None else frozenset(c.upper() for c in countries),
+        countries_label=entry.get("label") or ", ".join(countries or ()) or "any country",
+        jurisdiction=entry.get("jurisdiction", True),
     )
-}
 
 
-def residency(name: str) -> Residency:
-    return RESIDENCIES[name]
+BUILTIN: dict[str, Residency] = {name: from_data(name, entry) for name, entry in BUILTIN_TABLE.items()}
+
+
+def residency(name: str, table: Mapping[str, Residency] | None = None) -> Residency | None:
+    """The residency called `name` in `table` (default: the built-ins); None when there is none."""
+    return (BUILTIN if table is None else table).get(name)
+
+
+def national_within(grouping: Residency, table: Mapping[str, Residency] | None = None) -> list[str]:
+    """The single-jurisdiction residencies whose regions all lie inside `grouping` (au, jp, ... for apac)."""
+    found = []
+    for candidate in (BUILTIN if table is None else table).values():
+        if candidate.jurisdiction and candidate.regions and all(
+            "*" not in r and grouping.allows_region(r) for r in candidate.regions
+        ):
+            found.append(candidate.name)
+    return sorted(found)
 
 
 HOME, BACKUP_COPIES, ALARMS, BUDGETS = "home", "backup-copies", "alarms", "budgets"

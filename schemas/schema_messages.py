@@ -221,6 +221,8 @@ def _range(error: ValidationError, path: Path, ctx: Context) -> Iterator[Problem
     high = error.schema.get("maximum", error.schema.get("exclusiveMaximum"))
     if "exclusiveMinimum" in error.schema and "maximum" not in error.schema:
         fix = f"Use a number greater than {flow(low)}."
+    elif "exclusiveMinimum" in error.schema:
+        fix = f"Use a number greater than {flow(low)} and at most {flow(high)}."
     elif low is not None and high is not None:
         fix = f"Use a value from {flow(low)} to {flow(high)}."
     elif low is not None:

@@ -24,6 +24,10 @@ MERGE_TAG = _TAG + "merge"
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 
 
+# Integers longer than Python's limit for decimal text (sys.int_info.default_max_str_digits, 4,300 digits).
+_MAX_INT_BITS = 14_000
+
+
 class BuildError(Exception):
     """One problem found while building; the loader turns it into a Finding."""
 
@@ -166,6 +170,13 @@ class Builder:
             raise BuildError(
                 "LOAD-SYNTAX", mark_of(node), f"`{node.value}` is not a valid {node.tag.removeprefix(_TAG)}.",
                 "Fix the value, or remove the explicit tag.", path) from None
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            # Hex and base-60 integers escape Python's 4,300-digit limit on decimal text, and such a
+            # value could not even be printed in a message: refuse it here, located, as decimals are.
+            shown = node.value if len(node.value) <= 40 else node.value[:20] + "…" + node.value[-8:]
+            raise BuildError(
+                "LOAD-SYNTAX", mark_of(node), f"`{shown}` ({len(node.value):,} characters) is too large a number.",
+                "Use a number of ordinary size, or quote the value if it is text.", path)
         if node.tag != _TAG + "str" and node.value:
             self.positions.sources[path] = node.value
         if isinstance(value, float) and not math.isfinite(value):

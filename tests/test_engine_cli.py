@@ -29,6 +29,9 @@ def write_plan(directory: Path, *, region: str = "eu-west-1", functions: str = "
         text = text.replace("compliance: [gdpr]", "compliance: []")
     path = directory / f"{file}.yaml"
     path.write_text(text)
+    exit_plan = directory / "docs" / "exit" / "nightwatch.md"  # the example's exit plan must exist beside it
+    exit_plan.parent.mkdir(parents=True, exist_ok=True)
+    exit_plan.write_text("# Exit plan: Nightwatch\n")
     return path
 
 

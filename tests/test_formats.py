@@ -91,6 +91,7 @@ plans/b.yaml:4:2: ERROR LOAD-SYNTAX mapping values are not allowed here
     fix: Quote the value.
 plans/c.yaml:20:5: WAIVED PRV-SEC-003 Vendor role allows ec2:*; waived until 2027-01-31.
     fix: Narrow the actions.
+Policy config: defaults
 FAILED: 1 error, 1 mandatory, 1 advisory, 1 waived in 4 files
 """
 
@@ -103,12 +104,13 @@ def test_text_omits_the_fix_line_when_there_is_no_fix():
     report = Report("p.yaml", [finding("p.yaml", 2, 3, "XREF-PROVIDER", Level.ERROR, "Unknown provider 'x'.")])
     assert TextFormatter().render([report]) == (
         "p.yaml:2:3: ERROR XREF-PROVIDER Unknown provider 'x'.\n"
+        "Policy config: defaults\n"
         "FAILED: 1 error, 0 mandatory, 0 advisory, 0 waived in 1 file\n"
     )
 
 
-def test_text_quiet_prints_only_the_summary():
-    assert TextFormatter(quiet=True).render(sample()) == EXPECTED_TEXT.splitlines(keepends=True)[-1]
+def test_text_quiet_prints_only_the_config_and_the_summary():
+    assert TextFormatter(quiet=True).render(sample()) == "".join(EXPECTED_TEXT.splitlines(keepends=True)[-2:])
 
 
 def test_text_colour_adds_ansi_codes_around_the_same_text():
@@ -162,6 +164,7 @@ def test_json_content():
     }
     assert document["summary"] == {
         "files": 4, "errors": 1, "mandatory": 1, "advisory": 1, "waived": 1, "passed": False, "exitCode": 2,
+        "policyConfigs": ["defaults"],
     }
 
 
@@ -324,7 +327,8 @@ GITHUB_LINES = [
 
 def test_github_output_is_annotations_then_the_summary():
     output = registry.create("github").render(sample())
-    assert output.splitlines() == GITHUB_LINES + ["FAILED: 1 error, 1 mandatory, 1 advisory, 1 waived in 4 files"]
+    assert output.splitlines() == GITHUB_LINES + [
+        "Policy config: defaults", "FAILED: 1 error, 1 mandatory, 1 advisory, 1 waived in 4 files"]
 
 
 def test_github_escapes_file_names_in_properties():
@@ -341,6 +345,8 @@ def test_markdown_table_with_verdict():
         "\n"
         "1 error, 1 mandatory, 1 advisory, 1 waived in 4 files\n"
         "\n"
+        "Policy config: defaults\n"
+        "\n"
         "| Level | Rule | Location | Message | Fix |\n"
         "| --- | --- | --- | --- | --- |\n"
         "| ⚠️ advisory | PRV-OPS-002 | plans/a.yaml:3:1 | No budget alert above 100%. | Add 120 to alertThresholds. |\n"
@@ -354,7 +360,8 @@ def test_markdown_table_with_verdict():
 
 def test_markdown_clean_run():
     assert MarkdownFormatter().render([Report("plans/ok.yaml")]) == (
-        "### ✅ provision validate: PASSED\n\n0 errors, 0 mandatory, 0 advisory, 0 waived in 1 file\n\nNo findings.\n"
+        "### ✅ provision validate: PASSED\n\n0 errors, 0 mandatory, 0 advisory, 0 waived in 1 file\n\n"
+        "Policy config: defaults\n\nNo findings.\n"
     )
 
 
@@ -383,7 +390,8 @@ def test_registry_offers_every_format_by_name():
 
 def test_registry_passes_options_to_the_text_format():
     formatter = registry.create("text", registry.Options(quiet=True))
-    assert formatter.render(sample()) == "FAILED: 1 error, 1 mandatory, 1 advisory, 1 waived in 4 files\n"
+    assert formatter.render(sample()) == (
+        "Policy config: defaults\nFAILED: 1 error, 1 mandatory, 1 advisory, 1 waived in 4 files\n")
 
 
 def test_registry_rejects_unknown_formats():

@@ -38,7 +38,7 @@ TABLE = [
     (["explain", "prv-bak-004"], ["Parameters:", "  none", "Docs: docs/policies.md#prv-bak-004"], 0),
     (
         ["explain", "PRV-VEN-01"],
-        ["Error: No policy 'PRV-VEN-01'. Did you mean PRV-VEN-001, PRV-VEN-004 or PRV-VEN-003?"],
+        ["Error: No policy 'PRV-VEN-01'. Did you mean PRV-VEN-001, PRV-VEN-005 or PRV-VEN-004?"],
         2,
     ),
     (["explain", "NOPE"], ["Error: No policy 'NOPE'. See `provision policies` for the list."], 2),

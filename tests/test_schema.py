@@ -179,7 +179,7 @@ MISTAKES = [
                                           "lowercase letter and has up to 31 lowercase letters, digits and hyphens, such as "
                                           "web or claims-exchange.", "Rename `Web_Site` to a name such as `web`.")]),
     ("    monthlyUSD: 100", "    monthlyUSD: 0", [(27, 17, "`spec.budget.monthlyUSD` is 0, out of range.",
-                                                  "Use a number greater than 0.")]),
+                                                  "Use a number greater than 0 and at most 1000000000.")]),
     ("    monthlyUSD: 100", "    monthlyUSD: 100\n    alertThresholds: [80, 80]",
      [(28, 22, "`spec.budget.alertThresholds` lists `80` more than once.", "Remove the repeated item.")]),
     ("apiVersion: provision/v1", "apiVersion: provision/v2",

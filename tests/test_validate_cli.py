@@ -57,6 +57,8 @@ PASS_LINE = "PASSED: 0 errors, 0 mandatory, 0 advisory, 0 waived in 1 file\n"
 def workdir(tmp_path, monkeypatch):
     """A directory holding the plans above, as the working directory, so reports show relative names."""
     (tmp_path / ".git").mkdir()  # stops the search for provision-policies.yaml here
+    (tmp_path / "docs" / "exit").mkdir(parents=True)  # the exit plan clean.yaml names
+    (tmp_path / "docs" / "exit" / "nightwatch.md").write_text("# Exit plan\n", encoding="utf-8")
     for name, text in PLANS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -106,6 +108,7 @@ def test_text_output_is_exact_for_a_small_invalid_plan(workdir):
         "    fix: Use one of: dev, test, staging, prod.\n"
         "invalid.yaml:6:3: ERROR SCHEMA Unknown key `dataResidancy` in `spec`.\n"
         "    fix: Did you mean `dataResidency`?\n"
+        "Policy config: defaults\n"
         "FAILED: 2 errors, 0 mandatory, 0 advisory, 0 waived in 1 file\n"
     )
     assert result.exit_code == 2
@@ -113,6 +116,7 @@ def test_text_output_is_exact_for_a_small_invalid_plan(workdir):
 
 def test_quiet_prints_only_the_summary(workdir):
     assert run("-q", "mandatory.yaml", "advisory.yaml").output == (
+        "Policy config: defaults\n"
         "FAILED: 0 errors, 1 mandatory, 1 advisory, 0 waived in 2 files\n"
     )
 
@@ -231,6 +235,7 @@ def test_json_report_has_stable_top_level_keys(workdir):
     assert document["version"] == 1
     assert document["summary"] == {
         "files": 1, "errors": 0, "mandatory": 0, "advisory": 0, "waived": 0, "passed": True, "exitCode": 0,
+        "policyConfigs": ["defaults"],
     }
 
 
@@ -273,7 +278,7 @@ def test_output_writes_the_report_to_a_file(workdir):
 def test_output_replaces_an_existing_report(workdir):
     (workdir / "report.txt").write_text("old", encoding="utf-8")
     assert run("-o", "report.txt", "clean.yaml").exit_code == 0
-    assert (workdir / "report.txt").read_text(encoding="utf-8") == PASS_LINE
+    assert (workdir / "report.txt").read_text(encoding="utf-8") == "Policy config: defaults\n" + PASS_LINE
 
 
 def test_output_keeps_the_old_report_when_writing_fails(workdir, monkeypatch):
@@ -287,7 +292,7 @@ def test_output_keeps_the_old_report_when_writing_fails(workdir, monkeypatch):
     assert "Error: Invalid value for '--output': cannot write 'report.txt': Permission denied." in result.output
     assert result.exit_code == 2
     assert (workdir / "report.txt").read_text(encoding="utf-8") == "old"
-    assert sorted(os.listdir(workdir)) == sorted([".git", "report.txt", *PLANS])
+    assert sorted(os.listdir(workdir)) == sorted([".git", "docs", "report.txt", *PLANS])
 
 
 def test_output_into_a_missing_directory_is_a_usage_error(workdir):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from provision.cli.review.loading import load_base, load_side, policy_config_for
+from provision.cli.review.loading import governance, load_base, load_side
 from provision.cli.review.markdown import DEFAULT_MAX_CHARS, render_markdown
 from provision.cli.review.render import FORMATS, render
 from provision.cli.review.review import build_review
@@ -27,15 +27,19 @@ EXIT_WEAKENED = 1
 @click.option("--allow-missing-base", is_flag=True,
               help="Review HEAD as a new plan when BASE does not exist (a plan added by this change).")
 @click.option("--policy-config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Policy overrides for both sides (default: provision-policies.yaml next to HEAD or above).")
+              help="Policy config for both sides (default: BASE's provision-policies.yaml, beside it or above).")
+@click.option("--head-config", is_flag=True,
+              help="Judge both sides with HEAD's policy config instead of BASE's (trust the change's own config).")
+@click.option("--allow-outside-tree", is_flag=True,
+              help="Read plan and config files that resolve outside their working tree (refused by default).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Judge waivers and contract dates as of this day, for reproducible output.")
 @click.option("--max-chars", type=click.IntRange(min=2_000), default=DEFAULT_MAX_CHARS, show_default=True,
               help="Markdown: cut the least important detail to stay under this many characters.")
 @click.pass_context
 def diff(ctx: click.Context, base: str, head: str, format_name: str, fail_on_weakening: bool,
-         quiet_if_no_changes: bool, allow_missing_base: bool, policy_config: Path | None,
-         today: dt.datetime | None, max_chars: int) -> None:
+         quiet_if_no_changes: bool, allow_missing_base: bool, policy_config: Path | None, head_config: bool,
+         allow_outside_tree: bool, today: dt.datetime | None, max_chars: int) -> None:
     """Compare two versions of a plan as a reviewer of an outsourcing change needs.
 
     Shows which functions are added or removed and which move to another
@@ -50,6 +54,14 @@ def diff(ctx: click.Context, base: str, head: str, format_name: str, fail_on_wea
     BASE and HEAD are plan files or git:REV:PATH, read with `git show
     REV:PATH` (PATH from the repository root), so CI can diff against the
     target branch with nothing but the clone.
+
+    Both sides are judged by BASE's policy config (provision-policies.yaml
+    beside BASE or above, at BASE's revision), so a change cannot switch
+    policies off for itself; --head-config trusts HEAD's instead. Every
+    policy HEAD's config disables, downgrades or re-parameterises, and every
+    widened external-id namespace or residency, is a weakening (exit 1
+    under --fail-on-weakening). The output
+    names the config applied.
 
     \b
     Exit codes:
@@ -66,10 +78,12 @@ def diff(ctx: click.Context, base: str, head: str, format_name: str, fail_on_wea
       provision diff git:HEAD~1:plans/prod.yaml plans/prod.yaml --fail-on-weakening
     """
     day = today.date() if today else dt.date.today()
-    config = policy_config_for(head, policy_config)
-    head_side = load_side(head, config=config, today=day)
-    base_side = load_base(base, config=config, today=day, allow_missing=allow_missing_base)
-    review = build_review(head_side, base_side, today=day)
+    confine = not allow_outside_tree
+    governed = governance(base, head, explicit=policy_config, use_head=head_config, confine=confine)
+    head_side = load_side(head, config=governed.config, today=day, confine=confine)
+    base_side = load_base(base, config=governed.config, today=day, allow_missing=allow_missing_base, confine=confine)
+    review = build_review(head_side, base_side, today=day, policy_config=governed.config,
+                          config_changes=governed.changes)
     if format_name == "markdown":
         text = render_markdown(review, quiet_if_no_changes=quiet_if_no_changes, max_chars=max_chars)
     else:

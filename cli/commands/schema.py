@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from provision.schemas.schema_check import schema_text
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of outsourcing plans.
+@click.argument("which", type=click.Choice(["plan", "policy-config"]), default="plan")
+def schema(which: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of outsourcing plans, or of the
+    policy config (provision-policies.yaml) with `policy-config`.
 
     Every property has a title, a description and examples, so an editor with
     a YAML language server completes and explains plans. Point a plan at the
@@ -26,5 +30,11 @@ def schema() -> None:
     Examples:
       provision schema > outsourcing-plan.v1.json
       provision schema | jq '.properties.spec.properties | keys'
+      provision schema policy-config > provision-policies.schema.json
     """
+    if which == "policy-config":
+        from provision.policies.config_schema import config_schema
+
+        click.echo(json.dumps(config_schema(), indent=2, ensure_ascii=False))
+        return
     click.echo(schema_text(), nl=False)

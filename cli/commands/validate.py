@@ -34,7 +34,10 @@ from provision.cli.formats.base import Summary
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
     help="Judge waiver and contract dates as of this day, for reproducible CI runs.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary line.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: print only the policy config and the summary line.")
+@click.option("--allow-outside-tree", is_flag=True,
+              help="Read plan and config files that resolve outside their working tree (refused by default: "
+                   "a symlink in a pull request must not make CI read other files).")
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -44,12 +47,14 @@ def validate(
     policy_config: Path | None,
     today: dt.datetime | None,
     quiet: bool,
+    allow_outside_tree: bool,
 ) -> None:
     """Check outsourcing plans against the schema and the governance policies.
 
     PATH may be a plan file, a directory (searched recursively for YAML files
     of kind OutsourcingPlan) or a glob such as 'plans/**/*.yaml'. Every file
     is checked and every problem is reported; nothing is sent anywhere.
+    Every report names the policy config it applied (its path, or defaults).
 
     \b
     Exit codes:
@@ -70,6 +75,7 @@ def validate(
         paths,
         policy_config_path=str(policy_config) if policy_config else None,
         today=today.date() if today else None,
+        allow_outside=allow_outside_tree,
     )
     summary = Summary.of(reports)
     options = registry.Options(color=output is None and _wants_colour(ctx), quiet=quiet)

@@ -61,6 +61,17 @@ def absolute_url(url: str) -> str:
     return urljoin(TOOL_URL + "/", url) if url else ""
 
 
+def policy_configs(reports: Iterable[ReportLike]) -> list[str]:
+    """The policy configs the run applied (paths, or "defaults"), each once, sorted."""
+    return sorted({getattr(report, "policy_config", "defaults") for report in reports})
+
+
+def config_line(reports: Iterable[ReportLike]) -> str:
+    """E.g. "Policy config: plans/provision-policies.yaml": which governance the verdict rests on."""
+    configs = policy_configs(reports) or ["defaults"]
+    return f"Policy config{'s' if len(configs) > 1 else ''}: {', '.join(configs)}"
+
+
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (plural_noun or noun + 's')}"
 

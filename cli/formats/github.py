@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from provision.cli.formats.base import ReportLike, Summary, all_findings
+from provision.cli.formats.base import ReportLike, Summary, all_findings, config_line
 from provision.schemas.findings import Finding, Level
 
 COMMAND = {
@@ -28,6 +28,7 @@ class GithubFormatter:
 
     def render(self, reports: Sequence[ReportLike]) -> str:
         lines = [annotation(finding) for finding in all_findings(reports)]
+        lines.append(config_line(reports))
         lines.append(Summary.of(reports).line())
         return "".join(line + "\n" for line in lines)
 

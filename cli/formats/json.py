@@ -10,6 +10,7 @@ keys may be added):
         {
           "file": "plans/prod.yaml",     # as given on the command line or expanded
           "passed": false,               # no error and no mandatory finding
+          "policyConfig": "plans/provision-policies.yaml",   # the config applied, or "defaults"
           "findings": [                  # sorted by line, column, rule
             {
               "line": 12, "column": 7,   # 1-based
@@ -26,7 +27,8 @@ keys may be added):
       "summary": {
         "files": 1, "errors": 0, "mandatory": 1, "advisory": 0, "waived": 0,
         "passed": false,
-        "exitCode": 1                    # what `provision validate` exits with
+        "exitCode": 1,                   # what `provision validate` exits with
+        "policyConfigs": ["plans/provision-policies.yaml"]   # every config applied, sorted
       }
     }
 """
@@ -37,7 +39,15 @@ import json
 from typing import Any, Sequence
 
 from provision import __version__
-from provision.cli.formats.base import TOOL_NAME, ReportLike, Summary, fails, ordered_findings, ordered_reports
+from provision.cli.formats.base import (
+    TOOL_NAME,
+    ReportLike,
+    Summary,
+    fails,
+    ordered_findings,
+    ordered_reports,
+    policy_configs,
+)
 from provision.schemas.findings import Finding
 
 SCHEMA_VERSION = 1
@@ -65,6 +75,7 @@ def document(reports: Sequence[ReportLike]) -> dict[str, Any]:
             "waived": summary.waived,
             "passed": summary.passed,
             "exitCode": summary.exit_code,
+            "policyConfigs": policy_configs(reports),
         },
     }
 
@@ -73,6 +84,7 @@ def _file(report: ReportLike) -> dict[str, Any]:
     return {
         "file": report.file,
         "passed": not any(fails(finding) for finding in report.findings),
+        "policyConfig": getattr(report, "policy_config", "defaults"),
         "findings": [_finding(finding) for finding in ordered_findings(report.findings)],
     }
 

@@ -47,6 +47,8 @@ class JunitFormatter:
 def _suite(report: ReportLike) -> ET.Element:
     findings = ordered_findings(report.findings)
     suite = ET.Element("testsuite", name=_xml(report.file))
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="policyConfig", value=_xml(getattr(report, "policy_config", "defaults")))
     if not findings:
         ET.SubElement(suite, "testcase", classname=_xml(report.file), name="valid", time="0")
     for finding in findings:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from provision.cli.formats.base import ReportLike, Summary, absolute_url, all_findings
+from provision.cli.formats.base import ReportLike, Summary, absolute_url, all_findings, config_line
 from provision.schemas.findings import Finding, Level
 
 ICONS = {
@@ -28,7 +28,8 @@ class MarkdownFormatter:
         summary = Summary.of(reports)
         findings = all_findings(reports)
         icon = "✅" if summary.passed else "❌"
-        lines = [f"### {icon} provision validate: {summary.verdict}", "", summary.counts(), ""]
+        lines = [f"### {icon} provision validate: {summary.verdict}", "", summary.counts(), "",
+                 escape(config_line(reports)), ""]
         if findings:
             lines += ["| Level | Rule | Location | Message | Fix |", "| --- | --- | --- | --- | --- |"]
             lines += [_row(finding) for finding in findings]

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from urllib.parse import quote
 
 from provision import __version__
-from provision.cli.formats.base import TOOL_NAME, TOOL_URL, ReportLike, all_findings
+from provision.cli.formats.base import TOOL_NAME, TOOL_URL, ReportLike, all_findings, policy_configs
 from provision.cli.formats.rules import SARIF_LEVEL, RuleInfo, describe
 from provision.schemas.findings import Finding, Level
 
@@ -58,6 +58,8 @@ class SarifFormatter:
                         }
                     },
                     "columnKind": "unicodeCodePoints",
+                    # Which governance the results rest on (SARIF property bag).
+                    "properties": {"policyConfigs": policy_configs(reports)},
                     "results": [_result(finding, index[finding.rule], base) for finding in findings],
                 }
             ],

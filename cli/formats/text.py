@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from provision.cli.formats.base import ReportLike, Summary, all_findings
+from provision.cli.formats.base import ReportLike, Summary, all_findings, config_line
 from provision.schemas.findings import Finding, Level
 
 LEVEL_STYLES = {
@@ -39,6 +39,7 @@ class TextFormatter:
         if not self.quiet:
             for finding in all_findings(reports):
                 lines.extend(_finding_lines(finding))
+        lines.append([(config_line(reports), "")])
         lines.append([(summary.line(), "bold green" if summary.passed else "bold red")])
         if self.color:
             return _ansi(lines)

@@ -38,6 +38,7 @@ def document(review: Review, resources: Sequence[FunctionResources] | None = Non
         "plan": review.plan,
         "base": review.base,
         "head": review.head,
+        "policyConfig": review.policy_config,
         "reviewedOn": review.today.isoformat(),
         "verdict": {
             "status": verdict.status,

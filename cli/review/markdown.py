@@ -100,7 +100,7 @@ def _title(review: Review, verdict: Verdict, kind: str) -> str:
         f"{marker(review.plan)}\n"
         f"### {verdict.icon} provision {kind}: {escape(review.plan)}\n\n"
         f"**{escape(verdict.sentence())}**\n\n"
-        f"<sub>{sources}</sub>\n\n"
+        f"<sub>{sources} · policy config: {escape(review.policy_config)}</sub>\n\n"
     )
 
 

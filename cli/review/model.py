@@ -15,7 +15,7 @@ from provision.schemas.findings import Finding, Level
 from provision.schemas.model import Waiver
 
 # Display order of the areas a change belongs to.
-AREAS = ("functions", "providers", "data", "service-levels", "settings", "plan")
+AREAS = ("policy-config", "functions", "providers", "data", "service-levels", "settings", "plan")
 
 
 class Flag(str, Enum):
@@ -178,6 +178,7 @@ class Review:
     findings: tuple[FindingChange, ...]
     waivers: tuple[WaiverNote, ...]
     cost: CostReview | None  # None when no estimate is available
+    policy_config: str = "defaults"  # the config both sides were judged by: its path, or "defaults"
 
     @property
     def flagged(self) -> list[Change]:

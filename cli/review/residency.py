@@ -42,11 +42,14 @@ def locations(plan: Plan, function: Function) -> set[Location]:
     return found
 
 
-def outside(plan: Plan, function: Function) -> set[Location]:
-    """The places `function`'s data lives outside `plan`'s residency (none for public data)."""
-    if function.data == "public":
+def outside(plan: Plan, function: Function, table=None) -> set[Location]:
+    """The places `function`'s data lives outside `plan`'s residency (none for public data).
+
+    `table` is the residency table of the config applied (default: the built-in one).
+    """
+    allowed = residency(plan.data_residency, table)
+    if function.data == "public" or allowed is None:
         return set()
-    allowed = residency(plan.data_residency)
     def allowed_here(location: Location) -> bool:
         if location.kind == "vendor":
             return allowed.allows_country(location.value)

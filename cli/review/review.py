@@ -11,7 +11,7 @@ import click
 from provision.cli.review.concentration import concentration
 from provision.cli.review.costs import cost_review
 from provision.cli.review.findings import compare_findings
-from provision.cli.review.model import FunctionSummary, Review
+from provision.cli.review.model import Change, FunctionSummary, Review
 from provision.cli.review.semantic import diff_plans
 from provision.cli.review.waivers import waiver_notes
 from provision.schemas.findings import Finding, Level
@@ -53,8 +53,14 @@ def invalid_message(source: str, errors: Sequence[Finding]) -> str:
     return "\n".join(lines)
 
 
-def build_review(head: Side, base: Side | None = None, *, today: dt.date) -> Review:
-    """What changed from `base` to `head`; without a base, `head` is reviewed as a new plan."""
+def build_review(head: Side, base: Side | None = None, *, today: dt.date, policy_config=None,
+                 config_changes: Sequence[Change] = ()) -> Review:
+    """What changed from `base` to `head`; without a base, `head` is reviewed as a new plan.
+
+    `policy_config` is the config both sides were judged by (its residency table
+    decides residency breaks); `config_changes` what HEAD's config changes.
+    """
+    residencies = policy_config.residencies if policy_config is not None else None
     return Review(
         plan=head.plan.name,
         base=base.source if base else None,
@@ -65,11 +71,12 @@ def build_review(head: Side, base: Side | None = None, *, today: dt.date) -> Rev
                             f.sla.availability)
             for f in head.plan.functions.values()
         ),
-        changes=tuple(diff_plans(base.plan, head.plan)) if base else (),
+        changes=tuple(config_changes) + (tuple(diff_plans(base.plan, head.plan, residencies)) if base else ()),
         concentration=concentration(base.plan if base else None, head.plan),
         findings=compare_findings(base.findings if base else None, head.findings),
         waivers=waiver_notes(base.plan if base else None, head.plan, today),
         cost=cost_review(base.plan if base else None, head.plan),
+        policy_config=policy_config.label if policy_config is not None else "defaults",
     )
 
 

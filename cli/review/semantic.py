@@ -27,13 +27,16 @@ _PROVIDER_FIELDS = {
 }
 
 
-def diff_plans(base: Plan, head: Plan) -> list[Change]:
-    """Every semantic change from `base` to `head`, grouped by area (AREAS order)."""
+def diff_plans(base: Plan, head: Plan, residencies=None) -> list[Change]:
+    """Every semantic change from `base` to `head`, grouped by area (AREAS order).
+
+    `residencies` is the residency table of the config applied (default: the built-in one).
+    """
     changes = [
         *_plan_changes(base, head),
         *_provider_changes(base, head),
         *_function_changes(base, head),
-        *_residency_breaks(base, head),
+        *_residency_breaks(base, head, residencies),
         *_global_region_changes(base, head),
     ]
     return sorted(changes, key=lambda change: AREAS.index(change.area))
@@ -168,12 +171,12 @@ def _one_function(old: Function, new: Function) -> Iterator[Change]:
             yield _change(area, name, key, before, after, f"{name}: {key}")
 
 
-def _residency_breaks(base: Plan, head: Plan) -> Iterator[Change]:
+def _residency_breaks(base: Plan, head: Plan, residencies=None) -> Iterator[Change]:
     """Places a function's data goes that are outside the residency and were not before."""
     for name, function in head.functions.items():
         old = base.functions.get(name)
-        already = outside(base, old) if old is not None else set()
-        for location in sorted(outside(head, function) - already):
+        already = outside(base, old, residencies) if old is not None else set()
+        for location in sorted(outside(head, function, residencies) - already):
             yield Change(
                 "data", name, "residency", None, location.value,
                 f"{name}: {function.data} data leaves {head.data_residency} residency: {location.describe()}",

@@ -21,7 +21,7 @@ def render_text(
     kind = "plan" if resources is not None else "diff"
     sources = review.head if review.base is None else f"{review.base} → {review.head}"
     headline = verdict.sentence().replace(verdict.label, verdict.label.upper(), 1)
-    lines = [f"provision {kind}: {review.plan}", sources, "", headline]
+    lines = [f"provision {kind}: {review.plan}", sources, f"Policy config: {review.policy_config}", "", headline]
     lines += _section("Destructive resource changes", [
         f"{change.op:8} {group.label}: {_resource(change)}" for group, change in present.destructive(resources or ())
     ])

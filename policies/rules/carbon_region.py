@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from provision.policies.base import Enforcement, Policy, Violation
+from provision.policies.base import RESIDENCIES, Enforcement, Policy, Violation
 from provision.policies.residency import residency
 from provision.schemas.model import Plan
 
@@ -40,9 +40,11 @@ GRID_INTENSITY = {
 }
 
 
-def greener(plan: Plan, limit: float) -> list[str]:
+def greener(plan: Plan, limit: float, table=None) -> list[str]:
     """Up to three lower-carbon regions inside the plan's residency, cleanest first."""
-    allowed = residency(plan.data_residency)
+    allowed = residency(plan.data_residency, table)
+    if allowed is None:
+        return []
     options = [r for r, g in GRID_INTENSITY.items() if g <= limit and allowed.allows_region(r)]
     return sorted(options, key=GRID_INTENSITY.__getitem__)[:3]
 
@@ -53,7 +55,7 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     if intensity is None or intensity <= limit:
         return
     message = f"home region {plan.region} runs on a grid of about {intensity} gCO2e/kWh, above {limit:g}"
-    options = greener(plan, limit)
+    options = greener(plan, limit, params.get(RESIDENCIES))
     if options:
         message += f"; inside residency '{plan.data_residency}' consider " + ", ".join(
             f"{r} ({GRID_INTENSITY[r]})" for r in options

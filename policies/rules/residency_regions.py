@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from provision.policies.base import Enforcement, Policy, Violation
+from provision.policies.base import RESIDENCIES, Enforcement, Policy, Violation
 from provision.policies.residency import BACKUP_COPIES, regions_used, residency
 from provision.schemas.model import Plan
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
-    allowed = residency(plan.data_residency)
+    table = params.get(RESIDENCIES)
+    allowed = residency(plan.data_residency, table)
+    if allowed is None:
+        known = ", ".join(sorted(table)) if table else ""
+        yield Violation(
+            f"data residency '{plan.data_residency}' is not defined (known: {known}); "
+            "an organisation defines its own under residencies: in provision-policies.yaml",
+            ("spec", "dataResidency"),
+        )
+        return
     outside = f"outside data residency '{allowed.name}' (allowed: {allowed.regions_label})"
     # Only where data is held or carried: global services' regions keep metadata only.
     for use in regions_used(plan):
@@ -33,8 +42,12 @@ POLICY = Policy(
     description=(
         "The plan's home region and every backup copy region must lie inside spec.dataResidency. "
         "Residencies map to AWS regions: eu -> eu-* except eu-west-2 (London) and eu-central-2 "
-        "(Zurich), uk -> eu-west-2, ch -> eu-central-2, us -> us-*, ca -> ca-*, apac -> ap-*, "
-        "global -> any region. Data stored outside the promised jurisdiction breaks contracts "
+        "(Zurich); uk -> eu-west-2 and the eu regions, ch -> eu-central-2 and the eu regions (UK "
+        "and Swiss law recognise the EU/EEA as adequate); us -> us-*; ca -> ca-central-1, "
+        "ca-west-1; au -> ap-southeast-2, ap-southeast-4; jp -> ap-northeast-1, ap-northeast-3; "
+        "sg -> ap-southeast-1; in -> ap-south-1, ap-south-2; apac -> ap-*; global -> any region. "
+        "Organisations add their own under residencies: in provision-policies.yaml; an undefined "
+        "residency is a finding. Data stored outside the promised jurisdiction breaks contracts "
         "and data-protection law even when the copy is only a backup. Some resources live where "
         "AWS serves a global service, whatever the home region, and hold metadata only, never the "
         "plan's data: alarms on CloudFront's metrics and the on-call topic and key they notify "

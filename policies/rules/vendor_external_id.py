@@ -34,7 +34,7 @@ POLICY = Policy(
         "alone. (The schema already requires externalIdRef to be a reference, env:, ssm: or "
         "secretsmanager:, never the value.)"
     ),
-    remediation="Give each external provider its own externalIdRef (for example ssm:/vendors/<name>/external-id).",
+    remediation="Give each external provider its own externalIdRef (for example ssm:/provision/vendors/<name>/external-id).",
     check=check,
     tags=("iam", "vendor"),
 )

@@ -8,13 +8,17 @@
   region receives a copy of every recovery point;
 - the plan backs up often enough to meet `rpoHours` and keeps recovery
   points (and copies) `retentionDays`;
-- a service role trusted only by AWS Backup runs the jobs;
+- a service role trusted only by AWS Backup acting for this account
+  (aws:SourceAccount, against the confused deputy) runs the jobs;
 - one selection per protected function picks its data resources by the
   provision:plan, provision:function and provision:environment tags and the
   provision:backup tag only data resources carry (AWS Backup for S3 needs
   versioning: an unversioned log bucket would fail every night's job);
 - vault events (job results, changed recovery points) go to an SNS topic
-  the plan owner subscribes to.
+  the plan owner subscribes to;
+- each vault's access policy denies deleting or shortening recovery points to
+  every principal but the deployer, so neither vendors nor other
+  administrators can remove backups, lock or no lock.
 
 Vaults refuse deletion while they hold recovery points, on every target,
 unless `provision destroy --force-delete-data`.
@@ -36,7 +40,8 @@ from provision.stacks.functions.base import (
 from provision.stacks.providers.backup_plan import BackupPlan, rule_for_rpo
 from provision.stacks.providers.backup_selection import BackupSelection
 from provision.stacks.providers.backup_vault import BackupVault
-from provision.stacks.providers.iam_role import IamRole, trust_policy
+from provision.stacks.functions.service_roles import service_trust_policy
+from provision.stacks.providers.iam_role import IamRole
 from provision.stacks.providers.kms_key import KmsKey, key_policy
 from provision.stacks.providers.sns_topic import SnsTopic
 
@@ -80,6 +85,7 @@ def _vault(
         vault_name=ctx.physical_name(suffix, kind="backup-vault"),
         kms_key_arn=key.arn,
         region=region,
+        protect_recovery_points=True,
         tags=ctx.tags(),
         opts=opts,
         **lock,
@@ -151,7 +157,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     role = IamRole(
         f"{fn}-role",
         role_name=ctx.physical_name("backup", kind="iam-role"),
-        assume_role_policy=trust_policy({"Service": BACKUP_SERVICE}),
+        assume_role_policy=service_trust_policy(BACKUP_SERVICE, ctx.account_id),
         description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
         managed_policy_arns=[
             arn.format(partition=ctx.partition)

@@ -270,6 +270,21 @@ def network(function: Function, o: Mapping[str, Any], scope: Scope) -> list[Stat
     ]
 
 
+# Services whose ARNs carry no region, or neither region nor account (S3 buckets, Route 53 zones):
+# a grant built as arn:aws:{service}:{region}:{account}:* never matches their resources.
+_NO_REGION = frozenset({"cloudfront", "iam", "sts", "organizations", "waf", "globalaccelerator", "shield"})
+_NO_REGION_NO_ACCOUNT = frozenset({"s3", "route53"})
+
+
+def service_arn_pattern(service: str, scope: Scope) -> str:
+    """Every resource of `service` in this account (and region, for regional services), as an ARN glob."""
+    if service in _NO_REGION_NO_ACCOUNT:
+        return f"arn:aws:{service}:::*"
+    if service in _NO_REGION:
+        return f"arn:aws:{service}::{scope.account_id}:*"
+    return f"arn:aws:{service}:{scope.region}:{scope.account_id}:*"
+
+
 def monitoring(function: Function, o: Mapping[str, Any], scope: Scope) -> list[Statement]:
     """Read alarms and metrics; run the plan's runbook actions on watched functions only."""
     statements = [
@@ -286,8 +301,8 @@ def monitoring(function: Function, o: Mapping[str, Any], scope: Scope) -> list[S
             statement(
                 "RunbookActions",
                 actions,
-                # Any resource of this account and region, but only if tagged as a watched function of this plan.
-                [f"arn:aws:{service}:{scope.region}:{scope.account_id}:*" for service in services],
+                # Any resource of this account (and region), but only if tagged as a watched function of this plan.
+                [service_arn_pattern(service, scope) for service in services],
                 {
                     "StringEquals": {
                         f"aws:ResourceTag/{TAG_PLAN}": scope.plan.name,

@@ -24,6 +24,7 @@ from typing import Any, Callable, Mapping
 import pulumi
 from botocore.exceptions import ClientError
 
+from provision.policies.references import is_credential_variable
 from provision.schemas.model import Function, Plan, Provider
 from provision.stacks.functions.base import (
     TAG_ENVIRONMENT,
@@ -55,6 +56,9 @@ def resolve_external_id(provider: Provider, make_client: Callable[[str], Any] = 
     scheme, _, target = ref.partition(":")
     where = f"provider '{provider.name}': externalIdRef {ref}"
     if scheme == "env":
+        if is_credential_variable(target):
+            # Checked again here, whatever validate's config said: the value would land in a trust policy.
+            raise ExternalIdError(f"{where}: {target} holds credentials, never an external id; refused")
         value = os.environ.get(target, "")
         if not value:
             raise ExternalIdError(f"{where}: environment variable {target} is not set (export it before apply)")

@@ -8,6 +8,8 @@ refused unless `force_destroy` is set (or `destroy --force-delete-data`), and
 the refusal says how many would be lost. A locked vault's points cannot be
 deleted before the minimum retention: the refusal gives the earliest date.
 Recovery points are deleted asynchronously: delete waits until none is left.
+With `protect_recovery_points` a vault access policy denies deleting or
+shortening recovery points to everyone but the deployer (backup_vault_guard).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from provision.stacks.providers.base import (
     refuse_data_loss,
     rollback_on_failure,
 )
+from provision.stacks.providers.backup_vault_guard import guarded, set_guard
 from provision.stacks.providers.tag_sync import apply_tag_changes
 
 LOCK_KEYS = ("lock_min_retention_days", "lock_max_retention_days", "lock_changeable_for_days")
@@ -90,6 +93,8 @@ class BackupVaultProvider(AwsResourceProvider):
         ]
         with rollback_on_failure(lambda: backup.delete_backup_vault(BackupVaultName=name)):
             self._set_notifications(backup, name, props, {})
+            if props.get("protect_recovery_points"):
+                set_guard(backup, name, props.get("region"), True)
             # The lock goes last: once it is set, a rollback may no longer delete the vault.
             self._set_lock(backup, name, props, {})
         return CreateResult(name, self.outputs(props, arn=arn))
@@ -125,6 +130,7 @@ class BackupVaultProvider(AwsResourceProvider):
             ),
             "notification_topic_arn": notifications.get("SNSTopicArn"),
             "notification_events": sorted(notifications.get("BackupVaultEvents", [])),
+            "protect_recovery_points": guarded(backup, id_),
             "tags": tags,
         }
         return ReadResult(id_, self.outputs(current, arn=vault["BackupVaultArn"]))
@@ -136,6 +142,8 @@ class BackupVaultProvider(AwsResourceProvider):
             "BackupVaultArn"
         ]
         self._set_notifications(backup, id_, news, olds)
+        if _changed(olds, news, ("protect_recovery_points",)):
+            set_guard(backup, id_, news.get("region"), bool(news.get("protect_recovery_points")))
         if _changed(olds, news, LOCK_KEYS):
             self._set_lock(backup, id_, news, olds)
         sync_backup_tags(backup, what, arn, olds, news)
@@ -249,6 +257,7 @@ class BackupVault(pulumi.dynamic.Resource, module="aws", name="BackupVault"):
         lock_changeable_for_days: int | None = None,
         notification_topic_arn: pulumi.Input[str] | None = None,
         notification_events: Sequence[str] = (),
+        protect_recovery_points: bool = False,
         force_destroy: bool = False,
         tags: Mapping[str, pulumi.Input[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -262,6 +271,7 @@ class BackupVault(pulumi.dynamic.Resource, module="aws", name="BackupVault"):
             "lock_changeable_for_days": lock_changeable_for_days,
             "notification_topic_arn": notification_topic_arn,
             "notification_events": sorted(notification_events),
+            "protect_recovery_points": protect_recovery_points,
             "force_destroy": force_destroy,
             "tags": dict(tags or {}),
             "arn": None,

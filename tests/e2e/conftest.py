@@ -29,6 +29,9 @@ def write_example() -> Callable[..., Path]:
             assert text.count(fixed) == 1, f"the example no longer has {fixed!r}; update this helper"
         text = text.replace(EXAMPLE_NAME_LINE, f"name: {name}")
         path = directory / "saas-startup.yaml"
+        exit_plan = directory / "docs" / "exit" / "nightwatch.md"  # the example's exit plan must exist beside it
+        exit_plan.parent.mkdir(parents=True, exist_ok=True)
+        exit_plan.write_text((REPO_ROOT / "docs" / "exit" / "nightwatch.md").read_text())
         path.write_text(text.replace(HOSTING_LINE, f"hosting: {{kind: static-site, priceClass: {price_class}}}"))
         return path
 

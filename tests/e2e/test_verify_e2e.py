@@ -47,11 +47,13 @@ def run(sandbox, sandbox_state, monkeypatch: pytest.MonkeyPatch):
 VENDOR_REFS = {
     "wachturm": "ssm:/provision/vendors/wachturm/external-id",
     "netzwerk": "ssm:/provision/vendors/netzwerk/external-id",
-    "opsbridge": "secretsmanager:vendors/opsbridge/external-id",
+    "opsbridge": "secretsmanager:provision/vendors/opsbridge/external-id",
 }
 
 
 def copy_example(name: str, directory: Path) -> Path:
+    # The examples' exit plans must exist beside the copy, as they do in the repository.
+    shutil.copytree(EXAMPLES.parent / "docs" / "exit", directory / "docs" / "exit", dirs_exist_ok=True)
     return Path(shutil.copy(EXAMPLES / name, directory / name))
 
 

@@ -76,6 +76,8 @@ def test_immutable_vault_is_locked_for_the_retention_in_compliance_mode(full, ct
     assert vault["region"] == region
     assert (vault["lock_min_retention_days"], vault["lock_changeable_for_days"]) == (35, 3)
     assert vault["force_destroy"] is False
+    # Recovery points can be deleted by the deployer only (vault access policy), in both vaults.
+    assert (vault["protect_recovery_points"], full["backups-copy-vault"]["protect_recovery_points"]) == (True, True)
 
 
 def test_vaults_keep_recovery_points_on_every_target(full) -> None:
@@ -114,12 +116,14 @@ def test_plan_meets_rpo_and_retention_and_copies_across_regions(full) -> None:
     }
 
 
-def test_service_role_trusts_only_aws_backup(full) -> None:
+def test_service_role_trusts_only_aws_backup(full, account_id) -> None:
     role = full["backups-role"]
     assert json.loads(role["assume_role_policy"]) == {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole",
+             # Only when acting for this account: no confused deputy.
+             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}
         ],
     }
     assert role["max_session_duration"] == 3600

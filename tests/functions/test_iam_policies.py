@@ -200,3 +200,24 @@ def test_data_exchange_vendor_reaches_only_its_own_prefix(plan, account_id, regi
     assert by_sid["ExchangeFiles"]["Resource"] == ["arn:aws:s3:::exchange/partners/nightwatch/*"]
     assert by_sid["ListExchange"]["Condition"] == {"StringLike": {"s3:prefix": ["partners/nightwatch/*"]}}
     assert by_sid["LocateExchange"]["Action"] == ["s3:GetBucketLocation"]
+
+
+
+def test_runbook_grants_build_arns_global_services_can_match(make_plan, account_id, region) -> None:
+    # CloudFront and IAM ARNs carry no region; S3 and Route 53 ARNs neither region nor account.
+    actions = ["cloudfront:CreateInvalidation", "ec2:RebootInstances", "iam:PassRole", "route53:ChangeResourceRecordSets",
+               "s3:PutObject"]
+    plan = make_plan({
+        "web": {"type": "hosting", "provider": "aws", "hosting": {"kind": "static-site"}},
+        "ops": {"type": "monitoring", "provider": "nightwatch",
+                "monitoring": {"watches": ["web"], "notify": ["a@b.example"], "runbookActions": actions}},
+    })
+    scope = Scope(plan=plan, account_id=account_id, region=region)
+    statements = {s["Sid"]: s for s in statements_for(plan.functions["ops"], OUTPUTS["monitoring"], scope)}
+    assert statements["RunbookActions"]["Resource"] == [
+        "arn:aws:cloudfront::111122223333:*",
+        "arn:aws:ec2:eu-west-1:111122223333:*",
+        "arn:aws:iam::111122223333:*",
+        "arn:aws:route53:::*",
+        "arn:aws:s3:::*",
+    ]

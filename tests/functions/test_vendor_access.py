@@ -188,6 +188,20 @@ def test_missing_external_id_names_the_provider_and_variable(plan, monkeypatch) 
     )
 
 
+@pytest.mark.parametrize("variable", ["AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "DB_PASSWORD"])
+def test_credential_variables_are_never_read_as_external_ids(monkeypatch, variable) -> None:
+    monkeypatch.setenv(variable, "s3cr3t-value")
+
+    with pytest.raises(vendor_access.ExternalIdError) as refused:
+        vendor_access.resolve_external_id(_vendor(f"env:{variable}"))
+
+    assert str(refused.value) == (
+        f"provider 'nightwatch': externalIdRef env:{variable}: {variable} holds credentials, never an external id; "
+        "refused"
+    )
+    assert "s3cr3t-value" not in str(refused.value)
+
+
 @pytest.fixture
 def aws(monkeypatch):
     for var, value in {

@@ -101,12 +101,49 @@ def test_list_params_replace_the_default() -> None:
             "org/provision-policies.yaml:3:5: PRV-VEN-001: unknown key 'level' (expected: enforcement, params)",
         ),
         (
-            "rules: {}\n",
-            "org/provision-policies.yaml:1:1: unknown key 'rules' (expected: policies, costAllocationTagsActive)",
-        ),
         (
             "costAllocationTagsActive: sometimes\n",
             "org/provision-policies.yaml:1:27: costAllocationTagsActive must be true or false",
+            "policies:\n  PRV-VEN-001:\n    enforcement: off\n",
+            "org/provision-policies.yaml:3:18: PRV-VEN-001: enforcement must be one of mandatory, advisory, "
+            "disabled, not 'off' (YAML reads off as false); to switch the policy off, write enforcement: disabled",
+        ),
+        (
+            "policies:\n  PRV-VEN-001:\n    enforcement: yes\n",
+            "org/provision-policies.yaml:3:18: PRV-VEN-001: enforcement must be one of mandatory, advisory, "
+            "disabled, not 'yes' (YAML reads yes as true)",
+        ),
+        ("rules: {}\n", "org/provision-policies.yaml:1:1: unknown key 'rules' (expected: policies, externalIdRefs, residencies, costAllocationTagsActive)"),
+        ("residency: {}\n", "org/provision-policies.yaml:1:1: unknown key 'residency' "
+                            "(did you mean residencies? expected: policies, externalIdRefs, residencies, "
+                            "costAllocationTagsActive)"),
+        (
+            "externalIdRefs: ['env:*']\n",
+            "org/provision-policies.yaml:1:18: externalIdRefs: 'env:*' would admit every environment variable; "
+            "name a suffix such as env:*_EXTERNAL_ID",
+        ),
+        (
+            "externalIdRefs: ['ssm:/*']\n",
+            "org/provision-policies.yaml:1:18: externalIdRefs: 'ssm:/*' would admit every ssm name; "
+            "name a prefix such as ssm:/acme/vendors/*",
+        ),
+        (
+            "externalIdRefs: ssm:/acme/*\n",
+            "org/provision-policies.yaml:1:17: externalIdRefs must be a list of globs such as ssm:/acme/vendors/*",
+        ),
+        (
+            "residencies:\n  eu: {regions: ['*'], countries: [US]}\n",
+            "org/provision-policies.yaml:2:3: residencies: 'eu' is built in and cannot be redefined; "
+            "add yours under another name",
+        ),
+        (
+            "residencies:\n  nz: {regions: [ap-southeast-6], countries: [nz]}\n",
+            "org/provision-policies.yaml:2:47: residency 'nz'.countries[0] must be an ISO 3166 alpha-2 code in "
+            "capitals, such as NZ, not 'nz'",
+        ),
+        (
+            "residencies:\n  nz: {regions: [ap-southeast-6]}\n",
+            "org/provision-policies.yaml:2:7: residency 'nz' needs a non-empty 'countries' list",
         ),
         (
             "policies:\n  PRV-VEN-001: {enforcement: advisory}\n  PRV-VEN-001: {enforcement: disabled}\n",
@@ -180,3 +217,22 @@ def test_explicit_config_path_wins_over_search(tmp_path: pathlib.Path) -> None:
 def test_cost_allocation_tags_are_inactive_unless_the_config_says_so() -> None:
     assert parse_config("policies: {}\n").cost_allocation_tags_active is False
     assert parse_config("costAllocationTagsActive: true\n").cost_allocation_tags_active is True
+def test_external_id_namespace_and_residencies_come_from_the_config() -> None:
+    config = parse(
+        """
+        externalIdRefs: ["ssm:/acme/vendors/*", "env:*_VENDOR_ID"]
+        residencies:
+          nz: {regions: [ap-southeast-6], countries: [NZ], label: New Zealand}
+        """
+    )
+    assert config.external_id_refs == ("ssm:/acme/vendors/*", "env:*_VENDOR_ID")
+    nz = config.residencies["nz"]
+    assert (nz.allows_region("ap-southeast-6"), nz.allows_region("ap-southeast-2")) == (True, False)
+    assert (nz.allows_country("NZ"), nz.allows_country("AU"), nz.countries_label) == (True, False, "New Zealand")
+    # The built-in residencies stay.
+    assert config.residencies["eu"].allows_region("eu-west-1")
+
+
+def test_defaults_name_the_default_namespace() -> None:
+    assert PolicyConfig().external_id_refs == ("ssm:/provision/*", "secretsmanager:provision/*", "env:*_EXTERNAL_ID")
+    assert PolicyConfig().label == "defaults"

@@ -16,6 +16,7 @@ import yaml
 from provision.cli.pipeline import validate_file
 from provision.policies.config import PolicyConfig
 from provision.policies.engine import evaluate
+from provision.policies.origin import PlanOrigin
 from provision.policies.registry import POLICIES
 from provision.schemas.findings import Finding, Level
 from provision.schemas.model import build_plan
@@ -37,7 +38,7 @@ def expectations(path: pathlib.Path) -> list[tuple[str, str]]:
 def results_of(path: pathlib.Path, policy_id: str) -> list[tuple[str, str]]:
     plan = build_plan(yaml.safe_load(path.read_text()))
     found = []
-    for result in evaluate(plan, config=PolicyConfig(), today=TODAY):
+    for result in evaluate(plan, config=PolicyConfig(), today=TODAY, origin=PlanOrigin.for_file(path)):
         if result.policy.id == policy_id:
             pointer = Finding("", 1, 1, policy_id, Level.MANDATORY, "", "", path=result.violation.path).json_pointer
             found.append((pointer, result.violation.message))

@@ -26,6 +26,7 @@ def _props(**overrides):
         "lock_changeable_for_days": 3,
         "notification_topic_arn": TOPIC,
         "notification_events": EVENTS,
+        "protect_recovery_points": False,
         "force_destroy": False,
         "tags": {"provision:plan": "acme"},
     }

@@ -77,6 +77,9 @@ def write_plan(tmp_path: Path, sandbox, sandbox_state, vendor_env) -> Iterator[C
     def write(name: str, vendor_env: str = VENDOR_ENV) -> Path:
         path = tmp_path / f"{name}.yaml"
         path.write_text(PLAN_TEMPLATE.format(name=name, vendor_env=vendor_env))
+        exit_plan = tmp_path / "docs" / "exit" / "opsco.md"  # the exit plan the template names must exist
+        exit_plan.parent.mkdir(parents=True, exist_ok=True)
+        exit_plan.write_text("# Exit plan: OpsCo\n")
         written.append(path)
         return path
 

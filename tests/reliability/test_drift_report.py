@@ -138,6 +138,8 @@ def test_no_drift_is_one_line() -> None:
 def test_drift_without_a_deployment_is_an_error(tmp_path: Path, plan_text: str, expected: str, code: int) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(plan_text)
+    (tmp_path / "docs" / "exit").mkdir(parents=True)  # the example's exit plan must exist beside it
+    (tmp_path / "docs" / "exit" / "nightwatch.md").write_text("# Exit plan\n")
     result = CliRunner().invoke(cli, ["drift", str(plan), "--state-dir", str(tmp_path / "state")])
     assert result.exit_code == code, result.output
     assert result.output.endswith(expected.format(plan=plan))

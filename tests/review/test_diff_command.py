@@ -49,7 +49,7 @@ def test_exit_codes_and_output(args, code, first_line) -> None:
 
 def test_unchanged_says_so() -> None:
     _, stdout, _ = run(case("provider-swap", "base"), case("provider-swap", "base"))
-    assert stdout.splitlines()[3] == "NO CHANGES"
+    assert stdout.splitlines()[2:5] == ["Policy config: defaults", "", "NO CHANGES"]
 
 
 def test_a_new_plan_lists_its_functions() -> None:

@@ -71,8 +71,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str]
         plan = tmp_path / "plans" / "prod.yaml"
         plan.parent.mkdir()
         plan.write_text(base, encoding="utf-8")
+        exit_plan = tmp_path / "docs" / "exit" / "nightwatch.md"  # the exit plan the cases name
+        exit_plan.parent.mkdir(parents=True)
+        exit_plan.write_text("# Exit plan: Nightwatch\n", encoding="utf-8")
         git("init", "-q", "-b", "main")
-        git("add", "plans")
+        git("add", "plans", "docs")
         git("commit", "-q", "-m", "base")
         plan.write_text(head, encoding="utf-8")
         monkeypatch.chdir(tmp_path)

@@ -15,6 +15,7 @@ GAP_MODULES = (
     "backup",  # backup selections, update_backup_plan, vault notifications
     "backup_jobs",  # backup jobs: S3 buckets must be versioned
     "backup_recovery_points",  # recovery points, vault lock minimum retention
+    "backup_access",  # vault access policies
     "guardduty",  # publishing destinations
     "guardduty_findings",  # sample findings, sent to EventBridge
     "securityhub",  # batch_enable_standards, get_enabled_standards
