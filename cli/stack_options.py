@@ -56,24 +56,32 @@ class PlanRejected(click.ClickException):
         self.exit_code = exit_code
 
 
-def load_checked_plan(path: Path, *, enforce_policies: bool):
+def load_checked_plan(path: Path, *, enforce_policies: bool, summary_only: bool = False):
     """Load and validate a plan, printing its findings to stderr.
 
     Invalid input always stops (exit 2); mandatory violations stop (exit 1)
     when `enforce_policies` (plan, apply), not for status and destroy.
+    `summary_only` (commands that read what is deployed) prints one line
+    instead of findings that do not stop the command.
     """
-    return load_checked_report(path, enforce_policies=enforce_policies)[0]
+    return load_checked_report(path, enforce_policies=enforce_policies, summary_only=summary_only)[0]
 
 
-def load_checked_report(path: Path, *, enforce_policies: bool):
+def load_checked_report(path: Path, *, enforce_policies: bool, summary_only: bool = False):
     """`load_checked_plan`, also returning the validation report (for review output)."""
+    from provision.cli.formats.base import Summary
     from provision.cli.formats.text import TextFormatter
     from provision.cli.pipeline import load_plan
     from provision.schemas.findings import Level
 
     plan, report = load_plan(path)
     levels = {f.level for f in report.findings}
-    if report.findings:
+    stops = plan is None or Level.ERROR in levels or (enforce_policies and Level.MANDATORY in levels)
+    if report.findings and summary_only and not stops:
+        counts = Summary.of([report])
+        click.echo(f"{path} has policy findings ({counts.mandatory} mandatory, {counts.advisory} advisory, "
+                   f"{counts.waived} waived): `provision validate {path}` lists them.", err=True)
+    elif report.findings:
         click.echo(TextFormatter(color=False).render([report]), err=True, nl=False)
     if plan is None or Level.ERROR in levels:
         raise PlanRejected(f"{path} is not a valid plan; nothing was provisioned.", EXIT_INVALID)

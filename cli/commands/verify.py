@@ -112,7 +112,7 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
     from provision.stacks.verify.runner import verify as run_checks
 
     with clear_errors():
-        plan = load_checked_plan(plan_file, enforce_policies=False)
+        plan = load_checked_plan(plan_file, enforce_policies=False, summary_only=True)
         label = f"{plan.name}/{plan.environment}"
         stack = open_deployed_stack(plan, plan_file, target=target, state_dir=state_dir, backend=backend)
         resources = live_resources(deployment_of(stack.ops), plan.region)
