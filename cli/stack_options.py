@@ -112,6 +112,7 @@ def open_plan_stack(
     backend: str | None,
     start_sandbox: bool,
     with_program: bool,
+    plan_file: Path | None = None,
 ) -> PlanStack:
     """Resolve the target (starting the sandbox if asked), the engine and the plan's stack."""
     from provision.stacks.engine.install import ensure_engine
@@ -125,16 +126,19 @@ def open_plan_stack(
         click.echo(f"Started the sandbox (instance {info.instance_id}) at {info.url}.", err=True)
 
     chosen = resolve_target(target, plan.region, state, start_sandbox=start_sandbox, on_sandbox_start=started)
-    engine = ensure_engine(lambda line: click.echo(line, err=True))
-    for note in engine.notes:
-        click.echo(f"Note: {note}", err=True)
     disposable = chosen.sandbox is not None
     program = None
     if with_program:
         from provision.stacks.functions.vendor_access import resolve_external_ids
 
-        external_ids = resolve_external_ids(plan, chosen.client)
+        # Before the engine, which may take minutes to obtain: a missing secret fails at once.
+        where = f"account {chosen.account_id()}, region {chosen.region} (target {chosen.name})"
+        seed = f"provision sandbox seed {plan_file}" if disposable and plan_file else ""
+        external_ids = resolve_external_ids(plan, chosen.client, where=where, seed_command=seed)
         program = build_program(plan, chosen.account_id(), disposable=disposable, external_ids=external_ids)
+    engine = ensure_engine(lambda line: click.echo(line, err=True))
+    for note in engine.notes:
+        click.echo(f"Note: {note}", err=True)
     ops = target_stack(
         chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend, program=program
     )

@@ -100,7 +100,8 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
     with clear_errors():
         loaded = load_checked_plan(plan_file, enforce_policies=True)
         stack = open_plan_stack(
-            loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
+            loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True,
+            plan_file=plan_file
         )
         with exclusive_run(
             stack.ops, StateDir.resolve(state_dir).root, f"provision apply {plan_file}", f"provision unlock {plan_file}"

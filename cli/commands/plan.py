@@ -153,7 +153,8 @@ def plan(
         with clear_errors():
             loaded, report = load_checked_report(plan_file, enforce_policies=True)
             stack = open_plan_stack(
-                loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True
+                loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=True, with_program=True,
+                plan_file=plan_file
             )
             with working(f"Previewing {stack.label}..."):
                 changes = stack.ops.preview(refresh=True)  # what apply, which refreshes first, would do

@@ -35,7 +35,7 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """run(*args): the CLI in process, stdout and stderr apart."""
     monkeypatch.delenv("PROVISION_DOCS_URL", raising=False)
 
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+    def invoke(*args: str, input: str | None = None, catch: bool = True) -> Result:
+        return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=catch)
 
     return invoke
