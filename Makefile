@@ -23,13 +23,15 @@ venv: $(BIN)/.installed
 engine: venv
 	$(BIN)/provision engine install
 
-# The examples' vendors read their ExternalIds from these variables; the sandbox takes
-# any value, so the demo supplies placeholders unless you set them yourself.
-DEMO_IDS := NIGHTWATCH_EXTERNAL_ID CLAIMSCO_EXTERNAL_ID SENTRY_SOC_EXTERNAL_ID
+# The sandbox takes any ExternalId, so the demo supplies placeholders for the plan's
+# references: `sandbox seed` puts its ssm: and secretsmanager: ones in the sandbox,
+# and its env: variables (read from the plan) get one unless you set them yourself.
+DEMO_IDS = $(shell sed -n 's/.*externalIdRef:[ "]*env:\([A-Za-z0-9_]*\).*/\1/p' $(PLAN))
 demo_env = $(foreach v,$(DEMO_IDS),$(v)=$${$(v):-sandbox-demo-id})
 
 demo: engine
 	$(BIN)/provision sandbox start
+	$(BIN)/provision sandbox seed $(PLAN)
 	$(demo_env) $(BIN)/provision apply $(PLAN) --yes
 	$(BIN)/provision status $(PLAN)
 

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "policies": ("policies", "policies", "List the governance policy catalogue."),
     "explain": ("explain", "explain", "Show one policy in full."),
     "schema": ("schema", "schema", "Print the plan JSON Schema."),
+    "cost": ("cost", "cost", "Estimate a plan's monthly AWS cost per function, in total and against its budget."),
     "diff": ("diff", "diff", "Review a plan change: functions, providers, residency, SLAs, vendors, policy, cost."),
     "plan": ("plan", "plan", "Preview what apply would change, grouped by function."),
     "apply": ("apply", "apply", "Provision a plan (sandbox by default) with live progress."),

@@ -20,7 +20,7 @@ from typing import Sequence
 import click
 
 from provision.schemas.findings import Finding, Level
-from provision.schemas.loader import LoadError, load_document
+from provision.schemas.loader import Document, LoadError, load_document
 from provision.schemas.model import Plan, build_plan
 from provision.schemas.placement import check_placement
 from provision.schemas.positions import PositionMap
@@ -37,7 +37,7 @@ DEFAULTS = "defaults"  # the label of the built-in policy config
 class FileReport:
     file: str  # as given/expanded, for display
     findings: list[Finding] = field(default_factory=list)  # sorted by (line, column, rule)
-    # The typed plan once it passed the schema and the cross-reference checks; None before.
+    # The typed plan once it passed every check but the policies; None otherwise.
     plan: Plan | None = None
     positions: PositionMap | None = None
     # The policy config applied (or that would apply): its path, or "defaults".
@@ -114,23 +114,88 @@ def _run(report: FileReport, source, policy_config, today: dt.date, config_dir: 
         report.findings.extend(error.findings)
         return
     report.positions = document.positions
-    report.findings.extend(check_schema(document))
-    if report.findings:
+    report.findings.extend(document.findings)  # problems the loader could step past (duplicate keys)
+    schema_findings = check_schema(document)
+    report.findings.extend(schema_findings)
+    broken = _broken_functions(schema_findings)
+    if broken is None:
         return
-    plan = build_plan(document.data)
-    report.findings.extend(check_references(plan, document))
-    if not report.findings:
-        report.findings.extend(check_placement(plan, document))
-    if report.findings:
+    checked = _without(document, broken) if broken else document
+    if broken and check_schema(checked):  # e.g. the functions left do not make a plan
         return
-    if policy_config is None:
+    plan = build_plan(checked.data)
+    references = [f for f in check_references(plan, checked) if not _names_dropped(f, checked, broken)]
+    report.findings.extend(references)
+    if references:
         return
-    report.plan = plan
+    # Names, regions and zones: independent of the policies, which still run after them.
+    report.findings.extend(check_placement(plan, checked))
+    if policy_config is None:  # an invalid config was reported above: only the policies cannot run
+        return
     from provision.policies.engine import evaluate  # the catalogue loads only when a plan gets this far
 
-    for result in evaluate(plan, config=policy_config, today=today, origin=origin):
+    results = evaluate(plan, config=policy_config, today=today, origin=origin)
+    if broken:
+        results = _independent_of(broken, results, document, policy_config, today, origin)
+    else:
+        report.plan = None if any(f.level is Level.ERROR for f in report.findings) else plan
+    for result in results:
         line, column = document.positions.locate(result.violation.path)
         report.findings.append(result.to_finding(report.file, line, column))
+
+
+# ---- one run, every knowable problem ----------------------------------------------------------
+# Schema errors inside functions do not stop the run: the functions at fault are set aside and
+# the rest of the plan goes through cross-references and policies. What those checks say about
+# the functions set aside (or what depends on them) is not knowable, so it is not reported.
+
+
+def _broken_functions(findings: list[Finding]) -> set[str] | None:
+    """The functions the schema errors lie in; None when one lies elsewhere (nothing more can be
+    checked: every check reads the header, providers and waivers), an empty set when none."""
+    broken: set[str] = set()
+    for finding in findings:
+        if finding.level is not Level.ERROR:
+            continue
+        path = finding.path
+        if len(path) < 3 or path[:2] != ("spec", "functions") or not isinstance(path[2], str):
+            return None
+        broken.add(path[2])
+    return broken
+
+
+def _without(document: Document, names: set[str]) -> Document:
+    """The document with functions `names` left out (positions stay valid for the rest)."""
+    spec = dict(document.data["spec"])
+    spec["functions"] = {k: v for k, v in spec["functions"].items() if k not in names}
+    return Document({**document.data, "spec": spec}, document.positions, document.filename)
+
+
+def _names_dropped(finding: Finding, document: Document, broken: set[str]) -> bool:
+    """A reference to a function set aside is not dangling: it is only unchecked."""
+    if finding.rule != "XREF-FUNCTION":
+        return False
+    value = document.data
+    for part in finding.path:
+        value = value[part]
+    return value in broken
+
+
+def _independent_of(broken: set[str], results: list, document: Document, config, today: dt.date, origin) -> list:
+    """The policy results of the plan without the broken functions that hold with them too.
+
+    A result that disappears once they are back (as written, however wrong) depends on them:
+    it is not reported. When they cannot be read back at all, no policy result is.
+    """
+    from provision.policies.engine import evaluate
+
+    try:
+        whole = build_plan(document.data)
+    except Exception:  # noqa: BLE001 - too broken to stand in for itself
+        return []
+    key = lambda r: (r.policy.id, r.violation.path, r.violation.message)  # noqa: E731
+    seen = {key(r) for r in evaluate(whole, config=config, today=today, origin=origin, skip_failing=True)}
+    return [r for r in results if key(r) in seen]
 
 
 def validate_paths(args: Sequence[str], *, policy_config_path: str | None = None,

@@ -56,24 +56,32 @@ class PlanRejected(click.ClickException):
         self.exit_code = exit_code
 
 
-def load_checked_plan(path: Path, *, enforce_policies: bool):
+def load_checked_plan(path: Path, *, enforce_policies: bool, summary_only: bool = False):
     """Load and validate a plan, printing its findings to stderr.
 
     Invalid input always stops (exit 2); mandatory violations stop (exit 1)
     when `enforce_policies` (plan, apply), not for status and destroy.
+    `summary_only` (commands that read what is deployed) prints one line
+    instead of findings that do not stop the command.
     """
-    return load_checked_report(path, enforce_policies=enforce_policies)[0]
+    return load_checked_report(path, enforce_policies=enforce_policies, summary_only=summary_only)[0]
 
 
-def load_checked_report(path: Path, *, enforce_policies: bool):
+def load_checked_report(path: Path, *, enforce_policies: bool, summary_only: bool = False):
     """`load_checked_plan`, also returning the validation report (for review output)."""
+    from provision.cli.formats.base import Summary
     from provision.cli.formats.text import TextFormatter
     from provision.cli.pipeline import load_plan
     from provision.schemas.findings import Level
 
     plan, report = load_plan(path)
     levels = {f.level for f in report.findings}
-    if report.findings:
+    stops = plan is None or Level.ERROR in levels or (enforce_policies and Level.MANDATORY in levels)
+    if report.findings and summary_only and not stops:
+        counts = Summary.of([report])
+        click.echo(f"{path} has policy findings ({counts.mandatory} mandatory, {counts.advisory} advisory, "
+                   f"{counts.waived} waived): `provision validate {path}` lists them.", err=True)
+    elif report.findings:
         click.echo(TextFormatter(color=False).render([report]), err=True, nl=False)
     if plan is None or Level.ERROR in levels:
         raise PlanRejected(f"{path} is not a valid plan; nothing was provisioned.", EXIT_INVALID)
@@ -123,6 +131,14 @@ def open_plan_stack(
     chosen = resolve_target(target, plan.region, state, start_sandbox=start_sandbox, on_sandbox_start=started)
     for note in chosen.notes:
         click.echo(f"Note: {note}", err=True)
+    external_ids = None
+    if with_program:
+        from provision.stacks.functions.vendor_access import resolve_external_ids
+
+        # Before the engine, which may take minutes to obtain: a missing secret fails at once.
+        where = f"account {chosen.account_id()}, region {chosen.region} (target {chosen.name})"
+        seed = f"provision sandbox seed {plan_file}" if chosen.sandbox is not None and plan_file else ""
+        external_ids = resolve_external_ids(plan, chosen.client, where=where, seed_command=seed)
     engine = ensure_engine(lambda line: click.echo(line, err=True))
     for note in engine.notes:
         click.echo(f"Note: {note}", err=True)
@@ -130,10 +146,8 @@ def open_plan_stack(
     if with_program:
         from provision.cli.pipeline import load_policy_config
         from provision.schemas.naming import book_from_deployment
-        from provision.stacks.functions.vendor_access import resolve_external_ids
         from provision.stacks.zones import zones_for
 
-        external_ids = resolve_external_ids(plan, chosen.client)
         zones = zones_for(plan, chosen.client)
         # A deployed stack keeps the physical names it has: renaming would replace its data.
         names = book_from_deployment(ops.deployment())

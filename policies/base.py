@@ -33,6 +33,7 @@ class Violation:
     message: str
     path: Path
     function: str | None = None  # the function concerned, for waivers
+    fix: str = ""  # how to fix this very violation; empty: the policy's remediation applies
 
 
 @dataclass(frozen=True)

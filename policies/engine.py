@@ -9,7 +9,7 @@ from provision.policies.base import EXTERNAL_ID_REFS, ORIGIN, RESIDENCIES, TODAY
 from provision.policies.config import PolicyConfig
 from provision.policies.registry import POLICIES
 from provision.policies.waivers import find_waiver
-from provision.schemas.findings import Finding, Level
+from provision.schemas.findings import Finding, Level, WaiverNote
 from provision.schemas.model import Path, Plan, Waiver
 
 _LEVEL = {Enforcement.MANDATORY: Level.MANDATORY, Enforcement.ADVISORY: Level.ADVISORY}
@@ -35,10 +35,12 @@ class PolicyResult:
             rule=self.policy.id,
             level=self.level,
             message=message,
-            fix=self.policy.remediation,
+            fix=self.violation.fix or self.policy.remediation,
             path=self.violation.path,
             title=self.policy.title,
             docs_url=self.policy.docs_url,
+            waiver=None if self.waiver is None else WaiverNote(
+                self.waiver.expires, self.waiver.approved_by, self.waiver.reason),
         )
 
 
@@ -47,11 +49,14 @@ def _path_key(path: Path) -> tuple:
     return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in path)
 
 
-def evaluate(plan: Plan, *, config: PolicyConfig, today: dt.date, origin=None) -> list[PolicyResult]:
+def evaluate(
+    plan: Plan, *, config: PolicyConfig, today: dt.date, origin=None, skip_failing: bool = False
+) -> list[PolicyResult]:
     """Every violation of every enabled policy, sorted by JSON path, then policy id.
 
     `origin` (a policies.origin.PlanOrigin) is where the plan lives, for the
     policies that check files it names; without it they check what they can.
+    `skip_failing` drops the results of a policy that raises (for plans that are not schema-valid).
     """
     results = []
     context = {TODAY: today, RESIDENCIES: config.residencies, EXTERNAL_ID_REFS: config.external_id_refs,
@@ -61,7 +66,13 @@ def evaluate(plan: Plan, *, config: PolicyConfig, today: dt.date, origin=None) -
         if enforcement is Enforcement.DISABLED:
             continue
         params = {**config.params(policy), **context}
-        for violation in policy.check(plan, params):
+        try:
+            violations = list(policy.check(plan, params))
+        except Exception:  # noqa: BLE001 - only with skip_failing: a schema-invalid plan may break any check
+            if not skip_failing:
+                raise
+            continue
+        for violation in violations:
             waiver = find_waiver(plan.waivers, policy.id, violation.function, today)
             level = Level.WAIVED if waiver else _LEVEL[enforcement]
             results.append(PolicyResult(policy, violation, level, waiver))

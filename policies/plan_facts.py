@@ -103,3 +103,11 @@ def quoted(names: Iterable[str]) -> str:
 
 def usd(amount: float) -> str:
     return f"${amount:,.2f}"
+
+
+def nat_gateway_count(fn: Function) -> int:
+    """How many NAT gateways a network function gets (stacks.functions.network builds them):
+    with `nat: true`, one per AZ for a critical function, one shared by every AZ otherwise."""
+    if not fn.settings.get("nat", False):
+        return 0
+    return int(fn.settings.get("azs", 2)) if fn.tier == "critical" else 1

@@ -6,6 +6,7 @@ output format renders them; nothing else crosses that boundary.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
@@ -20,6 +21,13 @@ class Level(str, Enum):
 
 
 @dataclass(frozen=True)
+class WaiverNote:
+    expires: dt.date
+    approved_by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Finding:
     file: str
     line: int  # 1-based
@@ -30,7 +38,8 @@ class Finding:
     fix: str  # how to fix it, one sentence
     path: Path = ()  # JSON path inside the document
     title: str = ""
-    docs_url: str = ""
+    docs_url: str = ""  # relative to the repository root, e.g. docs/policies.md#prv-res-001
+    waiver: WaiverNote | None = None  # the waiver that covers it (level WAIVED)
 
     @property
     def json_pointer(self) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pathlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -48,6 +48,25 @@ class Document:
     data: dict[str, Any]
     positions: PositionMap
     filename: str
+    findings: list[Finding] = field(default_factory=list)  # problems that did not stop loading
+
+
+# The title of each loader rule, as every output format shows it.
+LOAD_TITLES = {
+    "LOAD-IO": "The file cannot be read",
+    "LOAD-TOO-LARGE": "The file is too large",
+    "LOAD-ENCODING": "The file is not UTF-8",
+    "LOAD-BINARY": "The file is binary",
+    "LOAD-EMPTY": "The file is empty",
+    "LOAD-MULTI-DOC": "More than one YAML document",
+    "LOAD-NOT-MAPPING": "The document is not a mapping",
+    "LOAD-SYNTAX": "Invalid YAML",
+    "LOAD-TABS": "Tabs used for indentation",
+    "LOAD-DEPTH": "The document nests too deeply",
+    "LOAD-ALIAS": "Alias or anchor problem",
+    "LOAD-TAG": "Unsupported YAML tag",
+    "LOAD-DUPLICATE-KEY": "Duplicate key",
+}
 
 
 class LoadError(Exception):
@@ -80,12 +99,16 @@ def load_document(source: pathlib.Path | str | bytes, *, filename: str | None = 
         return _parse(text, filename)
     except _Fail as fail:
         line, column = fail.mark
-        raise LoadError([Finding(filename, line, column, fail.rule, Level.ERROR, fail.message, fail.fix)]) from None
+        raise LoadError([Finding(filename, line, column, fail.rule, Level.ERROR, fail.message, fail.fix,
+                                 title=LOAD_TITLES.get(fail.rule, ""))]) from None
     except BuildError as err:
-        line, column = err.mark
-        raise LoadError(
-            [Finding(filename, line, column, err.rule, Level.ERROR, err.message, err.fix, path=err.path)]
-        ) from None
+        raise LoadError([_finding(filename, err)]) from None
+
+
+def _finding(filename: str, err: BuildError) -> Finding:
+    line, column = err.mark
+    return Finding(filename, line, column, err.rule, Level.ERROR, err.message, err.fix, path=err.path,
+                   title=LOAD_TITLES.get(err.rule, ""))
 
 
 def _read(path: pathlib.Path) -> bytes:
@@ -180,7 +203,8 @@ def _parse(text: str, filename: str) -> Document:
         builder = Builder(loader)
         builder.positions.anchors[()] = mark_of(root)
         data = builder.build(root)
-        return Document(data, builder.positions, filename)
+        found = [_finding(filename, problem) for problem in builder.problems]
+        return Document(data, builder.positions, filename, found)
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(text, err) from None
     except yaml.reader.ReaderError as err:

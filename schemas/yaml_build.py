@@ -1,6 +1,7 @@
 """Turn a composed YAML node graph into plain data plus a PositionMap.
 
-PyYAML's own constructor loses positions, accepts duplicate keys silently and
+PyYAML's own constructor loses positions, accepts duplicate keys silently (here
+they are reported, and the last value is kept) and
 expands aliases without limit; building from nodes ourselves fixes all three in
 one pass. Keys always stay the text the user wrote (`on:` is the key "on", not
 True); scalar values follow YAML 1.1 as PyYAML's safe loader reads them.
@@ -60,6 +61,7 @@ class Builder:
 
     def __init__(self, constructor: yaml.constructor.SafeConstructor) -> None:
         self.positions = PositionMap()
+        self.problems: list[BuildError] = []  # found, reported, and stepped past (duplicate keys)
         self._scalars = _scalar_constructors(constructor)
         self._active: set[int] = set()  # nodes being built: meeting one again is a recursive alias
         self._seen: set[int] = set()  # nodes built once: meeting one again is an alias
@@ -126,12 +128,14 @@ class Builder:
                     "Write the key as a plain word such as `name:`.", path)
             key = key_node.value
             if key in first_seen:
+                # Reported, and checking goes on with the last value, as every YAML reader keeps
+                # it: the checks then see what other tools reading the plan would see.
                 line, column = first_seen[key]
-                raise BuildError(
+                self.problems.append(BuildError(
                     "LOAD-DUPLICATE-KEY", key_mark,
-                    f"Duplicate key `{key}`: it is already defined at line {line}, column {column}, "
-                    "and YAML would silently keep only the last one.",
-                    f"Remove one of the two `{key}:` entries, or merge their contents.", path + (key,))
+                    f"Duplicate key `{key}`: it is already defined at line {line}, column {column}; "
+                    "YAML keeps only this last one, and so do the other checks.",
+                    f"Remove one of the two `{key}:` entries, or merge their contents.", path + (key,)))
             first_seen[key] = key_mark
             child = path + (key,)
             block = isinstance(value_node, yaml.CollectionNode) and not value_node.flow_style

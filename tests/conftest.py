@@ -37,6 +37,12 @@ REAL_AWS_VARS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def repository_doc_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doc links from pyproject.toml's Repository, whatever PROVISION_DOCS_URL the caller has set."""
+    monkeypatch.delenv("PROVISION_DOCS_URL", raising=False)
+
+
 @pytest.fixture
 def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AWS credentials anywhere: no env keys, no config files, no instance metadata."""

@@ -71,12 +71,14 @@ def test_cdn_price_class_changes_the_transfer_rate(price_class: str, per_gb: flo
     assert estimate(p).per_function["site"] == round(SITE_USD - 50 * 0.085 + 50 * per_gb, 2)
 
 
-def test_nat_gateways_are_priced_per_availability_zone() -> None:
-    with_nat = plan_with("    net: {type: network, provider: aws, network: {cidr: 10.0.0.0/16, azs: 3, nat: true}}")
+@pytest.mark.parametrize(("tier", "gateways"), [("critical", 3), ("standard", 1)])
+def test_nat_gateways_are_priced_as_the_network_builds_them(tier: str, gateways: int) -> None:
+    # One per availability zone for a critical network, one shared otherwise (stacks/functions/network.py).
+    with_nat = plan_with(f"    net: {{type: network, provider: aws, tier: {tier}, network: {{cidr: 10.0.0.0/16, azs: 3, nat: true}}}}")
     without = plan_with("    net: {type: network, provider: aws, network: {cidr: 10.0.0.0/16}}")
     flow_logs = 2 * 0.5 + 2 * 90 / 30.4 * 0.03
     assert estimate(without).per_function["net"] == round(flow_logs, 2)
-    assert estimate(with_nat).per_function["net"] == round(3 * 730 * 0.045 + 20 * 0.045 + flow_logs, 2)
+    assert estimate(with_nat).per_function["net"] == round(gateways * 730 * 0.045 + 20 * 0.045 + flow_logs, 2)
 
 
 def test_sftp_endpoint_dominates_a_data_exchange() -> None:

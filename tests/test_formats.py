@@ -160,7 +160,8 @@ def test_json_content():
         "fix": "Move it to an EU region.",
         "path": ["spec", "functions", "web"],
         "pointer": "/spec/functions/web",
-        "docsUrl": "docs/policies.md#prv-res-001",
+        "docsUrl": "https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-res-001",
+        "waiver": None,
     }
     assert document["summary"] == {
         "files": 4, "errors": 1, "mandatory": 1, "advisory": 1, "waived": 1, "passed": False, "exitCode": 2,
@@ -193,7 +194,7 @@ def test_sarif_is_valid_against_the_official_schema(sarif_validator, reports):
 
 def test_sarif_driver_and_rules():
     driver = SarifFormatter().log(sample())["runs"][0]["tool"]["driver"]
-    assert (driver["name"], driver["version"], driver["informationUri"]) == ("provision", __version__, "https://provision.dev")
+    assert (driver["name"], driver["version"], driver["informationUri"]) == ("provision", __version__, "https://github.com/provision-iac/provision")
     assert [rule["id"] for rule in driver["rules"]] == ["LOAD-SYNTAX", "PRV-OPS-002", "PRV-RES-001", "PRV-SEC-003"]
     syntax = driver["rules"][0]
     assert syntax == {
@@ -202,7 +203,7 @@ def test_sarif_driver_and_rules():
         "shortDescription": {"text": "YAML syntax error"},
         "fullDescription": {"text": "The file could not be read as one YAML plan."},
         "help": {"text": "The file could not be read as one YAML plan. Each result says how to fix it."},
-        "helpUri": "https://provision.dev/rules/LOAD-SYNTAX",
+        "helpUri": "https://github.com/provision-iac/provision/blob/main/docs/rules.md#load-syntax",
         "defaultConfiguration": {"level": "error"},
     }
     for rule in driver["rules"]:
@@ -220,7 +221,8 @@ def test_sarif_results_levels_locations_and_suppressions():
         ("PRV-SEC-003", "note", True),
     ]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
-    assert results[1]["message"] == {"text": "Function 'web' holds pii outside the EU. Fix: Move it to an EU region."}
+    assert results[1]["message"] == {"text": "Function 'web' holds pii outside the EU."}
+    assert results[1]["properties"]["fix"] == "Move it to an EU region."
     assert results[1]["locations"] == [
         {
             "physicalLocation": {
@@ -261,13 +263,14 @@ def test_junit_parses_and_counts():
     root = ET.fromstring(JunitFormatter().render(sample()))
     assert root.tag == "testsuites"
     assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
-        "tests": "5", "failures": "2", "errors": "0", "skipped": "2",
+        "tests": "5", "failures": "1", "errors": "1", "skipped": "2",
     }
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
     assert list(suites) == ["plans/a.yaml", "plans/b.yaml", "plans/c.yaml", "plans/ok.yaml"]
     assert [(s.get("tests"), s.get("failures"), s.get("skipped")) for s in suites.values()] == [
-        ("2", "1", "1"), ("1", "1", "0"), ("1", "0", "1"), ("1", "0", "0"),
+        ("2", "1", "1"), ("1", "0", "0"), ("1", "0", "1"), ("1", "0", "0"),
     ]
+    assert [s.get("errors") for s in suites.values()] == ["0", "1", "0", "0"]
 
 
 def test_junit_failures_for_errors_and_mandatory_skipped_for_the_rest():
@@ -276,7 +279,7 @@ def test_junit_failures_for_errors_and_mandatory_skipped_for_the_rest():
     assert cases == [
         ("PRV-OPS-002 at 3:1", ["skipped"]),
         ("PRV-RES-001 at 12:7", ["failure"]),
-        ("LOAD-SYNTAX at 4:2", ["failure"]),
+        ("LOAD-SYNTAX at 4:2", ["error"]),
         ("PRV-SEC-003 at 20:5", ["skipped"]),
         ("valid", []),
     ]
@@ -293,7 +296,7 @@ def test_junit_survives_markup_and_control_characters():
     report = Report("p&q.yaml", [finding("p&q.yaml", 1, 1, "LOAD-BINARY", Level.ERROR, message)])
     root = ET.fromstring(JunitFormatter().render([report]))
     assert root.find("testsuite").get("name") == "p&q.yaml"
-    assert root.find(".//failure").get("message") == "ERROR bad byte \ufffd and <tag> & \"quotes\"\nsecond line"
+    assert root.find(".//error").get("message") == "ERROR bad byte \\u0000 and <tag> & \"quotes\"\\nsecond line"
 
 
 # -- github -------------------------------------------------------------------------------
@@ -350,9 +353,9 @@ def test_markdown_table_with_verdict():
         "| Level | Rule | Location | Message | Fix |\n"
         "| --- | --- | --- | --- | --- |\n"
         "| ⚠️ advisory | PRV-OPS-002 | plans/a.yaml:3:1 | No budget alert above 100%. | Add 120 to alertThresholds. |\n"
-        "| ❌ mandatory | [PRV-RES-001](<https://provision.dev/docs/policies.md#prv-res-001>) | plans/a.yaml:12:7 "
+        "| ❌ mandatory | [PRV-RES-001](<https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-res-001>) | plans/a.yaml:12:7 "
         "| Function 'web' holds pii outside the EU. | Move it to an EU region. |\n"
-        "| ❌ error | LOAD-SYNTAX | plans/b.yaml:4:2 | mapping values are not allowed here | Quote the value. |\n"
+        "| ❌ error | [LOAD-SYNTAX](<https://github.com/provision-iac/provision/blob/main/docs/rules.md#load-syntax>) | plans/b.yaml:4:2 | mapping values are not allowed here | Quote the value. |\n"
         "| 💤 waived | PRV-SEC-003 | plans/c.yaml:20:5 | Vendor role allows ec2:\\*; waived until 2027-01-31. "
         "| Narrow the actions. |\n"
     )
@@ -369,9 +372,9 @@ def test_markdown_clean_run():
     ("text", "escaped"),
     [
         ("a | b", "a \\| b"),
-        ("line\nbreak", "line<br>break"),
+        ("line\nbreak", "line\\\\nbreak"),  # shown as line\nbreak: plan values stay on one line
         ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
-        ("[click](http://x)", "\\[click\\](http://x)"),
+        ("[click](http://x)", "\\[click\\](http:\u200b//x)"),  # no autolink either
         ("use `*` never", "use \\`\\*\\` never"),
     ],
 )
@@ -411,7 +414,7 @@ def test_sarif_describes_catalogue_policies_from_the_catalogue():
         "shortDescription": {"text": policy.title},
         "fullDescription": {"text": policy.description},
         "help": {"text": policy.remediation},
-        "helpUri": "https://provision.dev/docs/policies.md#prv-res-001",
+        "helpUri": "https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-res-001",
         "defaultConfiguration": {"level": "error"},
     }
     # The default level is the policy's enforcement, whatever happened to this finding.

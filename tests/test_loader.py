@@ -17,10 +17,6 @@ BOMB = f"a: &a {LOL}\n" + "".join(
 
 # (text, rule, line, column, message)
 BAD_TEXT = [
-    ("a: 1\nb: 2\na: 3\n", "LOAD-DUPLICATE-KEY", 3, 1,
-     "Duplicate key `a`: it is already defined at line 1, column 1, and YAML would silently keep only the last one."),
-    ("spec:\n  functions:\n    web: {type: hosting, type: backup}\n", "LOAD-DUPLICATE-KEY", 3, 26,
-     "Duplicate key `type`: it is already defined at line 3, column 11, and YAML would silently keep only the last one."),
     ("a:\n\tb: 2\n", "LOAD-TABS", 2, 1, "A tab is used for indentation; YAML allows only spaces there."),
     ("a:\n  b: 1\n  \tc: 2\n", "LOAD-TABS", 3, 3, "A tab is used for indentation; YAML allows only spaces there."),
     ("", "LOAD-EMPTY", 1, 1, "The file is empty: it holds no YAML document."),
@@ -79,6 +75,26 @@ def test_bad_input_is_one_located_finding(source: str | bytes, rule: str, line: 
     assert (finding.rule, finding.line, finding.column, finding.message) == (rule, line, column, message)
     assert (finding.file, finding.level) == ("plan.yaml", Level.ERROR)
     assert finding.fix.endswith(".") or finding.fix.endswith("?")
+
+
+@pytest.mark.parametrize(
+    ("text", "data", "line", "column", "message"),
+    [
+        ("a: 1\nb: 2\na: 3\n", {"a": 3, "b": 2}, 3, 1,
+         "Duplicate key `a`: it is already defined at line 1, column 1; YAML keeps only this last one, "
+         "and so do the other checks."),
+        ("spec:\n  functions:\n    web: {type: hosting, type: backup}\n",
+         {"spec": {"functions": {"web": {"type": "backup"}}}}, 3, 26,
+         "Duplicate key `type`: it is already defined at line 3, column 11; YAML keeps only this last one, "
+         "and so do the other checks."),
+    ],
+)
+def test_a_duplicate_key_is_reported_and_loading_goes_on_with_the_last_value(text, data, line, column, message) -> None:
+    document = load_document(text, filename="plan.yaml")
+    assert document.data == data
+    [finding] = document.findings
+    assert (finding.rule, finding.line, finding.column, finding.message, finding.level, finding.title) == (
+        "LOAD-DUPLICATE-KEY", line, column, message, Level.ERROR, "Duplicate key")
 
 
 def test_file_too_large_reports_its_size(tmp_path: pathlib.Path) -> None:

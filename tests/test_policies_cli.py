@@ -31,11 +31,11 @@ TABLE = [
             "  maxCriticalPerVendor: 2",
             "  Move some critical functions to another provider, or lower their tier if they are not",
             "  critical.",
-            "Docs: docs/policies.md#prv-ven-001",
+            "Docs: https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-ven-001",
         ],
         0,
     ),
-    (["explain", "prv-bak-004"], ["Parameters:", "  none", "Docs: docs/policies.md#prv-bak-004"], 0),
+    (["explain", "prv-bak-004"], ["Parameters:", "  none", "Docs: https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-bak-004"], 0),
     (
         ["explain", "PRV-VEN-01"],
         ["Error: No policy 'PRV-VEN-01'. Did you mean PRV-VEN-001, PRV-VEN-005 or PRV-VEN-004?"],
@@ -77,7 +77,7 @@ def test_policies_json() -> None:
         "title": "Every region used stays inside the data residency",
         "tags": ["residency"],
         "params": {},
-        "docsUrl": "docs/policies.md#prv-res-001",
+        "docsUrl": "https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-res-001",
     }
 
 
@@ -104,7 +104,7 @@ def test_explain_json() -> None:
     doc = json.loads(result.output)
     assert doc["params"] == {"minAvailability": {"critical": 99.9, "important": 99.5, "standard": 99.0}}
     assert doc["enforcement"] == "mandatory"
-    assert doc["docsUrl"] == "docs/policies.md#prv-sla-001"
+    assert doc["docsUrl"] == "https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-sla-001"
     assert doc["remediation"].startswith("Negotiate and declare an availability")
 
 

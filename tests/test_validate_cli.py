@@ -220,7 +220,7 @@ def test_a_directory_without_plans_is_a_usage_error(tree):
         ("github", "::error file=mandatory.yaml,line=4,col=1,title=PRV-BUD-001::prod plan 'mandatory-plan' declares no spec.budget%0Afix: "),
         ("github", "::warning file=advisory.yaml,line=4,col=1,title=PRV-BUD-002::dev plan"),
         ("markdown", "### ❌ provision validate: FAILED"),
-        ("markdown", "| ⚠️ advisory | [PRV-BUD-002](<https://provision.dev/docs/policies.md#prv-bud-002>) | advisory.yaml:4:1 |"),
+        ("markdown", "| ⚠️ advisory | [PRV-BUD-002](<https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-bud-002>) | advisory.yaml:4:1 |"),
     ],
 )
 def test_every_format(workdir, fmt, fragment):
@@ -348,7 +348,7 @@ def test_validate_imports_only_the_format_it_prints():
         print(result.exit_code, formats)
     """)
     output = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    assert output == "0 ['base', 'registry', 'text']\n"
+    assert output == "0 ['base', 'plain', 'registry', 'text']\n"
 
 
 def test_help_teaches_exit_codes_and_examples():

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import click
 
 from provision.cli.commands.plan import render_changes
+from provision.cli.confirm import confirm
 from provision.cli.progress import LiveProgress, working
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
 
@@ -17,6 +18,27 @@ def done_line(counts: Mapping[str, int]) -> str:
     return (
         f"{counts['create']} created, {counts['update']} updated, {counts['replace']} replaced, "
         f"{counts['delete']} deleted, {counts['same']} unchanged."
+    )
+
+
+CHANGED_OPS = ("create", "update", "replace", "delete")
+
+
+def count_note(preview: Mapping[str, int], result: Mapping[str, int]) -> str | None:
+    """Why the result's counts differ from the preview's, or None when they agree."""
+    differ = [op for op in CHANGED_OPS if preview.get(op, 0) != result.get(op, 0)]
+    if not differ:
+        return None
+    said = ", ".join(f"{preview.get(op, 0)} to {op}" for op in differ)
+    if all(result.get(op, 0) <= preview.get(op, 0) for op in differ):
+        return (
+            f"The preview said {said}: it counts a resource as changing when one of its inputs depends on "
+            "a value known only during the apply (such as the ID or ARN of a resource created or replaced "
+            "first); once known, some of those values turned out the same, so those resources were left unchanged."
+        )
+    return (
+        f"The preview said {said}: the target changed between the preview and the apply, or a change "
+        "the preview could not foresee was needed. `provision plan` now shows whether anything is left."
     )
 
 
@@ -41,7 +63,7 @@ def _scalar(value: Any) -> str:
 
 @click.command("apply")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", "-y", is_flag=True, help="Apply without asking (for CI).")
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking (needed where there is no terminal, e.g. CI).")
 @stack_options
 def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
     """Provision PLAN: create, update, replace or delete its resources.
@@ -92,11 +114,14 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
             click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
             if not preview.has_changes:
                 return
-            if not yes and not click.confirm(f"\nApply these changes to {stack.label}?", default=False, err=True):
-                raise click.ClickException("Nothing was applied.")
+            if not yes:
+                confirm(f"\nApply these changes to {stack.label}?", declined="Nothing was applied.", command="apply")
             click.echo("", err=True)
             signals.between = f"the update stopped between two engine steps. {again}"
             with LiveProgress() as progress, reported_interrupts(signals, doing="the update", next_steps=again):
                 outcome = stack.ops.up(listener=progress, refresh=True)
     click.echo(f"\nApplied in {outcome.seconds:.0f}s: {done_line(outcome.changes.counts())}")
+    note = count_note(preview.counts(), outcome.changes.counts())
+    if note:
+        click.echo(note)
     click.echo(render_outputs(outcome.outputs), nl=False)

@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from provision.cli.commands.plan import function_heading
+from provision.cli.confirm import confirm
 from provision.cli.progress import LiveProgress, working
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
 
 
 @click.command("destroy")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", "-y", is_flag=True, help="Destroy without asking (for CI).")
+@click.option("--yes", "-y", is_flag=True, help="Destroy without asking (needed where there is no terminal, e.g. CI).")
 @click.option(
     "--force-delete-data",
     is_flag=True,
@@ -88,8 +89,8 @@ def destroy(plan_file: Path, yes: bool, force_delete_data: bool, target: str, st
             if held:
                 click.echo("and, with --force-delete-data, the data they hold:")
                 click.echo("".join(f"   - {item.describe()}\n" for item in held), nl=False)
-            if not yes and not click.confirm(f"\nDelete all of {stack.label}?", default=False, err=True):
-                raise click.ClickException("Nothing was destroyed.")
+            if not yes:
+                confirm(f"\nDelete all of {stack.label}?", declined="Nothing was destroyed.", command="destroy")
             again = f"Run `provision destroy {plan_file}` again to finish."
             signals.between = f"the destroy stopped between two engine steps. {again}"
             with LiveProgress() as progress, reported_interrupts(signals, doing="the destroy", next_steps=again):

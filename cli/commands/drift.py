@@ -72,7 +72,7 @@ def drift(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
 
     try:
         with clear_errors():
-            loaded = load_checked_plan(plan_file, enforce_policies=False)
+            loaded = load_checked_plan(plan_file, enforce_policies=False, summary_only=True)
             stack = open_deployed_stack(loaded, plan_file, target=target, state_dir=state_dir, backend=backend)
             report = drift_engine.detect(stack.ops)
     except PlanRejected as exc:

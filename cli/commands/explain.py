@@ -8,6 +8,8 @@ import textwrap
 
 import click
 
+from provision.cli.formats.base import absolute_url
+
 from provision.policies.base import Policy
 from provision.policies.registry import get, ids
 
@@ -63,7 +65,7 @@ def _as_json(policy: Policy) -> dict:
         "description": policy.description,
         "params": dict(policy.params),
         "remediation": policy.remediation,
-        "docsUrl": policy.docs_url,
+        "docsUrl": absolute_url(policy.docs_url),
     }
 
 
@@ -87,5 +89,5 @@ def _as_text(policy: Policy) -> str:
         lines += [f"  {name}: {json.dumps(value)}" for name, value in policy.params.items()]
     else:
         lines.append("  none")
-    lines += ["", "Remediation:", _wrap(policy.remediation), "", f"Docs: {policy.docs_url}", ""]
+    lines += ["", "Remediation:", _wrap(policy.remediation), "", f"Docs: {absolute_url(policy.docs_url)}", ""]
     return "\n".join(lines)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from provision.cli.formats.base import absolute_url
+
 from provision.policies.config import PolicyConfig, PolicyConfigError, load_config
 from provision.policies.registry import POLICIES
 
@@ -48,7 +50,7 @@ def policies(format_name: str, policy_config: Path | None) -> None:
                 "title": p.title,
                 "tags": list(p.tags),
                 "params": config.params(p),
-                "docsUrl": p.docs_url,
+                "docsUrl": absolute_url(p.docs_url),
             }
             for p in POLICIES
         ]

@@ -62,6 +62,7 @@ def sandbox() -> None:
       provision sandbox start --preset landing-zone   # an account a landing zone governs
       provision sandbox status
       provision sandbox reset     # a fresh, empty sandbox
+      provision sandbox seed examples/eu-fintech.yaml   # placeholder ExternalIds
       provision sandbox stop
     """
 
@@ -123,3 +124,37 @@ def reset(state_dir: Path | None, preset: str | None, iam_propagation_seconds: f
     with clear_errors():
         info = box.reset(preset=preset, iam_propagation_seconds=iam_propagation_seconds)
     click.echo(f"Reset: sandbox {_describe(info)} starts {'as ' + preset if preset else 'empty'}.")
+
+
+@sandbox.command("seed")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@STATE_DIR
+def seed(plan_file: Path, state_dir: Path | None) -> None:
+    """Put placeholder ExternalIds in the sandbox for PLAN's ssm: and secretsmanager: references.
+
+    Each placeholder is random and never printed; values already there are
+    kept. env: references are read from the environment at apply: export
+    them (`make demo` does). Only the sandbox is ever seeded.
+
+    \b
+    Exit codes:
+      0  seeded (or nothing to seed)
+      1  the sandbox is not running
+      2  PLAN is invalid, or bad usage
+    """
+    from provision.cli.stack_options import load_checked_plan
+    from provision.stacks.engine.statedir import StateDir
+    from provision.stacks.sandbox.seed import seed_external_ids
+    from provision.stacks.targets import SANDBOX, resolve_target
+
+    plan = load_checked_plan(plan_file, enforce_policies=False, summary_only=True)
+    with clear_errors():
+        target = resolve_target(SANDBOX, plan.region, StateDir.resolve(state_dir), start_sandbox=False)
+        done = seed_external_ids(plan, target.client)
+    click.echo(f"ExternalIds of {plan.name} in the sandbox (account {target.account_id()}, region {plan.region}):")
+    said = {"created": "created a placeholder", "present": "already there, kept",
+            "environment": "read from the environment at apply: export it"}
+    for item in done:
+        click.echo(f"  {item.ref} ({item.provider}): {said[item.outcome]}")
+    if not done:
+        click.echo("  none: the plan has no external providers with an externalIdRef")

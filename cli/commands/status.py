@@ -87,7 +87,7 @@ def status(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
     from provision.stacks.targets import SandboxNotRunning
 
     with clear_errors():
-        loaded = load_checked_plan(plan_file, enforce_policies=False)
+        loaded = load_checked_plan(plan_file, enforce_policies=False, summary_only=True)
         try:
             stack = open_plan_stack(
                 loaded, target=target, state_dir=state_dir, backend=backend, start_sandbox=False, with_program=False

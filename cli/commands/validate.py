@@ -53,8 +53,13 @@ def validate(
 
     PATH may be a plan file, a directory (searched recursively for YAML files
     of kind OutsourcingPlan) or a glob such as 'plans/**/*.yaml'. Every file
-    is checked and every problem is reported; nothing is sent anywhere.
-    Every report names the policy config it applied (its path, or defaults).
+    is checked and every problem it can know of is reported in one run;
+    nothing is sent anywhere. Schema errors inside a function set that
+    function aside and the rest of the plan is still checked; a duplicate key
+    is reported and its last value checked. What still hides later checks (an
+    unreadable file, schema errors outside the functions, dangling references
+    before policies) is listed in docs/rules.md. Every report names the policy
+    config it applied (its path, or defaults).
 
     \b
     Exit codes:

@@ -12,6 +12,7 @@ import click
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_deployed_stack, stack_options
 
 PASS, FAIL = "PASS", "FAIL"
+VIEWS = ("all", "failures", "summary")
 
 
 def verification_document(plan, target: str, report) -> dict[str, Any]:
@@ -44,25 +45,41 @@ def _unaudited_line(report) -> str | None:
     return f"Not audited (no check applies): {names}"
 
 
-def render_text(plan, target: str, report) -> str:
-    """One line per check: PASS/FAIL, check id, resource ARN, detail."""
-    width = max((len(r.check) for r in report.results), default=0)
-    lines = [
-        f"{PASS if r.passed else FAIL}  {r.check:<{width}}  {r.resource}  {r.detail}" for r in report.results
-    ]
+def by_check(report) -> list[tuple[str, int, int]]:
+    """(check id, passed, failed) per check, in the order checks first ran."""
+    counts: dict[str, list[int]] = {}
+    for r in report.results:
+        counts.setdefault(r.check, [0, 0])[0 if r.passed else 1] += 1
+    return [(check, passed, failed) for check, (passed, failed) in counts.items()]
+
+
+def render_text(plan, target: str, report, view: str = "all") -> str:
+    """One line per check (`failures`: per failed check; `summary`: per check id), then the verdict."""
+    if view == "summary":
+        width = max((len(check) for check, _, _ in by_check(report)), default=0)
+        lines = [f"{FAIL if failed else PASS}  {check:<{width}}  {passed} passed, {failed} failed"
+                 for check, passed, failed in by_check(report)]
+    else:
+        shown = report.failures if view == "failures" else report.results
+        width = max((len(r.check) for r in shown), default=0)
+        lines = [f"{PASS if r.passed else FAIL}  {r.check:<{width}}  {r.resource}  {r.detail}" for r in shown]
     extra = _unaudited_line(report)
     return "\n".join([*lines, *([extra] if extra else []), summary_line(plan, target, report)]) + "\n"
 
 
-def print_table(plan, target: str, report) -> None:
+def print_table(plan, target: str, report, view: str = "all") -> None:
     """The same report as a rich table, for a terminal."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"provision verify {plan.name}/{plan.environment} ({target})", title_justify="left")
-    for column in ("Result", "Check", "Resource", "Detail"):
+    columns = ("Result", "Check", "Passed", "Failed") if view == "summary" else ("Result", "Check", "Resource", "Detail")
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for r in report.results:
+    if view == "summary":
+        for check, passed, failed in by_check(report):
+            table.add_row("[bold red]FAIL[/]" if failed else "[green]PASS[/]", check, str(passed), str(failed))
+    for r in (report.failures if view == "failures" else report.results if view == "all" else ()):
         result = "[green]PASS[/]" if r.passed else "[bold red]FAIL[/]"
         table.add_row(result, r.check, r.resource, r.detail)
     console = Console(highlight=False)
@@ -80,6 +97,8 @@ def _stdout_is_terminal() -> bool:
 @click.command("verify")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show", "view", type=click.Choice(VIEWS), default="all", show_default=True,
+              help="Text: every check, only the failed ones, or one line per kind of check. JSON has them all.")
 @click.option(
     "--probe-alerts",
     is_flag=True,
@@ -95,7 +114,9 @@ def _stdout_is_terminal() -> bool:
     help="Seconds to wait for the probe's findings (GuardDuty can take minutes on AWS).",
 )
 @stack_options
-def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, target: str, state_dir, backend) -> None:
+def verify(
+    plan_file: Path, fmt: str, view: str, probe_alerts: bool, probe_timeout: float, target: str, state_dir, backend
+) -> None:
     """Audit PLAN's live resources on the target against what PLAN promises.
 
     Reads every resource of the stack back from AWS (or the sandbox) and
@@ -103,7 +124,8 @@ def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, 
     TLS-only policies; KMS key rotation; encrypted topics and log groups;
     CloudTrail (logging, validation, multi-region, KMS), GuardDuty, Security
     Hub standards for the compliance regimes, Config recording; backup vault
-    keys and locks; vendor roles (trust with ExternalId, 1 h sessions,
+    keys and locks; backup plan rules (schedule against the RPO, retention,
+    the copy to the second region); flow-log retention; vendor roles (trust with ExternalId, 1 h sessions,
     permissions boundary, no wildcards); and the provision:* tags. The
     sandbox enforces only the policies AWS services check for themselves
     (not what a vendor's role may do): this is what proves them.
@@ -116,6 +138,8 @@ def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, 
     \b
     Examples:
       provision verify examples/saas-startup.yaml
+      provision verify plans/prod.yaml --show failures     # only what failed
+      provision verify plans/prod.yaml --show summary      # one line per kind of check
       provision verify plans/prod.yaml --target aws --format json
       provision verify plans/prod.yaml --target aws --probe-alerts
 
@@ -131,7 +155,7 @@ def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, 
     from provision.stacks.verify.runner import verify as run_checks
 
     with clear_errors():
-        plan = load_checked_plan(plan_file, enforce_policies=False)
+        plan = load_checked_plan(plan_file, enforce_policies=False, summary_only=True)
         label = f"{plan.name}/{plan.environment}"
         stack = open_deployed_stack(plan, plan_file, target=target, state_dir=state_dir, backend=backend)
         resources = live_resources(deployment_of(stack.ops), plan.region)
@@ -149,8 +173,8 @@ def verify(plan_file: Path, fmt: str, probe_alerts: bool, probe_timeout: float, 
     if fmt == "json":
         click.echo(json.dumps(verification_document(plan, target, report), indent=2))
     elif _stdout_is_terminal():
-        print_table(plan, target, report)
+        print_table(plan, target, report, view)
     else:
-        click.echo(render_text(plan, target, report), nl=False)
+        click.echo(render_text(plan, target, report, view), nl=False)
     if not report.passed:
         raise click.ClickException(f"{len(report.failures)} of {len(report.results)} checks failed for {label} on target {target}.")

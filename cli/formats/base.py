@@ -7,6 +7,8 @@ reports of one run and returns the whole report as text.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from typing import Iterable, Protocol, Sequence
 from urllib.parse import urljoin
@@ -14,7 +16,11 @@ from urllib.parse import urljoin
 from provision.schemas.findings import Finding, Level
 
 TOOL_NAME = "provision"
-TOOL_URL = "https://provision.dev"
+# Where the repository's files are browsed, for documentation links: by default the
+# `Repository` of [project.urls] in pyproject.toml, on its main branch.
+DOCS_URL_VARIABLE = "PROVISION_DOCS_URL"
+# Loader, schema and cross-reference rules are documented here, one anchor per rule id.
+RULES_PAGE = "docs/rules.md"
 
 # Exit codes of `provision validate`, most severe wins.
 EXIT_CLEAN = 0  # no findings, or advisory/waived ones only
@@ -56,9 +62,54 @@ def fails(finding: Finding) -> bool:
     return finding.level in (Level.ERROR, Level.MANDATORY)
 
 
-def absolute_url(url: str) -> str:
-    """Documentation links are relative to the project site; viewers outside it need them whole."""
-    return urljoin(TOOL_URL + "/", url) if url else ""
+def docs_base() -> str:
+    """The URL that documentation paths (docs/policies.md#...) are relative to, ending in "/".
+
+    $PROVISION_DOCS_URL overrides it, for a fork or a mirror hosted elsewhere, e.g.
+    https://gitlab.example/acme/provision/-/blob/v1.2/ ; "" when neither is known.
+    """
+    override = os.environ.get(DOCS_URL_VARIABLE, "").strip()
+    if override:
+        return override.rstrip("/") + "/"
+    repository = repository_url()
+    return f"{repository}/blob/main/" if repository else ""
+
+
+@functools.cache
+def repository_url() -> str:
+    """[project.urls] Repository of the installed package, without a trailing slash."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata(TOOL_NAME).get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return ""
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip().rstrip("/")
+    return ""
+
+
+def docs_path(finding: Finding) -> str:
+    """Where the finding's rule is documented, relative to the repository root ("" for a policy
+    this version does not know)."""
+    if finding.docs_url or finding.rule.startswith("PRV-"):
+        return finding.docs_url
+    return f"{RULES_PAGE}#{finding.rule.lower()}"
+
+
+def absolute_url(path: str) -> str:
+    """A documentation path as a whole URL (viewers outside the repository need it whole)."""
+    if not path or path.startswith(("https://", "http://")):
+        return path
+    base = docs_base()
+    return urljoin(base, path) if base else path
+
+
+def docs_link(finding: Finding) -> str:
+    """The whole URL of the documentation of the finding's rule."""
+    return absolute_url(docs_path(finding))
 
 
 def policy_configs(reports: Iterable[ReportLike]) -> list[str]:

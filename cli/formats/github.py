@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from provision.cli.formats.base import ReportLike, Summary, all_findings, config_line
+from provision.cli.formats.plain import visible
 from provision.schemas.findings import Finding, Level
 
 COMMAND = {
@@ -42,7 +43,7 @@ def annotation(finding: Finding) -> str:
         "title": finding.rule,
     }
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    message = f"{finding.message}\nfix: {finding.fix}" if finding.fix else finding.message
+    message = f"{visible(finding.message)}\nfix: {visible(finding.fix)}" if finding.fix else visible(finding.message)
     return f"::{COMMAND[finding.level]} {rendered}::{escape_data(message)}"
 
 

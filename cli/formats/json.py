@@ -19,7 +19,9 @@ keys may be added):
               "title": "...", "message": "...", "fix": "...",
               "path": ["spec", "functions", "web"],   # JSON path in the plan
               "pointer": "/spec/functions/web",       # the same, as a JSON Pointer
-              "docsUrl": "https://..."                # "" when none
+              "docsUrl": "https://...",              # the rule's documentation in the repository
+              "waiver": null                          # or {"expires": "2027-01-31", "approvedBy": "...",
+                                                      #     "reason": "..."} for a waived finding
             }
           ]
         }
@@ -43,11 +45,13 @@ from provision.cli.formats.base import (
     TOOL_NAME,
     ReportLike,
     Summary,
+    docs_link,
     fails,
     ordered_findings,
     ordered_reports,
     policy_configs,
 )
+from provision.cli.formats.rules import title_of
 from provision.schemas.findings import Finding
 
 SCHEMA_VERSION = 1
@@ -95,10 +99,15 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "column": finding.column,
         "rule": finding.rule,
         "level": finding.level.value,
-        "title": finding.title,
+        "title": title_of(finding),  # never empty
         "message": finding.message,
         "fix": finding.fix,
         "path": list(finding.path),
         "pointer": finding.json_pointer,
-        "docsUrl": finding.docs_url,
+        "docsUrl": docs_link(finding),
+        "waiver": None if finding.waiver is None else {
+            "expires": finding.waiver.expires.isoformat(),
+            "approvedBy": finding.waiver.approved_by,
+            "reason": finding.waiver.reason,
+        },
     }

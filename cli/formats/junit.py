@@ -7,7 +7,9 @@
         </testcase>
         <testcase classname="plans/prod.yaml" name="valid"/>   a clean file: one passing case
 
-Error and mandatory findings are <failure>s (the build should go red). Advisory
+Unreadable or invalid input (loader, schema, cross-reference findings: exit 2) are
+<error>s, since the checks could not run as meant; mandatory policy violations
+are <failure>s (the plan was checked and fails). Both turn the build red. Advisory
 and waived findings are <skipped> cases carrying their message: every JUnit UI
 lists skipped cases with their reason in plain sight, while <system-out> is
 usually folded away, and neither fails the build.
@@ -20,7 +22,8 @@ import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from provision.cli.formats.base import ReportLike, fails, ordered_findings, ordered_reports
-from provision.schemas.findings import Finding
+from provision.cli.formats.plain import visible
+from provision.schemas.findings import Finding, Level
 
 SUITES_NAME = "provision validate"
 # Characters XML 1.0 cannot carry at all, even escaped (a binary file's message may hold them).
@@ -53,11 +56,12 @@ def _suite(report: ReportLike) -> ET.Element:
         ET.SubElement(suite, "testcase", classname=_xml(report.file), name="valid", time="0")
     for finding in findings:
         suite.append(_case(finding))
-    failures = sum(1 for finding in findings if fails(finding))
+    errors = sum(1 for finding in findings if finding.level is Level.ERROR)
+    failures = sum(1 for finding in findings if fails(finding)) - errors
     suite.set("tests", str(max(len(findings), 1)))
     suite.set("failures", str(failures))
-    suite.set("errors", "0")
-    suite.set("skipped", str(len(findings) - failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(len(findings) - failures - errors))
     suite.set("time", "0")
     return suite
 
@@ -69,9 +73,10 @@ def _case(finding: Finding) -> ET.Element:
         name=_xml(f"{finding.rule} at {finding.line}:{finding.column}"),
         time="0",
     )
-    message = _xml(f"{finding.level.name} {finding.message}")
+    message = _xml(f"{finding.level.name} {visible(finding.message)}")
     if fails(finding):
-        failure = ET.SubElement(case, "failure", type=_xml(finding.rule), message=message)
+        kind = "error" if finding.level is Level.ERROR else "failure"
+        failure = ET.SubElement(case, kind, type=_xml(finding.rule), message=message)
         failure.text = _xml(_details(finding))
     else:
         ET.SubElement(case, "skipped", message=message)
@@ -79,8 +84,9 @@ def _case(finding: Finding) -> ET.Element:
 
 
 def _details(finding: Finding) -> str:
-    text = f"{finding.file}:{finding.line}:{finding.column}: {finding.level.name} {finding.rule} {finding.message}"
-    return f"{text}\nfix: {finding.fix}" if finding.fix else text
+    text = (f"{visible(finding.file)}:{finding.line}:{finding.column}: {finding.level.name} {finding.rule} "
+            f"{visible(finding.message)}")
+    return f"{text}\nfix: {visible(finding.fix)}" if finding.fix else text
 
 
 def _xml(text: str) -> str:

@@ -1,7 +1,8 @@
 """Markdown for pull-request comments: a verdict line, the counts, one table row per finding.
 
-Cell text is escaped (GitHub-flavoured Markdown backslash escapes), so a plan's
-own text cannot break the table or inject links and HTML into the comment.
+Cell text is escaped (GitHub-flavoured Markdown backslash escapes, after
+plain.inert_markdown), so a plan's own text cannot break the table, inject links
+or HTML, mention people, or reorder what the reviewer reads.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from provision.cli.formats.base import ReportLike, Summary, absolute_url, all_findings, config_line
+from provision.cli.formats.base import ReportLike, Summary, all_findings, config_line, docs_link
+from provision.cli.formats.plain import inert_markdown
 from provision.schemas.findings import Finding, Level
 
 ICONS = {
@@ -40,8 +42,9 @@ class MarkdownFormatter:
 
 def _row(finding: Finding) -> str:
     rule = escape(finding.rule)
-    if finding.docs_url:
-        rule = f"[{rule}](<{absolute_url(finding.docs_url).replace('>', '%3E')}>)"
+    link = docs_link(finding)
+    if link.startswith(("https://", "http://")):  # a relative link would break in a comment
+        rule = f"[{rule}](<{link.replace('>', '%3E')}>)"
     cells = [
         f"{ICONS[finding.level]} {finding.level.value}",
         rule,
@@ -53,5 +56,5 @@ def _row(finding: Finding) -> str:
 
 
 def escape(text: str) -> str:
-    """Text safe inside a table cell: punctuation escaped, line breaks as <br>."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "<br>")
+    """Text safe inside a table cell: inert (see plain.py), on one line, punctuation escaped."""
+    return _SPECIAL.sub(r"\\\1", inert_markdown(text))

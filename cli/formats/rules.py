@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from provision.cli.formats.base import TOOL_URL, absolute_url
+from provision.cli.formats.base import absolute_url, docs_path
 from provision.policies.base import Policy
 from provision.policies.registry import get
 from provision.schemas.findings import Finding, Level
@@ -24,6 +24,11 @@ FAMILIES = {
     "POLICY": "The policy configuration (provision-policies.yaml) is invalid.",
     "INTERNAL": "provision failed while checking the file; this is a bug in provision.",
 }
+
+def title_of(finding: Finding) -> str:
+    """The finding's title; its rule family's description when the check gave none."""
+    return finding.title or FAMILIES.get(finding.rule.split("-", 1)[0], "A check of the plan failed.")
+
 
 # The severity a rule has before configuration and waivers, as SARIF names it.
 SARIF_LEVEL = {
@@ -63,11 +68,11 @@ def describe(rule: str, findings: Sequence[Finding]) -> RuleInfo:
     return RuleInfo(
         id=rule,
         name=_pascal(rule.lower()),
-        short=findings[0].title or family,
+        short=title_of(findings[0]),
         full=family,
         # Fixes of these checks depend on the case, so each result's message carries its own.
         help=f"{family} Each result says how to fix it.",
-        help_uri=absolute_url(findings[0].docs_url or f"rules/{rule}"),
+        help_uri=absolute_url(docs_path(findings[0])),
         default_level=SARIF_LEVEL[min((f.level for f in findings), key=_severity_rank)],
     )
 

@@ -16,7 +16,8 @@ from typing import Any, Sequence
 from urllib.parse import quote
 
 from provision import __version__
-from provision.cli.formats.base import TOOL_NAME, TOOL_URL, ReportLike, all_findings, policy_configs
+from provision.cli.formats.base import TOOL_NAME, ReportLike, all_findings, policy_configs, repository_url
+from provision.cli.formats.plain import visible
 from provision.cli.formats.rules import SARIF_LEVEL, RuleInfo, describe
 from provision.schemas.findings import Finding, Level
 
@@ -53,7 +54,7 @@ class SarifFormatter:
                             "name": TOOL_NAME,
                             "version": __version__,
                             "semanticVersion": __version__,
-                            "informationUri": TOOL_URL,
+                            **({"informationUri": repository_url()} if repository_url() else {}),
                             "rules": [_rule(rule) for rule in rules],
                         }
                     },
@@ -79,12 +80,11 @@ def _rule(rule: RuleInfo) -> dict[str, Any]:
 
 
 def _result(finding: Finding, rule_index: int, base: Path) -> dict[str, Any]:
-    text = f"{finding.message} Fix: {finding.fix}" if finding.fix else finding.message
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": SARIF_LEVEL[finding.level],
-        "message": {"text": text},
+        "message": {"text": visible(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -94,10 +94,11 @@ def _result(finding: Finding, rule_index: int, base: Path) -> dict[str, Any]:
                 }
             }
         ],
-        "properties": {"provisionLevel": finding.level.value, "jsonPointer": finding.json_pointer},
+        # SARIF's own `fixes` need file edits; the fix sentence is a property of its own.
+        "properties": {"provisionLevel": finding.level.value, "jsonPointer": finding.json_pointer, "fix": visible(finding.fix)},
     }
     if finding.level is Level.WAIVED:
-        result["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": finding.message}]
+        result["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": visible(finding.message)}]
     return result
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from provision.cli.formats.base import ReportLike, Summary, all_findings, config_line
+from provision.cli.formats.plain import visible
 from provision.schemas.findings import Finding, Level
 
 LEVEL_STYLES = {
@@ -49,16 +50,16 @@ class TextFormatter:
 def _finding_lines(finding: Finding) -> list[Line]:
     lines = [
         [
-            (f"{finding.file}:{finding.line}:{finding.column}:", "bold"),
+            (f"{visible(finding.file)}:{finding.line}:{finding.column}:", "bold"),
             (" ", ""),
             (finding.level.name, LEVEL_STYLES[finding.level]),
             (" ", ""),
             (finding.rule, "bold"),
-            (f" {finding.message}", ""),
+            (f" {visible(finding.message)}", ""),
         ]
     ]
     if finding.fix:
-        lines.append([("    fix: ", "cyan"), (finding.fix, "")])
+        lines.append([("    fix: ", "cyan"), (visible(finding.fix), "")])
     return lines
 
 

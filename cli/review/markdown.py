@@ -19,12 +19,14 @@ from provision.cli.review.fit import Block, fit
 from provision.cli.review.model import FindingChange, FindingStatus, Review
 from provision.cli.review.resources import FunctionResources
 from provision.cli.review.verdict import Verdict, judge, signed_usd
-from provision.cli.formats.base import plural
+from provision.cli.formats.base import docs_link, plural
 
 GITHUB_COMMENT_LIMIT = 65_536
 # Room under the limit for whatever CI adds around the body.
 DEFAULT_MAX_CHARS = 65_000
-MARKER = "<!-- provision:plan-comment:{plan} -->"
+# One per command: `diff` and `plan --format markdown` each keep their own comment, so a CI
+# job posting both updates each in place instead of overwriting one with the other.
+MARKER = "<!-- provision:{kind}-comment:{plan} -->"
 
 # Cut order: higher first; 0 is never cut (see fit).
 RANK_OUTSOURCING, RANK_COST, RANK_POLICY, RANK_RESOURCES = 1, 2, 3, 4
@@ -46,9 +48,9 @@ def escape(text: str) -> str:
     return escape_cell(text).replace("$", "\\$")
 
 
-def marker(plan: str) -> str:
-    """The hidden line CI looks for to update this plan's comment."""
-    return MARKER.format(plan=plan)
+def marker(plan: str, kind: str = "plan") -> str:
+    """The hidden line CI looks for to update this plan's comment of `kind` (plan or diff)."""
+    return MARKER.format(kind=kind, plan=plan)
 
 
 def render_markdown(
@@ -97,7 +99,7 @@ FINDINGS_TABLE = _table("Status", "Rule", "Where", "Message")
 def _title(review: Review, verdict: Verdict, kind: str) -> str:
     sources = escape(review.head) if review.base is None else f"{escape(review.base)} → {escape(review.head)}"
     return (
-        f"{marker(review.plan)}\n"
+        f"{marker(review.plan, kind)}\n"
         f"### {verdict.icon} provision {kind}: {escape(review.plan)}\n\n"
         f"**{escape(verdict.sentence())}**\n\n"
         f"<sub>{sources} · policy config: {escape(review.policy_config)}</sub>\n\n"
@@ -128,8 +130,9 @@ def _failures(review: Review) -> list[Block]:
 def _finding_row(item: FindingChange) -> str:
     finding = item.finding
     rule = escape(finding.rule)
-    if finding.docs_url.startswith(("https://", "http://")):  # a relative link would break in a comment
-        rule = f"[{rule}](<{finding.docs_url.replace('>', '%3E')}>)"
+    link = docs_link(finding)
+    if link.startswith(("https://", "http://")):  # a relative link would break in a comment
+        rule = f"[{rule}](<{link.replace('>', '%3E')}>)"
     return _row(STATUS_ICONS[item.status], f"{rule} ({finding.level.value})", escape(present.where(item)),
                 escape(finding.message))
 

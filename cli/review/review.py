@@ -46,8 +46,10 @@ class Side:
 
 
 def invalid_message(source: str, errors: Sequence[Finding]) -> str:
-    lines = [f"{source} is not a valid plan:"]
-    lines += [f"  {e.line}:{e.column}: {e.rule} {e.message}" for e in errors[:20]]
+    from provision.cli.formats.plain import visible
+
+    lines = [f"{visible(source)} is not a valid plan:"]
+    lines += [f"  {e.line}:{e.column}: {e.rule} {visible(e.message)}" for e in errors[:20]]
     if len(errors) > 20:
         lines.append(f"  ... and {len(errors) - 20} more")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from provision.cli.formats.base import plural
+from provision.cli.formats.plain import visible
 from provision.cli.review import present
 from provision.cli.review.model import FindingStatus, Review, VendorLoad
 from provision.cli.review.resources import OPS, FunctionResources, ResourceChange
@@ -38,7 +39,7 @@ def render_text(
     lines += _section("Vendor concentration (critical functions per external vendor)", [
         _vendor(load, review.base is not None) for load in present.concentration_rows(review.concentration)
     ])
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "\n".join(map(visible, lines)).rstrip("\n") + "\n"  # one escaping layer: plain.py
 
 
 def _section(title: str, items: list[str]) -> list[str]:

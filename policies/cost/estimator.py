@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from provision.policies.cost.price_table import PriceTable, load_price_table
+from provision.policies.plan_facts import nat_gateway_count
 from provision.schemas.model import Function, Plan
 
 Usage = Mapping[str, float]
@@ -113,8 +114,8 @@ class _Pricer:
 
     def network(self, f: Function, use: Usage) -> Items:
         items: Items = {}
-        if f.settings.get("nat", False):
-            gateways = f.settings.get("azs", 2)
+        gateways = nat_gateway_count(f)
+        if gateways:
             items["nat gateways"] = gateways * self.table.hours_per_month * self.p(
                 "vpc", "natGatewayHour"
             ) + use["natGBProcessed"] * self.p("vpc", "natGatewayGBProcessed")

@@ -6,6 +6,7 @@ from typing import Any, Iterator, Mapping
 
 from provision.policies.base import Enforcement, Policy, Violation
 from provision.policies.plan_facts import is_sensitive, protected_functions
+from provision.policies.residency import residency
 from provision.schemas.model import Function, Plan
 
 
@@ -28,14 +29,34 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
         subject = f"backup function '{backup.name}' protects {why}"
         if not settings.get("immutable", False):
             where = path + ("immutable",) if "immutable" in settings else path
-            yield Violation(f"{subject} but is not immutable", where, backup.name)
+            yield Violation(f"{subject} but is not immutable", where, backup.name,
+                            fix=f"Set backup.immutable: true on '{backup.name}' (a vault lock).")
         copy = settings.get("copyToRegion")
         if not copy:
-            yield Violation(f"{subject} but keeps no copy in a second region", path, backup.name)
+            yield Violation(f"{subject} but keeps no copy in a second region", path, backup.name,
+                            fix=copy_fix(plan, backup))
         elif copy == plan.region:
             yield Violation(
-                f"{subject} but copies to {copy}, the home region", path + ("copyToRegion",), backup.name
+                f"{subject} but copies to {copy}, the home region", path + ("copyToRegion",), backup.name,
+                fix=copy_fix(plan, backup),
             )
+
+
+def copy_fix(plan: Plan, backup: Function) -> str:
+    """Where the copy can go: a second region inside the residency, or, when the residency has
+    a single region, what is left (a copy abroad would break residency: PRV-RES-001)."""
+    allowed = residency(plan.data_residency)
+    exact = [p for p in allowed.region_prefixes if not p.endswith("-")]
+    if allowed.region_prefixes and exact == list(allowed.region_prefixes) and len(exact) == 1:
+        return (
+            f"Data residency '{plan.data_residency}' has a single AWS region ({exact[0]}), so no second region "
+            f"is inside it: keep '{backup.name}' immutable in {exact[0]} and waive PRV-BAK-003 for it with an "
+            "approver and the reason, or choose a residency with more than one region."
+        )
+    return (
+        f"Set backup.copyToRegion of '{backup.name}' to a region other than {plan.region} inside data "
+        f"residency '{plan.data_residency}' ({allowed.regions_label})."
+    )
 
 
 POLICY = Policy(

@@ -17,6 +17,7 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
                 f"data-exchange function '{function.name}' is not protected by any backup function",
                 function.path,
                 function.name,
+                fix=f"List '{function.name}' in a backup function's backup.protects (add a backup function if there is none).",
             )
         if not monitored:
             yield Violation(
@@ -24,6 +25,7 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
                 "has no security-monitoring function",
                 function.path,
                 function.name,
+                fix="Add a security-monitoring function to the plan.",
             )
 
 

@@ -41,12 +41,16 @@ GRID_INTENSITY = {
 
 
 def greener(plan: Plan, limit: float, table=None) -> list[str]:
-    """Up to three lower-carbon regions inside the plan's residency, cleanest first."""
+    """Up to three regions inside the plan's residency on a cleaner grid than its home region,
+    cleanest first; those at or under `limit` when there are any."""
     allowed = residency(plan.data_residency, table)
     if allowed is None:
         return []
-    options = [r for r, g in GRID_INTENSITY.items() if g <= limit and allowed.allows_region(r)]
-    return sorted(options, key=GRID_INTENSITY.__getitem__)[:3]
+    home = GRID_INTENSITY.get(plan.region, float("inf"))
+    cleaner = sorted((r for r, g in GRID_INTENSITY.items() if g < home and allowed.allows_region(r)),
+                     key=GRID_INTENSITY.__getitem__)
+    under = [r for r in cleaner if GRID_INTENSITY[r] <= limit]
+    return (under or cleaner)[:3]
 
 
 def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
@@ -56,11 +60,17 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
         return
     message = f"home region {plan.region} runs on a grid of about {intensity} gCO2e/kWh, above {limit:g}"
     options = greener(plan, limit, params.get(RESIDENCIES))
-    if options:
-        message += f"; inside residency '{plan.data_residency}' consider " + ", ".join(
-            f"{r} ({GRID_INTENSITY[r]})" for r in options
-        )
-    yield Violation(message, ("spec", "region"))
+    named = ", ".join(f"{r} ({GRID_INTENSITY[r]})" for r in options)
+    inside = f"inside data residency '{plan.data_residency}'"
+    if options and GRID_INTENSITY[options[0]] <= limit:
+        message += f"; inside residency '{plan.data_residency}' consider {named}"
+        fix = f"Move spec.region to one of {named} ({inside}), or accept the advisory."
+    elif options:
+        fix = (f"No region {inside} is under {limit:g} gCO2e/kWh; the cleanest are {named}. Move spec.region "
+               "to one of them, or accept the advisory.")
+    else:
+        fix = f"No region {inside} has a cleaner grid than {plan.region}: accept the advisory."
+    yield Violation(message, ("spec", "region"), fix=fix)
 
 
 POLICY = Policy(

@@ -14,10 +14,13 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
         return
     minimum = params["minTrailRetentionDays"]
     if not trails(plan):
+        where = ("Add cloudtrail to the services of a security-monitoring function"
+                 if plan.functions_of_type("security-monitoring") else "Add a security-monitoring function with cloudtrail")
         yield Violation(
             "the plan declares hipaa but no security-monitoring function runs cloudtrail; "
             f"HIPAA needs an audit trail kept at least {minimum} days",
             compliance_path(plan, "hipaa"),
+            fix=f"{where}, with trailRetentionDays of at least {minimum}.",
         )
     for function, days in short_trails(plan, minimum):
         yield Violation(
@@ -25,6 +28,7 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
             f"HIPAA needs at least {minimum} (6 years)",
             function.settings_path + ("trailRetentionDays",),
             function.name,
+            fix=f"Set trailRetentionDays of '{function.name}' to at least {minimum}.",
         )
 
 

@@ -18,9 +18,11 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
             continue
         subject = f"provider '{vendor.name}' runs critical {quoted(critical)} but declares no"
         if not vendor.exit_plan:
-            yield Violation(f"{subject} exitPlan", vendor.path)
+            yield Violation(f"{subject} exitPlan", vendor.path,
+                            fix=f"Add exitPlan (a path or URL to the exit plan) to provider '{vendor.name}'.")
         if vendor.contract_ends is None:
-            yield Violation(f"{subject} contractEnds", vendor.path)
+            yield Violation(f"{subject} contractEnds", vendor.path,
+                            fix=f"Add contractEnds (the contract's end date, YYYY-MM-DD) to provider '{vendor.name}'.")
 
 
 POLICY = Policy(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from provision.policies.plan_facts import nat_gateway_count
 from provision.schemas.model import Function, Plan
 from provision.stacks.global_regions import CLOUDFRONT_METRICS_REGION
 
@@ -122,13 +123,6 @@ def _backup(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
             **on_vault,
         ),
     ]
-
-
-def nat_gateway_count(fn: Function) -> int:
-    """How many NAT gateways the network program builds (see stacks.functions.network)."""
-    if not fn.settings.get("nat", False):
-        return 0
-    return int(fn.settings.get("azs", 2)) if fn.tier == "critical" else 1
 
 
 def _network(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:

@@ -77,10 +77,45 @@ def resolve_external_id(provider: Provider, make_client: Callable[[str], Any] = 
     return value
 
 
-def resolve_external_ids(plan: Plan, make_client: Callable[[str], Any] = client) -> dict[str, str]:
+def resolve_external_ids(
+    plan: Plan, make_client: Callable[[str], Any] = client, *, where: str = "", seed_command: str = ""
+) -> dict[str, str]:
     """Every external provider's ExternalId, read before the engine starts so a
-    missing secret fails fast with a clear message."""
-    return {p.name: resolve_external_id(p, make_client) for p in plan.providers.values() if p.external_id_ref}
+    missing secret fails fast with a clear message.
+
+    Every reference that cannot be read is reported in one ExternalIdError,
+    each with the command that creates it; `where` says what was read (account,
+    region, target). With `seed_command` (the sandbox), that command is what
+    creates ssm: and secretsmanager: values.
+    """
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    for provider in plan.providers.values():
+        if not provider.external_id_ref:
+            continue
+        try:
+            values[provider.name] = resolve_external_id(provider, make_client)
+        except ExternalIdError as error:
+            problems.append(f"  - {error}\n    {creation_command(provider, plan.region, seed_command)}")
+    if problems:
+        head = f"Cannot read the ExternalId of {len(problems)} provider(s)" + (f" in {where}" if where else "") + ":"
+        raise ExternalIdError("\n".join([head, *problems]))
+    return values
+
+
+def creation_command(provider: Provider, region: str, seed_command: str = "") -> str:
+    """How to create the value behind `provider.external_id_ref` (the value itself is a placeholder)."""
+    scheme, _, target = (provider.external_id_ref or "").partition(":")
+    value = f"'<the ExternalId agreed with {provider.name}>'"
+    if scheme == "env":
+        return f"set it: export {target}={value}"
+    if seed_command and scheme in ("ssm", "secretsmanager"):
+        return f"create a placeholder: {seed_command}"
+    if scheme == "ssm":
+        return f"create it: aws ssm put-parameter --region {region} --type SecureString --name {target} --value {value}"
+    if scheme == "secretsmanager":
+        return f"create it: aws secretsmanager create-secret --region {region} --name {target} --secret-string {value}"
+    return "use an env:, ssm: or secretsmanager: reference"
 
 
 def vendor_role_name(plan: Plan, provider: str, account_id: str) -> str:

@@ -6,7 +6,7 @@ audit beyond its existence in the state.
 
 from __future__ import annotations
 
-from provision.stacks.verify.checks import backup, detection, encryption, s3, vendor_roles
+from provision.stacks.verify.checks import backup, backup_plan, detection, encryption, network, s3, vendor_roles
 from provision.stacks.verify.checks.tags import required_tags
 from provision.stacks.verify.model import CheckFn
 
@@ -33,8 +33,9 @@ CHECKS: dict[str, tuple[CheckFn, ...]] = {
         vendor_roles.least_privilege,
         required_tags,
     ),
+    "BackupPlan": (backup_plan.schedule, backup_plan.retention, backup_plan.copy, required_tags),
+    "FlowLog": (network.flow_log_retention, required_tags),
     # Kinds whose only audited property is their tags.
-    "BackupPlan": (required_tags,),
     "Budget": (required_tags,),
     "CloudFrontDistribution": (required_tags,),
     "CloudWatchAlarm": (required_tags,),
@@ -46,7 +47,6 @@ CHECKS: dict[str, tuple[CheckFn, ...]] = {
     "InternetGateway": (required_tags,),
     "RouteTable": (required_tags,),
     "NatGateway": (required_tags,),
-    "FlowLog": (required_tags,),
 }
 
 

@@ -37,7 +37,7 @@ def run(*args: str) -> tuple[int, str, str]:
     ((case("provider-swap", "base"), case("provider-swap", "base"), "-f", "markdown", "--quiet-if-no-changes"), 0, ""),
     ((case("provider-swap", "base"), case("provider-swap", "base"), "-f", "json", "--quiet-if-no-changes"), 0, ""),
     ((case("provider-swap", "base"), case("provider-swap", "base"), "-f", "markdown"), 0,
-     "<!-- provision:plan-comment:brightdesk-prod -->"),
+     "<!-- provision:diff-comment:brightdesk-prod -->"),
     (("missing.yaml", case("provider-swap", "head"), "--allow-missing-base"), 0, "provision diff: brightdesk-prod"),
 ], ids=["provider swap", "swap is no weakening", "weakened fails", "residency break fails", "weakened reported",
         "quiet text", "quiet markdown", "quiet json", "unchanged comment", "new plan"])

@@ -25,7 +25,7 @@ def review_of(edited, edit, head_findings=()):
 
 def test_the_marker_opens_the_comment(edited) -> None:
     comment = render_markdown(review_of(edited, lambda d: None))
-    assert comment.splitlines()[:2] == ["<!-- provision:plan-comment:brightdesk-prod -->",
+    assert comment.splitlines()[:2] == ["<!-- provision:diff-comment:brightdesk-prod -->",
                                         "### ➖ provision diff: brightdesk-prod"]
 
 

@@ -90,6 +90,7 @@ def test_cost_compares_functions_and_checks_budgets(edited) -> None:
     def edit(doc: dict) -> None:
         network = doc["spec"]["functions"]["network"]
         network["network"]["nat"] = True
+        network["tier"] = "critical"  # one NAT gateway per AZ
         network["budget"] = {"monthlyUSD": 60}
         doc["spec"]["budget"]["monthlyUSD"] = 250
         del doc["spec"]["functions"]["ops"]

@@ -198,3 +198,26 @@ def test_help_teaches_examples_and_exit_codes():
     assert result.exit_code == 0
     for text in ("provision verify examples/saas-startup.yaml", "Exit codes:", "0  every check passed", "2  PLAN is invalid"):
         assert text in result.output
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        ("failures", [f"FAIL  s3.encryption  arn:aws:s3:::{SITE}  no default encryption configured"]),
+        ("summary", [
+            "PASS  plan.deployed           1 passed, 0 failed",
+            "FAIL  s3.encryption           1 passed, 1 failed",
+        ]),
+    ],
+)  # fmt: skip
+def test_item9_failures_only_and_summary_views(stack, plan_file, view, expected):
+    client("s3").delete_bucket_encryption(Bucket=SITE)
+    result = invoke(str(plan_file), "--show", view)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "Verified tiny-site/dev on target sandbox: 13 checks, 1 failed."
+    if view == "failures":
+        assert lines[:-1] == expected
+    else:
+        assert [line for line in lines if line.split()[1] in ("plan.deployed", "s3.encryption")] == expected
+        assert len(lines) - 1 == len({line.split()[1] for line in lines[:-1]})  # one line per kind of check

@@ -109,5 +109,6 @@ def test_check_ids():
         "sns.encryption", "logs.encryption", "cloudtrail.logging", "cloudtrail.log-validation", "cloudtrail.multi-region",
         "cloudtrail.kms", "guardduty.enabled", "securityhub.enabled", "securityhub.standards", "config.recording",
         "backup.vault-key", "backup.vault-lock", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary",
-        "iam.least-privilege",
+        "iam.least-privilege", "backup.plan-schedule", "backup.plan-retention", "backup.plan-copy",
+        "network.flow-log-retention",
     ]  # fmt: skip
