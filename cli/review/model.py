@@ -15,7 +15,7 @@ from provision.schemas.findings import Finding, Level
 from provision.schemas.model import Waiver
 
 # Display order of the areas a change belongs to.
-AREAS = ("functions", "providers", "data", "service-levels", "settings", "plan")
+AREAS = ("functions", "providers", "access", "data", "service-levels", "settings", "plan")
 
 
 class Flag(str, Enum):
@@ -178,6 +178,9 @@ class Review:
     findings: tuple[FindingChange, ...]
     waivers: tuple[WaiverNote, ...]
     cost: CostReview | None  # None when no estimate is available
+    # Vendor access (cli.review.access): what each vendor gains and loses, and HEAD's vendors → functions map.
+    access: tuple[Any, ...] = ()  # AccessDelta
+    access_map: tuple[Any, ...] = ()  # HEAD's vendors, as in the access document
 
     @property
     def flagged(self) -> list[Change]:

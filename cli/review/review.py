@@ -8,6 +8,7 @@ from typing import Protocol, Sequence
 
 import click
 
+from provision.cli.review.access import access_changes, access_deltas, vendor_docs
 from provision.cli.review.concentration import concentration
 from provision.cli.review.costs import cost_review
 from provision.cli.review.findings import compare_findings
@@ -55,6 +56,8 @@ def invalid_message(source: str, errors: Sequence[Finding]) -> str:
 
 def build_review(head: Side, base: Side | None = None, *, today: dt.date) -> Review:
     """What changed from `base` to `head`; without a base, `head` is reviewed as a new plan."""
+    head_access = vendor_docs(head.plan)
+    deltas = access_deltas(vendor_docs(base.plan) if base else None, head_access)
     return Review(
         plan=head.plan.name,
         base=base.source if base else None,
@@ -65,11 +68,13 @@ def build_review(head: Side, base: Side | None = None, *, today: dt.date) -> Rev
                             f.sla.availability)
             for f in head.plan.functions.values()
         ),
-        changes=tuple(diff_plans(base.plan, head.plan)) if base else (),
+        changes=(*diff_plans(base.plan, head.plan), *access_changes(deltas)) if base else (),
         concentration=concentration(base.plan if base else None, head.plan),
         findings=compare_findings(base.findings if base else None, head.findings),
         waivers=waiver_notes(base.plan if base else None, head.plan, today),
         cost=cost_review(base.plan if base else None, head.plan),
+        access=tuple(deltas),
+        access_map=tuple(head_access["vendors"]),
     )
 
 
