@@ -90,7 +90,9 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
     CloudTrail (logging, validation, multi-region, KMS), GuardDuty, Security
     Hub standards for the compliance regimes, Config recording; backup vault
     keys and locks; vendor roles (trust with ExternalId, 1 h sessions,
-    permissions boundary, no wildcards); and the provision:* tags. The
+    permissions boundary, no wildcards); each vendor's live access against
+    its planned access (as `provision access --live`); and the provision:*
+    tags. The
     sandbox enforces no IAM or bucket policies: this is what proves them.
 
     Changes nothing, and never starts the sandbox.
@@ -106,6 +108,7 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
       1  a check failed, nothing is deployed, or the engine or target failed
       2  PLAN is invalid, or bad usage
     """
+    from provision.stacks.access.live import exports_of
     from provision.stacks.verify.inventory import live_resources
     from provision.stacks.verify.live import deployment_of, target_clients
     from provision.stacks.verify.model import VerifyContext
@@ -115,12 +118,15 @@ def verify(plan_file: Path, fmt: str, target: str, state_dir, backend) -> None:
         plan = load_checked_plan(plan_file, enforce_policies=False)
         label = f"{plan.name}/{plan.environment}"
         stack = open_deployed_stack(plan, plan_file, target=target, state_dir=state_dir, backend=backend)
-        resources = live_resources(deployment_of(stack.ops), plan.region)
+        deployment = deployment_of(stack.ops)
+        resources = live_resources(deployment, plan.region)
         if not resources:
             raise click.ClickException(
                 f"nothing deployed for stack {label} on target {target}; run `provision apply {plan_file}` first."
             )
-        report = run_checks(VerifyContext(plan=plan, clients=target_clients(stack.target), resources=resources))
+        context = VerifyContext(plan=plan, clients=target_clients(stack.target), resources=resources,
+                                exports=exports_of(deployment))
+        report = run_checks(context)
     if fmt == "json":
         click.echo(json.dumps(verification_document(plan, target, report), indent=2))
     elif _stdout_is_terminal():

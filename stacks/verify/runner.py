@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from provision.stacks.verify.access import access_results
 from provision.stacks.verify.coverage import coverage
 from provision.stacks.verify.model import CheckResult, LiveResource, VerifyContext
 from provision.stacks.verify.registry import checks_for
@@ -27,6 +28,7 @@ class VerifyReport:
 def verify(ctx: VerifyContext) -> VerifyReport:
     """Check the plan's coverage, then every resource in `ctx.resources`, in state order."""
     report = VerifyReport(results=list(coverage(ctx.plan, ctx.resources)))
+    report.results.extend(access_results(ctx))
     for resource in ctx.resources:
         checks = checks_for(resource.kind)
         if not checks:
