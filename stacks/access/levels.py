@@ -35,7 +35,7 @@ DESTRUCTIVE_ACTIONS = frozenset(
         "kms:DisableKey",
     }
 )
-_VERB = re.compile(r"^(?:%s)" % "|".join(DESTRUCTIVE_VERBS))
+_VERB = re.compile(r"^(?:%s)" % "|".join(DESTRUCTIVE_VERBS), re.I)  # IAM names are case-insensitive
 _SENTRY_LEVELS = {"List": "read", "Read": "read", "Write": "write", "Tagging": "write",
                   "Permissions management": "permissions"}  # fmt: skip
 
