@@ -10,13 +10,12 @@ name the same resources.
 
 from __future__ import annotations
 
-import json
-import urllib.parse
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from provision.stacks.access.evaluate import Grant, describe_condition, evaluate
 from provision.stacks.access.planned import Role, VendorRoles
+from provision.stacks.verify.policy_documents import parse as _doc
 
 # Pulumi marks a secret value in an exported deployment with this key.
 SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
@@ -29,10 +28,6 @@ def exports_of(deployment: Mapping[str, Any] | None) -> dict[str, dict[str, Any]
             outputs = res.get("outputs") or {}
             return {k: v for k, v in outputs.items() if isinstance(v, dict) and SECRET_SIGNATURE not in v}
     return {}
-
-
-def _doc(value: Any) -> Any:
-    return json.loads(urllib.parse.unquote(value)) if isinstance(value, str) else value
 
 
 def read_role(iam: Any, planned: Role) -> Role | None:

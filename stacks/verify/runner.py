@@ -26,13 +26,13 @@ class VerifyReport:
 
 
 def verify(ctx: VerifyContext) -> VerifyReport:
-    """Check the plan's coverage, then every resource in `ctx.resources`, in state order."""
+    """Check the plan's coverage, then every resource in `ctx.resources`, in state order, then vendor access."""
     report = VerifyReport(results=list(coverage(ctx.plan, ctx.resources)))
-    report.results.extend(access_results(ctx))
     for resource in ctx.resources:
         checks = checks_for(resource.kind)
         if not checks:
             report.unaudited.append(resource)
         for check in checks:
             report.results.extend(check(resource, ctx))
+    report.results.extend(access_results(ctx))
     return report
