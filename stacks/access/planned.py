@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from provision.schemas import naming
 from provision.schemas.model import Function, Plan, Provider
 from provision.stacks.access.placeholders import ACCOUNT, partners, plan_outputs
 from provision.stacks.functions.data_exchange_policies import partner_statements
-from provision.stacks.functions.iam_policies import Scope, guard_rail_boundary, statements_for
+from provision.stacks.functions.iam_policies import Scope, Statement, guard_rail_boundary, statements_for
 from provision.stacks.functions.monitoring_access import read_statements, runbook_statements, watched_arns
 from provision.stacks.functions.vendor_access import MAX_SESSION_SECONDS, operated_by
 
@@ -80,13 +80,17 @@ def vendor_roles(plan: Plan, vendor: str, account: str = ACCOUNT, outputs: Mappi
     return VendorRoles(provider, tuple(f.name for f in functions), tuple(roles))
 
 
-def _role(kind, name, arn, trust, session, statements, policy_functions) -> Role:
+Outputs = Mapping[str, Mapping[str, Any]]
+
+
+def _role(kind: str, name: str, arn: str, trust: str, session: int | None,
+          statements: Mapping[str, list[Statement]], policy_functions: Mapping[str, str]) -> Role:  # fmt: skip
     policies = {p: {"Version": "2012-10-17", "Statement": s} for p, s in statements.items()}
     boundary = json.loads(guard_rail_boundary(s for stmts in statements.values() for s in stmts))
     return Role(kind, name, arn, trust, session, policies, boundary, policy_functions)
 
 
-def _ops_role(plan: Plan, fn: Function, outputs, account: str, trust: str, arn) -> Role:
+def _ops_role(plan: Plan, fn: Function, outputs: Outputs, account: str, trust: str, arn: Callable[[str], str]) -> Role:
     scope = Scope(plan=plan, account_id=account, region=plan.region)
     watched = [plan.functions[w] for w in fn.settings["watches"]]
     peer = {w.name: dict(outputs[w.name]) for w in watched}
@@ -99,7 +103,9 @@ def _ops_role(plan: Plan, fn: Function, outputs, account: str, trust: str, arn) 
     return _role("operations", name, arn(name), trust, MAX_SESSION_SECONDS, statements, {p: fn.name for p in statements})
 
 
-def _partner_roles(plan: Plan, fn: Function, vendor: str, out: Mapping[str, Any], account: str, trust: str, arn) -> list[Role]:
+def _partner_roles(
+    plan: Plan, fn: Function, vendor: str, out: Mapping[str, Any], account: str, trust: str, arn: Callable[[str], str]
+) -> list[Role]:
     bucket = str(out.get("bucket_name") or str(out["bucket_arn"]).removeprefix("arn:aws:s3:::"))
     statements = {"drop-zone": partner_statements(bucket, vendor, str(out["kms_key_arn"]))}
     roles = []
