@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("status", "status", "Show a plan's deployed resources, outputs and last update."),
     "drift": ("drift", "drift", "Report what changed on the target outside provision (exit 2 on drift)."),
     "unlock": ("unlock", "unlock", "Release a plan's stack after a run that was killed mid-update."),
+    "access": ("access", "access", "Show what each vendor can reach: roles, actions by level, data classes; --live compares."),
     "verify": ("verify", "verify", "Audit a plan's live resources: encryption, access, detection, vendor roles, tags."),
     "engine": ("engine", "engine", "Install or inspect the Pulumi engine."),
     "sandbox": ("sandbox", "sandbox", "Start, inspect, stop or reset the local AWS sandbox."),

@@ -125,10 +125,12 @@ def verify(
     CloudTrail (logging, validation, multi-region, KMS), GuardDuty, Security
     Hub standards for the compliance regimes, Config recording; backup vault
     keys and locks; backup plan rules (schedule against the RPO, retention,
-    the copy to the second region); flow-log retention; vendor roles (trust with ExternalId, 1 h sessions,
-    permissions boundary, no wildcards); and the provision:* tags. The
-    sandbox enforces only the policies AWS services check for themselves
-    (not what a vendor's role may do): this is what proves them.
+    the copy to the second region); flow-log retention; vendor roles (trust
+    with ExternalId, 1 h sessions, permissions boundary, no wildcards); each
+    vendor's live access against its planned access (as `provision access
+    --live`); and the provision:* tags. The sandbox enforces only the policies
+    AWS services check for themselves (not what a vendor's role may do): this
+    is what proves them.
 
     Changes nothing, and never starts the sandbox. With --probe-alerts it
     also proves that findings page the SOC: the only things it creates are a
@@ -149,6 +151,7 @@ def verify(
       1  a check failed, nothing is deployed, or the engine or target failed
       2  PLAN is invalid, or bad usage
     """
+    from provision.stacks.access.live import exports_of
     from provision.stacks.verify.inventory import live_resources
     from provision.stacks.verify.live import deployment_of, target_clients
     from provision.stacks.verify.model import VerifyContext
@@ -158,13 +161,15 @@ def verify(
         plan = load_checked_plan(plan_file, enforce_policies=False, summary_only=True)
         label = f"{plan.name}/{plan.environment}"
         stack = open_deployed_stack(plan, plan_file, target=target, state_dir=state_dir, backend=backend)
-        resources = live_resources(deployment_of(stack.ops), plan.region)
+        deployment = deployment_of(stack.ops)
+        resources = live_resources(deployment, plan.region)
         if not resources:
             raise click.ClickException(
                 f"nothing deployed for stack {label} on target {target}; run `provision apply {plan_file}` first."
             )
         clients = target_clients(stack.target)
-        report = run_checks(VerifyContext(plan=plan, clients=clients, resources=resources))
+        context = VerifyContext(plan=plan, clients=clients, resources=resources, exports=exports_of(deployment))
+        report = run_checks(context)
         if probe_alerts:
             from provision.stacks.verify.alert_probe import probe_alerts as run_probe
 

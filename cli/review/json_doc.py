@@ -105,6 +105,11 @@ def document(review: Review, resources: Sequence[FunctionResources] | None = Non
             for note in review.waivers
         ],
         "cost": _cost(review.cost),
+        "vendorAccess": [
+            {"vendor": d.vendor, "direction": d.direction, "function": d.function, "data": d.data, "level": d.level,
+             "actions": list(d.actions), "resources": list(d.resources), "weakening": d.weakening}
+            for d in review.access
+        ],  # fmt: skip
         "resources": None if resources is None else [
             {
                 "function": group.function,

@@ -73,6 +73,7 @@ def render_markdown(
         *_destructive(resources or ()),
         *_failures(review),
         _outsourcing(review),
+        _access(review),
         _cost(review),
         _waivers(review),
         _policy(review),
@@ -146,14 +147,36 @@ def _outsourcing(review: Review) -> Block | None:
         ]
         return Block("outsourcing summary", "#### Outsourcing (new plan)\n\n", rows, "\n", RANK_OUTSOURCING, "function",
                      table=_table("Function", "Type", "Provider", "Tier", "Data", "Availability"))
-    if not review.changes:
+    changes = [c for c in review.changes if c.area != "access"]  # the Vendor access block shows those
+    if not changes:
         return None
     rows = [
         _row(FLAG_ICONS[present.FLAG_LABELS[c.flag]] if c.flag else "", c.area, escape(c.message))
-        for c in present.ordered_changes(review.changes)
+        for c in present.ordered_changes(changes)
     ]
     return Block("outsourcing changes", "#### Outsourcing changes\n\n", rows, "\n", RANK_OUTSOURCING,
                  "outsourcing change", table=_table("", "Area", "Change"))
+
+
+def _access(review: Review) -> Block | None:
+    """Vendor access: the vendors → functions → data classes map, then what each vendor gains and loses."""
+    if not review.access_map and not review.access:
+        return None
+    from provision.cli.access_render import mermaid_map
+
+    head = "#### Vendor access\n\n" + "\n".join(mermaid_map(review.access_map)) + "\n\n"
+    if review.base is None:
+        return Block("vendor access", head, (), "", RANK_COST, "access change")
+    if not review.access:
+        return Block("vendor access", head + "No vendor gains or loses access.\n\n", (), "", RANK_COST, "access change")
+    rows = [
+        _row("⚠️ weaker" if d.weakening else "", escape(d.vendor), "➕ gains" if d.direction == "gains" else "➖ loses",
+             d.level, f"{escape(d.function)} ({d.data})", escape(", ".join(d.actions)),
+             "<br>".join(f"`{escape(r)}`" for r in d.resources))
+        for d in review.access
+    ]  # fmt: skip
+    return Block("vendor access", head, rows, "\n", RANK_COST, "access change",
+                 table=_table("", "Vendor", "", "Level", "Function (data)", "Actions", "Resources"))
 
 
 def _cost(review: Review) -> Block | None:

@@ -15,7 +15,7 @@ from provision.schemas.findings import Finding, Level
 from provision.schemas.model import Waiver
 
 # Display order of the areas a change belongs to.
-AREAS = ("policy-config", "functions", "providers", "data", "service-levels", "settings", "plan")
+AREAS = ("policy-config", "functions", "providers", "access", "data", "service-levels", "settings", "plan")
 
 
 class Flag(str, Enum):
@@ -179,6 +179,9 @@ class Review:
     waivers: tuple[WaiverNote, ...]
     cost: CostReview | None  # None when no estimate is available
     policy_config: str = "defaults"  # the config both sides were judged by: its path, or "defaults"
+    # Vendor access (cli.review.access): what each vendor gains and loses, and HEAD's vendors → functions map.
+    access: tuple[Any, ...] = ()  # AccessDelta
+    access_map: tuple[Any, ...] = ()  # HEAD's vendors, as in the access document
 
     @property
     def flagged(self) -> list[Change]:

@@ -8,6 +8,7 @@ from typing import Protocol, Sequence
 
 import click
 
+from provision.cli.review.access import access_changes, access_deltas, vendor_docs
 from provision.cli.review.concentration import concentration
 from provision.cli.review.costs import cost_review
 from provision.cli.review.findings import compare_findings
@@ -63,6 +64,8 @@ def build_review(head: Side, base: Side | None = None, *, today: dt.date, policy
     decides residency breaks); `config_changes` what HEAD's config changes.
     """
     residencies = policy_config.residencies if policy_config is not None else None
+    head_access = vendor_docs(head.plan)
+    deltas = access_deltas(vendor_docs(base.plan) if base else None, head_access)
     return Review(
         plan=head.plan.name,
         base=base.source if base else None,
@@ -73,12 +76,15 @@ def build_review(head: Side, base: Side | None = None, *, today: dt.date, policy
                             f.sla.availability)
             for f in head.plan.functions.values()
         ),
-        changes=tuple(config_changes) + (tuple(diff_plans(base.plan, head.plan, residencies)) if base else ()),
+        changes=tuple(config_changes)
+        + ((*diff_plans(base.plan, head.plan, residencies), *access_changes(deltas)) if base else ()),
         concentration=concentration(base.plan if base else None, head.plan),
         findings=compare_findings(base.findings if base else None, head.findings),
         waivers=waiver_notes(base.plan if base else None, head.plan, today),
         cost=cost_review(base.plan if base else None, head.plan),
         policy_config=policy_config.label if policy_config is not None else "defaults",
+        access=tuple(deltas),
+        access_map=tuple(head_access["vendors"]),
     )
 
 

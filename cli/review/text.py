@@ -27,6 +27,11 @@ def render_text(
         f"{change.op:8} {group.label}: {_resource(change)}" for group, change in present.destructive(resources or ())
     ])
     lines += _outsourcing(review)
+    lines += _section("Vendor access", [
+        f"{'WEAKER ' if d.weakening else ''}{d.vendor} {d.direction} {d.level} on {d.function} ({d.data}): "
+        f"{', '.join(d.actions)} on {', '.join(d.resources)}"
+        for d in review.access
+    ])
     if resources is not None:
         lines += _resources(resources)
     lines += _findings(review)
@@ -61,7 +66,7 @@ def _outsourcing(review: Review) -> list[str]:
         ])
     return _section("Outsourcing changes", [
         f"{('[' + present.FLAG_LABELS[c.flag] + ']') if c.flag else '':12}{c.message}"
-        for c in present.ordered_changes(review.changes)
+        for c in present.ordered_changes(review.changes) if c.area != "access"  # shown under Vendor access
     ] or ["(none)"])
 
 

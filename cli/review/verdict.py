@@ -90,6 +90,8 @@ def judge(review: Review, resources: Sequence[FunctionResources] | None = None) 
 
 def _change_facts(changes: Sequence[Change]) -> list[str]:
     """E.g. ["1 function moved", "2 other outsourcing changes"]."""
+    access = [c for c in changes if c.area == "access"]
+    changes = [c for c in changes if c.area != "access"]
     added = [c for c in changes if c.field == "function" and c.before is None]
     removed = [c for c in changes if c.field == "function" and c.after is None]
     moved = [c for c in changes if c.field == "provider"]
@@ -98,4 +100,6 @@ def _change_facts(changes: Sequence[Change]) -> list[str]:
     others = len(changes) - len(added) - len(removed) - len(moved)
     if others:
         facts.append(plural(others, "other outsourcing change") if facts else plural(others, "outsourcing change"))
+    if access:
+        facts.append(plural(len(access), "vendor access change"))
     return facts

@@ -51,6 +51,8 @@ class VerifyContext:
     plan: Plan
     clients: ClientFactory
     resources: list[LiveResource] = field(default_factory=list)
+    # The functions' outputs the stack exported, by function name (for the planned vendor access).
+    exports: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def client(self, service: str, resource: LiveResource | None = None) -> Any:
         """A client for `service` in the resource's region (the plan's by default)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from provision.stacks.verify.checks.existence import resource_exists
+from provision.stacks.verify.access import access_results
 from provision.stacks.verify.coverage import coverage
 from provision.stacks.verify.model import CheckResult, LiveResource, VerifyContext
 from provision.stacks.verify.registry import checks_for
@@ -26,8 +27,8 @@ class VerifyReport:
 
 
 def verify(ctx: VerifyContext) -> VerifyReport:
-    """Check the plan's coverage, then every resource in `ctx.resources`, in state order:
-    first that it exists, then, only if it does, its properties."""
+    """Check the plan's coverage, then every resource in `ctx.resources`, in state order
+    (first that it exists, then, only if it does, its properties), then vendor access."""
     report = VerifyReport(results=list(coverage(ctx.plan, ctx.resources)))
     for resource in ctx.resources:
         found = list(resource_exists(resource, ctx))
@@ -39,4 +40,5 @@ def verify(ctx: VerifyContext) -> VerifyReport:
             report.unaudited.append(resource)
         for check in checks:
             report.results.extend(check(resource, ctx))
+    report.results.extend(access_results(ctx))
     return report

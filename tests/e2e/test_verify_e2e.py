@@ -27,6 +27,7 @@ SAAS_CHECKS = {
     "sns.encryption", "cloudtrail.logging", "cloudtrail.log-validation", "cloudtrail.multi-region", "cloudtrail.kms",
     "guardduty.enabled", "securityhub.enabled", "securityhub.standards", "config.recording", "backup.vault-key",
     "backup.vault-lock", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary", "iam.least-privilege",
+    "access.live",
 }  # fmt: skip
 
 
@@ -95,11 +96,13 @@ def test_verify_passes_after_apply_and_names_what_was_weakened(run, tmp_path: Pa
         ]
         assert f"Error: 1 of {len(document['results'])} checks failed for brightdesk-prod/prod on target sandbox." in weakened.stderr
 
-        sandbox_client("iam").delete_role_permissions_boundary(RoleName=role_arn.rsplit("/", 1)[-1])
+        role_name = role_arn.rsplit("/", 1)[-1]
+        sandbox_client("iam").delete_role_permissions_boundary(RoleName=role_name)
         code, document = verify_json(run, plan_file)
         assert (code, failures(document)) == (1, [
             ("s3.encryption", f"arn:aws:s3:::{site}", "no default encryption configured"),
             ("iam.permissions-boundary", role_arn, "no permissions boundary attached"),
+            ("access.live", "vendor nightwatch", f"nightwatch: role {role_name}: permissions boundary missing"),
         ])  # fmt: skip
     finally:
         destroyed = run("destroy", str(plan_file), "--yes")

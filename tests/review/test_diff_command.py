@@ -26,7 +26,8 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("args, code, first_line", [
     ((case("provider-swap", "base"), case("provider-swap", "head")), 0, "provision diff: brightdesk-prod"),
-    ((case("provider-swap", "base"), case("provider-swap", "head"), "--fail-on-weakening"), 0,
+    # backups (pii) moves from aws to nightwatch, which gains StartBackupJob/StartRestoreJob on it: a weakening.
+    ((case("provider-swap", "base"), case("provider-swap", "head"), "--fail-on-weakening"), 1,
      "provision diff: brightdesk-prod"),
     ((case("sla-weakened", "base"), case("sla-weakened", "head"), "--fail-on-weakening"), 1,
      "provision diff: brightdesk-prod"),
@@ -39,7 +40,7 @@ def run(*args: str) -> tuple[int, str, str]:
     ((case("provider-swap", "base"), case("provider-swap", "base"), "-f", "markdown"), 0,
      "<!-- provision:diff-comment:brightdesk-prod -->"),
     (("missing.yaml", case("provider-swap", "head"), "--allow-missing-base"), 0, "provision diff: brightdesk-prod"),
-], ids=["provider swap", "swap is no weakening", "weakened fails", "residency break fails", "weakened reported",
+], ids=["provider swap", "swap gives a vendor write on pii", "weakened fails", "residency break fails", "weakened reported",
         "quiet text", "quiet markdown", "quiet json", "unchanged comment", "new plan"])
 def test_exit_codes_and_output(args, code, first_line) -> None:
     exit_code, stdout, _ = run(*args)
