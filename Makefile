@@ -1,6 +1,7 @@
 # The two set-up-and-run commands of the README:
 #   make demo   provision the example plan into the local AWS sandbox
 #   make test   run the whole test suite
+#   make fuzz-e2e N=100   provision N generated plans end to end
 # Each creates .venv/, installs the dependencies and obtains the Pulumi engine.
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLAN ?= examples/saas-startup.yaml
 
-.PHONY: demo test venv engine bench clean
+.PHONY: demo test fuzz-e2e venv engine bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,12 @@ demo: engine
 
 test: engine
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Generated plans through the engine: N plans from seed SEED on (tests/generated/).
+N ?= 10
+SEED ?= 1000
+fuzz-e2e: engine
+	PROVISION_FUZZ_N=$(N) PROVISION_FUZZ_SEED=$(SEED) $(BIN)/python -m pytest tests/generated/test_generated_e2e.py -k test_fuzz_plan_provisions $(PYTEST_ARGS)
 
 bench: engine
 	$(BIN)/python bench/run.py

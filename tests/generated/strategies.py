@@ -402,3 +402,6 @@ CI_SET: tuple[tuple[int, Knobs], ...] = (
     (108, Knobs(types=("network", "backup", "hosting"), residency="ca", copy_region=True, azs=3, max_functions=4)),
     (109, Knobs(types=("network", "monitoring"), residency="apac", vendors=2, azs=3, max_functions=3)),
 )
+
+# The plan the change property starts from: a network to re-zone, two vendors to move a function between.
+CHANGE_BASE: tuple[int, Knobs] = (201, Knobs(types=("network", "monitoring", "hosting"), vendors=2, azs=3, residency="eu", max_functions=3))

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from provision.cli.main import cli
-from tests.generated.strategies import CI_SET, MAX_AZS, TYPES, ZONES, Knobs, plan_from_seed, plans
+from tests.generated.mutations import mutations
+from tests.generated.strategies import CHANGE_BASE, CI_SET, MAX_AZS, TYPES, ZONES, Knobs, plan_from_seed, plans
 
 MANY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOME = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,6 +51,19 @@ def test_generated_plans_with_longest_names_validate(workdir: Path, document: di
 @pytest.mark.parametrize("seed,knobs", CI_SET, ids=[str(seed) for seed, _ in CI_SET])
 def test_fixed_set_validates(workdir: Path, seed: int, knobs: Knobs) -> None:
     validate(plan_from_seed(seed, knobs), workdir)
+
+
+@pytest.mark.parametrize("seed,knobs", [*CI_SET, CHANGE_BASE], ids=[str(seed) for seed, _ in [*CI_SET, CHANGE_BASE]])
+def test_mutations_validate(workdir: Path, seed: int, knobs: Knobs) -> None:
+    labels = []
+    for label, document in mutations(plan_from_seed(seed, knobs)):
+        validate(document, workdir)
+        labels.append(label)
+    assert {"rename", "add", "remove"} <= set(labels)
+
+
+def test_change_base_gets_every_mutation() -> None:
+    assert [label for label, _ in mutations(plan_from_seed(*CHANGE_BASE))] == ["move", "azs", "rename", "add", "remove"]
 
 
 def _schema_max(pattern: str) -> int:
