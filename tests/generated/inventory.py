@@ -54,7 +54,14 @@ class Inventory:
     """`Inventory(make_client).sweep(plan, regions)`: every live Item of `plan`."""
 
     def __init__(self, make_client: MakeClient):
-        self.client = make_client
+        self.make_client = make_client
+        self.clients: dict[tuple[str, str], Any] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        # Making a boto3 client costs more than a list call against the sandbox.
+        if (service, region) not in self.clients:
+            self.clients[service, region] = self.make_client(service, region)
+        return self.clients[service, region]
 
     def sweep(self, plan: str, regions: set[str] | list[str]) -> list[Item]:
         self.plan = plan
