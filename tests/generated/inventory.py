@@ -30,6 +30,7 @@ class Item:
     region: str
     arn: str = ""
     tags: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    name: str = ""  # when `id` is not the name: what untagged kinds are recognised by
 
     @property
     def function(self) -> str | None:
@@ -73,7 +74,7 @@ class Inventory:
     def _ours(self, item: Item) -> bool:
         if TAG_PLAN in item.tags:
             return item.tags[TAG_PLAN] == self.plan
-        name = item.id.rsplit("/", 1)[-1] if item.kind in ("kms:alias",) else item.id
+        name = item.name or item.id
         return name.startswith(f"{self.plan}-") or name == self.plan
 
     # -- global services ----------------------------------------------------------------------
@@ -140,7 +141,7 @@ class Inventory:
             yield Item("kms:key", key["KeyId"], region, meta["Arn"], _tags(tags, "TagKey", "TagValue"))
         for alias in kms.list_aliases()["Aliases"]:
             if alias.get("TargetKeyId") in live and not alias["AliasName"].startswith("alias/aws/"):
-                yield Item("kms:alias", alias["AliasName"], region, alias["AliasArn"])
+                yield Item("kms:alias", alias["AliasName"], region, alias["AliasArn"], name=alias["AliasName"].removeprefix("alias/"))
 
     def _sns(self, region: str) -> Iterator[Item]:
         sns = self.client("sns", region)
@@ -185,12 +186,12 @@ class Inventory:
         for plan in backup.list_backup_plans()["BackupPlansList"]:
             arn = plan["BackupPlanArn"]
             tags = _quiet(lambda: backup.list_tags(ResourceArn=arn)["Tags"], {})
-            item = Item("backup:plan", plan["BackupPlanName"], region, arn, _tags(tags))
+            item = Item("backup:plan", plan["BackupPlanId"], region, arn, _tags(tags), plan["BackupPlanName"])
             yield item
             selections = backup.list_backup_selections(BackupPlanId=plan["BackupPlanId"])["BackupSelectionsList"]
             for selection in selections:
                 # Selections take no tags: they belong to their plan.
-                yield Item("backup:selection", selection["SelectionName"], region, "", dict(item.tags))
+                yield Item("backup:selection", selection["SelectionId"], region, "", dict(item.tags), selection["SelectionName"])
 
     def _cloudwatch(self, region: str) -> Iterator[Item]:
         cloudwatch = self.client("cloudwatch", region)
