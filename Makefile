@@ -1,6 +1,7 @@
 # The two set-up-and-run commands of the README:
 #   make demo   provision the example plan into the local AWS sandbox
 #   make test   run the whole test suite
+#   make fuzz-e2e N=100   provision N generated plans end to end
 # Each creates .venv/, installs the dependencies and obtains the Pulumi engine.
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLAN ?= examples/saas-startup.yaml
 
-.PHONY: demo test unit venv engine bench lock clean
+.PHONY: demo test unit fuzz-e2e venv engine bench lock clean
 
 # Dependencies come from the lock, hash-checked; the project itself is installed in a
 # second step, since hash-checking mode refuses an editable install.
@@ -50,6 +51,11 @@ lock:
 	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps --all-extras \
 	  --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	rm -rf $(VENV)-lock
+# Generated plans through the engine: N plans from seed SEED on (tests/generated/).
+N ?= 10
+SEED ?= 1000
+fuzz-e2e: engine
+	PROVISION_FUZZ_N=$(N) PROVISION_FUZZ_SEED=$(SEED) $(BIN)/python -m pytest tests/generated/test_generated_e2e.py -k test_fuzz_plan_provisions $(PYTEST_ARGS)
 
 bench: engine
 	$(BIN)/python bench/run.py
