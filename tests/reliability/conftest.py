@@ -48,7 +48,7 @@ spec:
     opsco:
       type: msp
       accountId: "210987654321"
-      externalIdRef: env:{vendor_env}
+      externalIdRef: {external_id_ref}
       country: IE
       support: 24x7
       exitPlan: docs/exit/opsco.md
@@ -74,9 +74,9 @@ def write_plan(tmp_path: Path, sandbox, sandbox_state, vendor_env) -> Iterator[C
     """Write a plan file; whatever the test leaves deployed of it is destroyed afterwards, without faults."""
     written: list[Path] = []
 
-    def write(name: str, vendor_env: str = VENDOR_ENV) -> Path:
+    def write(name: str, vendor_env: str = VENDOR_ENV, external_id_ref: str | None = None) -> Path:
         path = tmp_path / f"{name}.yaml"
-        path.write_text(PLAN_TEMPLATE.format(name=name, vendor_env=vendor_env))
+        path.write_text(PLAN_TEMPLATE.format(name=name, external_id_ref=external_id_ref or f"env:{vendor_env}"))
         exit_plan = tmp_path / "docs" / "exit" / "opsco.md"  # the exit plan the template names must exist
         exit_plan.parent.mkdir(parents=True, exist_ok=True)
         exit_plan.write_text("# Exit plan: OpsCo\n")

@@ -108,7 +108,7 @@ def test_a_signal_mid_apply_stops_cleanly_and_the_next_apply_converges(
     assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)
 
 
-def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state) -> int:
+def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state, faults: FaultControl) -> int:
     """Start an apply, SIGKILL it while the held site-bucket call is its only step in flight; the engine's pid."""
     proc = provision_process("apply", str(plan), "--yes")
     # Everything that does not wait for the site bucket is created first: then it is the only step in flight.
@@ -123,8 +123,10 @@ def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state) -> 
     wait_until(lambda: pending(sandbox_state.root, name) == ["creating web-site"], "the state to record the creates")
     proc.kill()
     proc.communicate()
+    assert faults.stats()["injected"] == 1
     [lock] = engine_lock_files(sandbox_state.root, name)
     engine_pid = json.loads(lock.read_text())["pid"]
+    faults.clear()  # the held call answers: the orphaned engine can notice its client is gone
     wait_until(lambda: not Path(f"/proc/{engine_pid}").exists(), "the orphaned engine process to exit")
     assert engine_lock_files(sandbox_state.root, name) == [lock]
     assert pending(sandbox_state.root, name) == ["creating web-site"]
@@ -137,8 +139,7 @@ def test_a_killed_apply_is_explained_and_unlock_clears_it(
     name = "rel-killed"
     plan = write_plan(name)
     hold_site_bucket(faults, name)
-    engine_pid = kill_mid_create(plan, name, provision_process, sandbox_state)
-    assert faults.stats()["injected"] == 1
+    engine_pid = kill_mid_create(plan, name, provision_process, sandbox_state, faults)
 
     refused = cli("apply", str(plan), "--yes")
     assert refused.exit_code == 1
@@ -176,7 +177,7 @@ def test_a_bucket_made_before_the_kill_is_adopted_by_the_next_apply(
     rule = Rule(service="s3", method="PUT", path=rf"^/{name}-test-web-site-{HASH}\?publicAccessBlock", code="ServiceUnavailable",
                 status=503, message="held", hold=WAIT, times=1)
     faults.set(FaultConfig(rules=(rule,)))
-    kill_mid_create(plan, name, provision_process, sandbox_state)
+    kill_mid_create(plan, name, provision_process, sandbox_state, faults)
     [bucket] = [b for b in inventory(name) if b.startswith(f"{name}-test-web-site-")]
     assert bucket not in state_ids(plan)  # AWS has it, the state does not
 

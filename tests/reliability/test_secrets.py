@@ -1,9 +1,9 @@
 """Secrets never appear in plain text: not in the state, the sandbox's log, the engine's logs or any CLI output.
 
-A plan whose external vendor's ExternalId comes from the environment goes
-through every command that touches a stack (apply twice, so the refresh path
+A plan whose external vendor's ExternalId comes from the environment, SSM
+or Secrets Manager goes through every command that touches a stack (apply twice, so the refresh path
 runs too; plan, status, drift, verify; an apply that fails at the vendor
-role; destroy). Then every file of the state directory (Pulumi backend,
+role; drift on a tampered trust policy; destroy). Then every file of the state directory (Pulumi backend,
 history, backups, engine logs, the sandbox's server log) and every byte the
 CLI printed is searched for the value. The value must still reach AWS, where
 it belongs: the vendor role's trust policy.
@@ -29,12 +29,35 @@ def files_containing(root: Path, needle: bytes) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and needle in p.read_bytes())
 
 
+def store(kind: str, plan: str, external_id: str, sandbox_client, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Put the ExternalId where a reference of `kind` reads it; the reference."""
+    if kind == "env":
+        monkeypatch.setenv(ENV, external_id)
+        return f"env:{ENV}"
+    if kind == "ssm":
+        name = f"/provision/{plan}/opsco-external-id"
+        sandbox_client("ssm").put_parameter(Name=name, Value=external_id, Type="SecureString")
+        return f"ssm:{name}"
+    name = f"provision/{plan}/opsco-external-id"
+    sandbox_client("secretsmanager").create_secret(Name=name, SecretString=external_id)
+    return f"secretsmanager:{name}"
+
+
+def tamper_trust(iam, role: str, external_id: str) -> None:
+    """Out of band: open the role to any principal that knows the ExternalId."""
+    trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    trust["Statement"].append({"Sid": "Tampered", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+                               "Condition": {"StringEquals": {"sts:ExternalId": external_id}}})
+    iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(trust))
+
+
+@pytest.mark.parametrize("kind", ["env", "ssm", "secretsmanager"])
 def test_the_external_id_is_never_written_or_printed(
-    cli, write_plan, faults, sandbox_client, sandbox_state, monkeypatch: pytest.MonkeyPatch
+    kind, cli, write_plan, faults, sandbox_client, sandbox_state, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     external_id = f"xid-{secrets.token_hex(12)}"
-    monkeypatch.setenv(ENV, external_id)
-    plan = write_plan(PLAN, vendor_env=ENV)
+    name = f"{PLAN}-{kind}"[:24]
+    plan = write_plan(name, external_id_ref=store(kind, name, external_id, sandbox_client, monkeypatch))
     printed: list[str] = []
 
     def run(*args: str, expect: int = 0) -> None:
@@ -59,6 +82,14 @@ def test_the_external_id_is_never_written_or_printed(
     role = outputs["vendorRoles"]["opsco"].rsplit("/", 1)[-1]
     trust = json.dumps(sandbox_client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"])
     assert external_id in trust, "the ExternalId must reach AWS, or this test proves nothing"
+
+    # Drift on the trust policy is the one report that must show a changed secret-bearing document.
+    tamper_trust(sandbox_client("iam"), role, external_id)
+    run("drift", str(plan), expect=2)
+    assert "Tampered" in printed[-1] or "trust" in printed[-1].lower(), printed[-1]
+    run("drift", str(plan), "--format", "json", expect=2)
+    run("apply", str(plan), "--yes")  # repairs it
+    run("drift", str(plan))
 
     needle = external_id.encode()
     assert files_containing(sandbox_state.root, needle) == []
