@@ -58,7 +58,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
     key = KmsKey(
         f"{fn}-key",
         description=f"Drop zone of {ctx.plan.name}/{fn}",
-        key_policy=key_policy(account),
+        key_policy=key_policy(account, partition=ctx.partition),
         alias=f"alias/{bucket_name}",
         region=region,
         tags=tags,

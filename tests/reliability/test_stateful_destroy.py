@@ -142,3 +142,41 @@ def aws_kms(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         yield boto3.client("kms", region_name="eu-west-1")
+
+
+class LockedVault:
+    """boto3 stand-in: a vault locked for 35 days, whose newest recovery point is 5 days old."""
+
+    def __init__(self, newest) -> None:
+        self.newest = newest
+
+    def __call__(self, service: str, region: str | None = None) -> Any:
+        return self
+
+    def describe_backup_vault(self, BackupVaultName: str) -> dict:
+        return {"NumberOfRecoveryPoints": 2, "Locked": True, "MinRetentionDays": 35}
+
+    def get_paginator(self, _name: str):
+        from datetime import timedelta
+
+        points = [{"CreationDate": self.newest - timedelta(days=3)}, {"CreationDate": self.newest}]
+
+        class Pages:
+            def paginate(self, BackupVaultName: str):
+                return [{"RecoveryPoints": points}]
+
+        return Pages()
+
+
+def test_the_data_check_gives_a_locked_vaults_earliest_deletion_date() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    newest = datetime.now(timezone.utc) - timedelta(days=5)
+    deployment = {"resources": [resource({"vault_name": "vault", "region": "eu-west-1"})]}
+
+    [held] = data_at_risk(deployment, LockedVault(newest))
+
+    assert (held.count, held.locked_until) == (2, newest + timedelta(days=35))
+    assert held.describe().endswith(
+        f"locked: AWS keeps them until {newest + timedelta(days=35):%Y-%m-%d}, the earliest the vault can be deleted"
+    )
