@@ -352,11 +352,11 @@ def test_markdown_table_with_verdict():
         "\n"
         "| Level | Rule | Location | Message | Fix |\n"
         "| --- | --- | --- | --- | --- |\n"
-        "| ⚠️ advisory | PRV-OPS-002 | plans/a.yaml:3:1 | No budget alert above 100%. | Add 120 to alertThresholds. |\n"
+        "| ⚠️ advisory | [PRV-OPS-002](<https://github.com/provision-iac/provision/blob/main/docs/policies.md>) | plans/a.yaml:3:1 | No budget alert above 100%. | Add 120 to alertThresholds. |\n"
         "| ❌ mandatory | [PRV-RES-001](<https://github.com/provision-iac/provision/blob/main/docs/policies.md#prv-res-001>) | plans/a.yaml:12:7 "
         "| Function 'web' holds pii outside the EU. | Move it to an EU region. |\n"
         "| ❌ error | [LOAD-SYNTAX](<https://github.com/provision-iac/provision/blob/main/docs/rules.md#load-syntax>) | plans/b.yaml:4:2 | mapping values are not allowed here | Quote the value. |\n"
-        "| 💤 waived | PRV-SEC-003 | plans/c.yaml:20:5 | Vendor role allows ec2:\\*; waived until 2027-01-31. "
+        "| 💤 waived | [PRV-SEC-003](<https://github.com/provision-iac/provision/blob/main/docs/policies.md>) | plans/c.yaml:20:5 | Vendor role allows ec2:\\*; waived until 2027-01-31. "
         "| Narrow the actions. |\n"
     )
 

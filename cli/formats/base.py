@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Protocol, Sequence
 from urllib.parse import urljoin
 
+from provision.policies.base import DOCS_PAGE
 from provision.schemas.findings import Finding, Level
 
 TOOL_NAME = "provision"
@@ -92,11 +93,11 @@ def repository_url() -> str:
 
 
 def docs_path(finding: Finding) -> str:
-    """Where the finding's rule is documented, relative to the repository root ("" for a policy
-    this version does not know)."""
-    if finding.docs_url or finding.rule.startswith("PRV-"):
+    """Where the finding's rule is documented, relative to the repository root (the catalogue
+    itself for a policy this version does not know)."""
+    if finding.docs_url:
         return finding.docs_url
-    return f"{RULES_PAGE}#{finding.rule.lower()}"
+    return DOCS_PAGE if finding.rule.startswith("PRV-") else f"{RULES_PAGE}#{finding.rule.lower()}"
 
 
 def absolute_url(path: str) -> str:

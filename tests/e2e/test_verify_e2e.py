@@ -28,6 +28,7 @@ SAAS_CHECKS = {
     "guardduty.enabled", "securityhub.enabled", "securityhub.standards", "config.recording", "backup.vault-key",
     "backup.vault-lock", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary", "iam.least-privilege",
     "access.live",
+    "backup.plan-schedule", "backup.plan-retention", "backup.plan-copy",
 }  # fmt: skip
 
 
@@ -129,7 +130,8 @@ def test_verify_passes_on_the_plan_with_all_six_function_types(run, tmp_path: Pa
         assert deployed == {f"function {f}" for f in ("portal", "payments-net", "soc", "kyc-exchange", "ops", "backups")} | {
             f"provider {p}" for p in ("wachturm", "netzwerk", "opsbridge", "verifyco")
         }
-        assert {"logs.encryption", "iam.least-privilege"} <= {r["check"] for r in document["results"]}
+        assert {"logs.encryption", "iam.least-privilege", "backup.plan-schedule", "network.flow-log-retention"} <= {
+            r["check"] for r in document["results"]}
     finally:
         destroyed = run("destroy", str(plan_file), "--yes")
         assert destroyed.exit_code == 0, destroyed.output

@@ -33,6 +33,7 @@ def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VERIFYCO_EXTERNAL_ID", raising=False)
 
 
+@pytest.mark.e2e  # the sandbox
 def test_item2_every_missing_external_id_in_one_run(run, fintech, sandbox, sandbox_state, no_engine) -> None:
     plan, prefix = fintech
     result = run("plan", plan, "--state-dir", sandbox_state.root)
@@ -53,6 +54,7 @@ def test_item2_every_missing_external_id_in_one_run(run, fintech, sandbox, sandb
     ]
 
 
+@pytest.mark.e2e  # the sandbox
 def test_item2_seed_puts_placeholders_that_plan_then_reads(run, fintech, sandbox, sandbox_state, sandbox_client,
                                                           no_engine, monkeypatch) -> None:
     plan, prefix = fintech
