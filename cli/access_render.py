@@ -62,16 +62,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def code_cell(text: str) -> str:
+    """`text` as code in a table cell: markdown escapes do not apply inside code, only the cell's pipe does."""
+    return f"`{_cell(text).replace('`', chr(39))}`"
+
+
 def mermaid_map(vendors: Iterable[Mapping[str, Any]]) -> list[str]:
-    """A mermaid graph vendors → functions → data classes, one edge per pair, labelled with the strongest level."""
+    """A mermaid graph vendors → functions → data classes: an edge to every function a vendor operates or
+    reaches (e.g. through a watch), labelled with the strongest level it holds there."""
     lines = ["```mermaid", "graph LR"]
     operated, held = set(), set()
     for v in vendors:
-        for fn in v["functions"]:
-            levels = {a["level"] for a in v["access"] if a["function"] == fn["name"]}
+        data = {fn["name"]: fn["data"] for fn in v["functions"]} | {a["function"]: a["data"] for a in v["access"]}
+        for fn, data_class in data.items():
+            levels = {a["level"] for a in v["access"] if a["function"] == fn}
             top = next((lvl for lvl in LEVEL_ORDER if lvl in levels), "none")
-            operated.add(f'  v_{_id(v["name"])}["{v["name"]}"] -->|{top}| f_{_id(fn["name"])}["{fn["name"]}"]')
-            held.add(f'  f_{_id(fn["name"])} --> d_{fn["data"]}(["{fn["data"]}"])')
+            operated.add(f'  v_{_id(v["name"])}["{v["name"]}"] -->|{top}| f_{_id(fn)}["{fn}"]')
+            held.add(f'  f_{_id(fn)} --> d_{data_class}(["{data_class}"])')
     return [*lines, *sorted(operated), *sorted(held), "```"]
 
 
@@ -90,7 +97,7 @@ def render_markdown(doc: Mapping[str, Any], *, offboarding: bool = False) -> str
         for fn in sorted(by_function):
             data_class = next((a["data"] for a in v["access"] if a["function"] == fn), "")
             for (service, level), g in _sorted_groups(by_function[fn]):
-                resources = "<br>".join(f"`{_cell(r)}`" for r in sorted(g["resources"]))
+                resources = "<br>".join(code_cell(r) for r in sorted(g["resources"]))
                 lines.append(f"| {fn} | {data_class} | {service} | {level} | {', '.join(sorted(g['actions']))} | {resources} |")
         lines += [f"\n> note: {_cell(n)}" for n in v["notes"]]
         if offboarding:

@@ -162,7 +162,7 @@ def _access(review: Review) -> Block | None:
     """Vendor access: the vendors → functions → data classes map, then what each vendor gains and loses."""
     if not review.access_map and not review.access:
         return None
-    from provision.cli.access_render import mermaid_map
+    from provision.cli.access_render import code_cell, mermaid_map
 
     head = "#### Vendor access\n\n" + "\n".join(mermaid_map(review.access_map)) + "\n\n"
     if review.base is None:
@@ -172,7 +172,7 @@ def _access(review: Review) -> Block | None:
     rows = [
         _row("⚠️ weaker" if d.weakening else "", escape(d.vendor), "➕ gains" if d.direction == "gains" else "➖ loses",
              d.level, f"{escape(d.function)} ({d.data})", escape(", ".join(d.actions)),
-             "<br>".join(f"`{escape(r)}`" for r in d.resources))
+             "<br>".join(code_cell(r) for r in d.resources))
         for d in review.access
     ]  # fmt: skip
     return Block("vendor access", head, rows, "\n", RANK_COST, "access change",

@@ -3,8 +3,8 @@
 The cases (tests/access/cases/<case>/) change examples/eu-fintech.yaml the
 four ways a reviewer must see in access terms: a function moving vendors, a
 partner added to an exchange, runbook actions widened, a data class raised.
-Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/access`,
-then read the diff of tests/access/golden/ before committing it.
+Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/access` (that run
+fails), read the diff of tests/access/golden/, then run again without it.
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ SCHEMA = json.loads((ROOT / "docs" / "access.schema.json").read_text(encoding="u
 def check_golden(name: str, text: str) -> None:
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
+        # Rewriting is never a pass: the run that rewrites fails, and the next one judges.
+        changed = not path.exists() or path.read_text(encoding="utf-8") != text
         path.write_text(text, encoding="utf-8")
-        return
+        pytest.fail(f"UPDATE_GOLDEN: {'rewrote' if changed else 'checked'} {path.name}; review `git diff` and run "
+                    "again without UPDATE_GOLDEN", pytrace=False)
     assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8"), f"{path.name} differs: if intended, UPDATE_GOLDEN=1 and review"
 
