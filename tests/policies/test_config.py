@@ -101,9 +101,10 @@ def test_list_params_replace_the_default() -> None:
             "org/provision-policies.yaml:3:5: PRV-VEN-001: unknown key 'level' (expected: enforcement, params)",
         ),
         (
-        (
             "costAllocationTagsActive: sometimes\n",
             "org/provision-policies.yaml:1:27: costAllocationTagsActive must be true or false",
+        ),
+        (
             "policies:\n  PRV-VEN-001:\n    enforcement: off\n",
             "org/provision-policies.yaml:3:18: PRV-VEN-001: enforcement must be one of mandatory, advisory, "
             "disabled, not 'off' (YAML reads off as false); to switch the policy off, write enforcement: disabled",
