@@ -108,6 +108,6 @@ def test_check_ids():
         "s3.encryption", "s3.public-access-block", "s3.versioning", "s3.tls-only", "tags", "kms.rotation",
         "sns.encryption", "logs.encryption", "cloudtrail.logging", "cloudtrail.log-validation", "cloudtrail.multi-region",
         "cloudtrail.kms", "guardduty.enabled", "securityhub.enabled", "securityhub.standards", "config.recording",
-        "backup.vault-key", "backup.vault-lock", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary",
+        "backup.vault-key", "backup.vault-lock", "backup.vault-guard", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary",
         "iam.least-privilege",
     ]  # fmt: skip
