@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, Iterator, Mapping
 
 from provision.policies.base import RESIDENCIES, Enforcement, Policy, Violation
@@ -13,9 +14,11 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
     table = params.get(RESIDENCIES)
     allowed = residency(plan.data_residency, table)
     if allowed is None:
-        known = ", ".join(sorted(table)) if table else ""
+        known = sorted(table) if table else []
+        close = difflib.get_close_matches(plan.data_residency, known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
         yield Violation(
-            f"data residency '{plan.data_residency}' is not defined (known: {known}); "
+            f"data residency '{plan.data_residency}' is not defined (known: {', '.join(known)}); {hint}"
             "an organisation defines its own under residencies: in provision-policies.yaml",
             ("spec", "dataResidency"),
         )

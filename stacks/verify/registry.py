@@ -25,7 +25,7 @@ CHECKS: dict[str, tuple[CheckFn, ...]] = {
     "GuardDutyDetector": (detection.detector_enabled, required_tags),
     "SecurityHubAccount": (detection.hub_enabled, detection.hub_standards, required_tags),
     "ConfigRecorder": (detection.recorder_recording, required_tags),
-    "BackupVault": (backup.vault_key, backup.vault_lock, required_tags),
+    "BackupVault": (backup.vault_key, backup.vault_lock, backup.vault_guard, required_tags),
     "IamRole": (
         vendor_roles.vendor_trust,
         vendor_roles.session_duration,

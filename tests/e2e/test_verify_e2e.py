@@ -26,9 +26,8 @@ SAAS_CHECKS = {
     "plan.deployed", "s3.encryption", "s3.public-access-block", "s3.versioning", "s3.tls-only", "tags", "kms.rotation",
     "sns.encryption", "cloudtrail.logging", "cloudtrail.log-validation", "cloudtrail.multi-region", "cloudtrail.kms",
     "guardduty.enabled", "securityhub.enabled", "securityhub.standards", "config.recording", "backup.vault-key",
-    "backup.vault-lock", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary", "iam.least-privilege",
-    "access.live",
-    "backup.plan-schedule", "backup.plan-retention", "backup.plan-copy",
+    "backup.vault-lock", "backup.vault-guard", "iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary",
+    "iam.least-privilege", "access.live", "backup.plan-schedule", "backup.plan-retention", "backup.plan-copy",
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from provision.schemas.schema_check import load_schema
 
 
 def test_the_plan_schema_offers_the_built_in_residencies() -> None:
-    offered = load_schema()["properties"]["spec"]["properties"]["dataResidency"]["anyOf"][0]["enum"]
+    offered = load_schema()["properties"]["spec"]["properties"]["dataResidency"]["examples"]
     assert sorted(offered) == sorted(BUILTIN)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -21,7 +22,8 @@ def key(deploy):
 
 
 def vault_props(name: str, key_arn: str | None, **lock) -> dict:
-    return {"vault_name": name, "kms_key_arn": key_arn, "notification_events": [], **lock}
+    return {"vault_name": name, "kms_key_arn": key_arn, "notification_events": [], "protect_recovery_points": True,
+            **lock}
 
 
 @pytest.fixture
@@ -87,3 +89,22 @@ def test_a_vault_on_another_key_or_the_default_key_fails(deploy, key, verify_ctx
     [result] = results(backup.vault_key, default, verify_ctx(default))
     assert (result.resource, result.passed) == (default.arn, False)
     assert result.detail.startswith("the plan gives the vault no key of its own; it uses ")
+
+
+def test_the_recovery_point_guard_passes_and_its_removal_fails(vault, verify_ctx, results):
+    caller = "arn:aws:iam::123456789012:user/moto"  # moto's default user deploys in these tests
+    assert outcome(results, backup.vault_guard, vault, verify_ctx(vault)) == [
+        ("backup.vault-guard", vault.arn, True, f"recovery points can be deleted only by {caller}")
+    ]
+    client("backup").delete_backup_vault_access_policy(BackupVaultName="backups-vault")
+    assert outcome(results, backup.vault_guard, vault, verify_ctx(vault)) == [
+        ("backup.vault-guard", vault.arn, False,
+         "no vault access policy: anyone allowed backup:DeleteRecoveryPoint can delete the backups")
+    ]
+    client("backup").put_backup_vault_access_policy(BackupVaultName="backups-vault", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "backup:*",
+                                                 "Resource": "*"}]}))
+    assert outcome(results, backup.vault_guard, vault, verify_ctx(vault)) == [
+        ("backup.vault-guard", vault.arn, False, "the vault access policy does not deny "
+         "backup:DeleteRecoveryPoint and backup:UpdateRecoveryPointLifecycle to every other principal")
+    ]

@@ -1,8 +1,12 @@
-"""Backup vaults: encrypted with the plan's key; locked when the function is immutable."""
+"""Backup vaults: encrypted with the plan's key; locked when the function is immutable; recovery
+points guarded by the vault access policy."""
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
+
+from botocore.exceptions import ClientError
 
 from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, check, fail, ok
 
@@ -40,3 +44,28 @@ def vault_lock(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
         yield fail(f"locked for {minimum} days in governance mode only: privileged users can still remove the lock")
     else:
         yield ok(f"locked in compliance mode (unchangeable from {vault['LockDate']:%Y-%m-%d}), minimum retention {minimum} days")
+
+
+GUARDED = {"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"}
+
+
+@check("backup.vault-guard")
+def vault_guard(res: LiveResource, ctx: VerifyContext) -> Iterator[Outcome]:
+    """The vault access policy denies deleting or shortening recovery points to all but the deployer."""
+    try:
+        policy = ctx.client("backup", res).get_backup_vault_access_policy(BackupVaultName=res.id)["Policy"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise
+        yield fail("no vault access policy: anyone allowed backup:DeleteRecoveryPoint can delete the backups")
+        return
+    statements = json.loads(policy).get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        actions = statement.get("Action", [])
+        actions = {actions} if isinstance(actions, str) else set(actions)
+        everyone = statement.get("Principal") in ("*", {"AWS": "*"})
+        if statement.get("Effect") == "Deny" and everyone and GUARDED <= actions and statement.get("Resource") == "*":
+            excepted = statement.get("Condition", {}).get("ArnNotLike", {}).get("aws:PrincipalArn", [])
+            yield ok(f"recovery points can be deleted only by {', '.join(excepted) if excepted else 'nobody'}")
+            return
+    yield fail("the vault access policy does not deny " + " and ".join(sorted(GUARDED)) + " to every other principal")
