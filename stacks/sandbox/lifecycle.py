@@ -25,6 +25,7 @@ from pathlib import Path
 
 SERVER_MODULE = "provision.stacks.sandbox.server"
 START_TIMEOUT = 60.0
+PRESET_TIMEOUT = 180.0  # a preset's calls come on top, and machines under load are slow
 STOP_TIMEOUT = 10.0
 
 
@@ -80,7 +81,7 @@ class Sandbox:
             return None
         return info
 
-    def start(self, timeout: float = START_TIMEOUT, preset: str | None = None,
+    def start(self, timeout: float | None = None, preset: str | None = None,
               iam_propagation_seconds: float | None = None) -> tuple[SandboxInfo, bool]:
         """The running sandbox, starting one if needed; the flag says whether it is new.
 
@@ -116,6 +117,7 @@ class Sandbox:
                 start_new_session=True,  # outlives the CLI; Ctrl-C in the terminal does not kill it
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
+        timeout = timeout if timeout is not None else PRESET_TIMEOUT if preset else START_TIMEOUT
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
