@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SERVER_MODULE = "provision.stacks.sandbox.server"
-# A bound, not a wait: start-up returns as soon as the server answers, and fails at once if it
-# exits. Loading the managed IAM policies takes seconds on an idle machine, minutes on a busy one.
+# Bounds, not waits: start-up returns as soon as the server answers, and fails at once if it
+# exits. Loading the managed IAM policies takes seconds on an idle machine, minutes on a busy
+# one; a preset's calls come on top.
 START_TIMEOUT = 300.0
+PRESET_TIMEOUT = 420.0
 STOP_TIMEOUT = 10.0
 
 
@@ -82,7 +84,7 @@ class Sandbox:
             return None
         return info
 
-    def start(self, timeout: float = START_TIMEOUT, preset: str | None = None,
+    def start(self, timeout: float | None = None, preset: str | None = None,
               iam_propagation_seconds: float | None = None) -> tuple[SandboxInfo, bool]:
         """The running sandbox, starting one if needed; the flag says whether it is new.
 
@@ -118,6 +120,7 @@ class Sandbox:
                 start_new_session=True,  # outlives the CLI; Ctrl-C in the terminal does not kill it
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
+        timeout = timeout if timeout is not None else PRESET_TIMEOUT if preset else START_TIMEOUT
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import signal
@@ -98,8 +99,12 @@ def _apply_preset(name: str, url: str, ca_bundle: str | None) -> None:
     from provision.stacks.sandbox import presets
 
     session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
-    presets.apply(name, lambda service, region: session.client(
-        service, region_name=region, endpoint_url=url, verify=ca_bundle if ca_bundle else True))
+
+    @functools.cache  # making a client costs more than most preset calls
+    def client(service: str, region: str):
+        return session.client(service, region_name=region, endpoint_url=url, verify=ca_bundle if ca_bundle else True)
+
+    presets.apply(name, client)
     print(f"preset {name} applied", flush=True)
 
 
