@@ -142,3 +142,35 @@ def test_physical_names_match_the_stacks(plan: str, env: str, function: str, suf
     assert ours == stack_name(_Plan, function, suffix, "123456789012", max_len)
     assert len(ours) <= max_len
     assert ours.startswith(function_stem(plan, env, function, max_len)[: max_len - 9])
+
+
+def test_a_backup_and_a_monitoring_that_reference_each_other_are_a_cycle() -> None:
+    # Found by a generated plan: validate passed it, then plan and apply stopped with a ValueError.
+    cycle = edit("watches: [web]", "watches: [web, backups]").replace("protects: [web, exchange]", "protects: [web, exchange, ops]")
+    assert xref(cycle) == [
+        (
+            "XREF-CYCLE",
+            27,  # `backups` in ops' watches: the reference that closes the cycle
+            35,
+            "Functions depend on each other in a cycle: `backups` protects `ops`, `ops` watches `backups`: "
+            "none of them can be built before the others.",
+            "Remove `backups` from `spec.functions.ops.monitoring.watches`, or another reference of the cycle.",
+        )
+    ]
+
+
+def test_a_longer_cycle_is_reported_once_and_a_chain_is_not() -> None:
+    chain = edit("watches: [web]", "watches: [web, backups]")
+    assert xref(chain) == []
+    plan = chain.replace("protects: [web, exchange]", "protects: [web, exchange, ops2]").replace(
+        "  waivers:\n",
+        "    ops2:\n      type: monitoring\n      provider: aws\n      monitoring: {watches: [ops], notify: [oncall@example.com]}\n  waivers:\n",
+    )
+    found = xref(plan)
+    assert [(rule, message) for rule, _, _, message, _ in found] == [
+        (
+            "XREF-CYCLE",
+            "Functions depend on each other in a cycle: `backups` protects `ops2`, `ops2` watches `ops`, "
+            "`ops` watches `backups`: none of them can be built before the others.",
+        )
+    ]
