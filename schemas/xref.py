@@ -5,6 +5,8 @@ Rule ids:
 - XREF-FUNCTION: backup `protects`, monitoring `watches` or a waiver's
   `function` names no function;
 - XREF-SELF: a backup protects itself, or a monitoring function watches itself;
+- XREF-CYCLE: functions protect or watch each other in a cycle (each must be
+  built after the other, so the plan cannot be provisioned);
 - XREF-PARTNER: a data exchange partner is not an external provider (msp or
   bpo), or a data exchange has no external partner at all;
 - XREF-POLICY: a waiver names no policy of the catalogue.
@@ -32,7 +34,7 @@ _TITLE = "Plan refers to something that does not exist"
 
 def check_references(plan: Plan, document: Document) -> list[Finding]:
     """Every dangling or clashing name in `plan`, located in `document`."""
-    problems = [*_providers(plan), *_functions(plan), *_partners(plan), *_waivers(plan)]
+    problems = [*_providers(plan), *_functions(plan), *_cycles(plan), *_partners(plan), *_waivers(plan)]
     findings = []
     for rule, path, message, fix in problems:
         line, column = document.positions.locate(path)
@@ -76,6 +78,36 @@ def _functions(plan: Plan) -> Iterator[Problem]:
             elif target not in plan.functions:
                 yield ("XREF-FUNCTION", path, f"`{dotted(path)}` names function `{target}`, which does not exist.",
                        _choose(target, set(plan.functions) - {function.name}, "functions"))
+
+
+def _cycles(plan: Plan) -> Iterator[Problem]:
+    """One finding per cycle of protects/watches references, at the reference that closes it."""
+    edges: dict[str, list[tuple[str, Path, str]]] = {}
+    for function in plan.functions.values():
+        key = _FUNCTION_LISTS.get(function.type)
+        targets = function.settings.get(key, ()) if key else ()
+        edges[function.name] = [
+            (t, function.settings_path + (key, i), f"`{function.name}` {'protects' if key == 'protects' else 'watches'} `{t}`")
+            for i, t in enumerate(targets)
+            if t in plan.functions and t != function.name
+        ]
+    finished: set[str] = set()
+
+    def visit(name: str, trail: list[tuple[str, Path, str]]) -> Iterator[Problem]:
+        on_trail = [step[0] for step in trail]
+        for target, path, says in edges[name]:
+            if target in on_trail:
+                loop = [step[2] for step in trail[on_trail.index(target) + 1 :]] + [says]
+                yield ("XREF-CYCLE", path,
+                       f"Functions depend on each other in a cycle: {', '.join(loop)}: none of them can be built before the others.",
+                       f"Remove `{target}` from `{dotted(path[:-1])}`, or another reference of the cycle.")
+            elif target not in finished:
+                yield from visit(target, [*trail, (target, path, says)])
+        finished.add(name)
+
+    for name in plan.functions:
+        if name not in finished:
+            yield from visit(name, [(name, (), "")])
 
 
 def _partners(plan: Plan) -> Iterator[Problem]:

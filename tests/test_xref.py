@@ -105,3 +105,35 @@ def test_a_function_may_share_a_providers_name() -> None:
     # Tags keep them apart: provision:function=aws, provision:provider=aws.
     assert xref(edit("    web:\n", "    aws:\n").replace("[web", "[aws").replace("function: web", "function: aws")) == []
 
+
+
+def test_a_backup_and_a_monitoring_that_reference_each_other_are_a_cycle() -> None:
+    # Found by a generated plan: validate passed it, then plan and apply stopped with a ValueError.
+    cycle = edit("watches: [web]", "watches: [web, backups]").replace("protects: [web, exchange]", "protects: [web, exchange, ops]")
+    assert xref(cycle) == [
+        (
+            "XREF-CYCLE",
+            27,  # `backups` in ops' watches: the reference that closes the cycle
+            35,
+            "Functions depend on each other in a cycle: `backups` protects `ops`, `ops` watches `backups`: "
+            "none of them can be built before the others.",
+            "Remove `backups` from `spec.functions.ops.monitoring.watches`, or another reference of the cycle.",
+        )
+    ]
+
+
+def test_a_longer_cycle_is_reported_once_and_a_chain_is_not() -> None:
+    chain = edit("watches: [web]", "watches: [web, backups]")
+    assert xref(chain) == []
+    plan = chain.replace("protects: [web, exchange]", "protects: [web, exchange, ops2]").replace(
+        "  waivers:\n",
+        "    ops2:\n      type: monitoring\n      provider: aws\n      monitoring: {watches: [ops], notify: [oncall@example.com]}\n  waivers:\n",
+    )
+    found = xref(plan)
+    assert [(rule, message) for rule, _, _, message, _ in found] == [
+        (
+            "XREF-CYCLE",
+            "Functions depend on each other in a cycle: `backups` protects `ops2`, `ops2` watches `ops`, "
+            "`ops` watches `backups`: none of them can be built before the others.",
+        )
+    ]

@@ -288,7 +288,8 @@ def generate(p: Picker, knobs: Knobs = Knobs(), today: dt.date | None = None) ->
                 s["indexDocument"] = p.choice(("index.html", "home.htm", "default_page.html"))
         elif ftype == "backup":
             # The first backup protects every data-holding function (PRV-BAK-004, HIPAA, BPO); others some.
-            candidates = [n for n in functions if functions[n]["type"] not in ("backup",)]
+            # Not monitoring: it may watch this backup, and the two would form a cycle (XREF-CYCLE).
+            candidates = [n for n in functions if functions[n]["type"] not in ("backup", "monitoring")]
             protects = (holding if fname == backups[0] else []) or p.subset(candidates, 1, 3)
             s["protects"] = protects
             watched = protects + [fname]
@@ -327,7 +328,7 @@ def generate(p: Picker, knobs: Knobs = Knobs(), today: dt.date | None = None) ->
             if p.boolean():
                 s["flowLogRetentionDays"] = p.choice(FLOW_LOG_DAYS)
         elif ftype == "monitoring":
-            others = [n for n in functions if n != fname]
+            others = [n for n in functions if functions[n]["type"] != "monitoring"]
             s["watches"] = p.subset(others, 1, 4)
             s["notify"] = [f"oncall@{plan_name}.example"]
             if p.boolean(0.5):
