@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from provision.policies.base import Enforcement, Policy, Violation
+from provision.policies.base import RESIDENCIES, Enforcement, Policy, Violation
 from provision.policies.plan_facts import is_sensitive, protected_functions
 from provision.policies.residency import residency
 from provision.schemas.model import Function, Plan
@@ -34,20 +34,22 @@ def check(plan: Plan, params: Mapping[str, Any]) -> Iterator[Violation]:
         copy = settings.get("copyToRegion")
         if not copy:
             yield Violation(f"{subject} but keeps no copy in a second region", path, backup.name,
-                            fix=copy_fix(plan, backup))
+                            fix=copy_fix(plan, backup, params.get(RESIDENCIES)))
         elif copy == plan.region:
             yield Violation(
                 f"{subject} but copies to {copy}, the home region", path + ("copyToRegion",), backup.name,
-                fix=copy_fix(plan, backup),
+                fix=copy_fix(plan, backup, params.get(RESIDENCIES)),
             )
 
 
-def copy_fix(plan: Plan, backup: Function) -> str:
+def copy_fix(plan: Plan, backup: Function, table=None) -> str:
     """Where the copy can go: a second region inside the residency, or, when the residency has
     a single region, what is left (a copy abroad would break residency: PRV-RES-001)."""
-    allowed = residency(plan.data_residency)
-    exact = [p for p in allowed.region_prefixes if not p.endswith("-")]
-    if allowed.region_prefixes and exact == list(allowed.region_prefixes) and len(exact) == 1:
+    allowed = residency(plan.data_residency, table)
+    if allowed is None:  # PRV-RES-001 reports the unknown residency
+        return f"Set backup.copyToRegion of '{backup.name}' to a region other than {plan.region}."
+    exact = [r for r in allowed.regions if "*" not in r]
+    if allowed.regions and exact == list(allowed.regions) and len(exact) == 1:
         return (
             f"Data residency '{plan.data_residency}' has a single AWS region ({exact[0]}), so no second region "
             f"is inside it: keep '{backup.name}' immutable in {exact[0]} and waive PRV-BAK-003 for it with an "
