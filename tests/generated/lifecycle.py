@@ -85,7 +85,10 @@ class PlanRun:
         return False
 
     def sweep(self) -> list[Item]:
-        return self.inventory.sweep(self.name, self.regions())
+        items = self.inventory.sweep(self.name, self.regions())
+        if self.inventory.blind:
+            self.failures.append(Failure("inventory blind spot", "; ".join(self.inventory.blind)))
+        return items
 
     # -- the property --------------------------------------------------------------------------
 
