@@ -43,6 +43,20 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         time.sleep(0.2)
 
 
+def exited(pid: int) -> bool:
+    """The process is gone, or a zombie: the suite, a child subreaper, inherits orphans and reaps them."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass  # not (yet) ours
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2 :].startswith("Z")
+
+
 def read_until(proc, text: str) -> str:
     """The process's output up to and including the first line holding `text`."""
     assert proc.stdout is not None
@@ -127,7 +141,7 @@ def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state, fau
     [lock] = engine_lock_files(sandbox_state.root, name)
     engine_pid = json.loads(lock.read_text())["pid"]
     faults.clear()  # the held call answers: the orphaned engine can notice its client is gone
-    wait_until(lambda: not Path(f"/proc/{engine_pid}").exists(), "the orphaned engine process to exit")
+    wait_until(lambda: exited(engine_pid), "the orphaned engine process to exit")
     assert engine_lock_files(sandbox_state.root, name) == [lock]
     assert pending(sandbox_state.root, name) == ["creating web-site"]
     return engine_pid
