@@ -49,9 +49,9 @@ def external_vendors(plan: Plan) -> list[Provider]:
     return [p for p in plan.providers.values() if p.external and operated_by(plan, p.name)]
 
 
-def role_name(plan: Plan, function: str, suffix: str, account: str, max_len: int = 64) -> str:
-    """A role's physical name; offline the account hash it ends with is `{hash}`."""
-    name = naming.physical_name(plan.name, plan.environment, plan.region, account, function, suffix, max_len)
+def role_name(plan: Plan, function: str, suffix: str, account: str) -> str:
+    """A role's physical name, as the stacks make it; offline the hash it ends with is `{hash}`."""
+    name = naming.physical_name(plan.name, plan.environment, plan.region, account, function, suffix, kind="iam-role")
     return name[: -naming.DIGEST_LENGTH] + "{hash}" if account == ACCOUNT else name
 
 
@@ -69,7 +69,7 @@ def vendor_roles(plan: Plan, vendor: str, account: str = ACCOUNT, outputs: Mappi
     if provider.external and functions:
         scope = Scope(plan=plan, account_id=account, region=plan.region, provider=vendor)
         per_fn = {f"operate-{f.name}": statements_for(f, outputs[f.name], scope) for f in functions}
-        name = role_name(plan, f"vendor-{vendor}", "", account)
+        name = role_name(plan, "", f"vendor-{vendor}", account)
         roles.append(_role("vendor", name, arn(name), trust, MAX_SESSION_SECONDS, per_fn,
                            {p: p.removeprefix("operate-") for p in per_fn}))  # fmt: skip
     for fn in functions:
