@@ -99,3 +99,44 @@ def refuse_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., list
     yield install
     for shared, event, handler in installed:
         shared.meta.events.unregister(event, handler)
+
+
+@pytest.fixture
+def service_role(aws, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], str]:
+    """`service_role(name, service)`: an IAM role `service` (e.g. "backup.amazonaws.com") may
+    assume, already propagated as far as the sandbox is concerned; returns its ARN.
+
+    The sandbox's IAM propagation delay is off for the test, so a role created
+    during the test is usable at once (tests of the wait use `refuse_first`).
+    """
+    import json
+
+    import boto3
+
+    from provision.stacks.sandbox import access
+
+    monkeypatch.setattr(access.settings, "iam_propagation_seconds", 0)
+
+    def make(name: str, service: str) -> str:
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+        return boto3.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+    return make
+
+
+@pytest.fixture
+def logs_key_policy(region: str, account_id: str) -> str:
+    """The key policy AWS documents for a key encrypting the account's CloudWatch Logs log groups
+    in `region` (the account administers the key; logs.<region>.amazonaws.com may use it)."""
+    import json
+
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+         "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Sid": "Allow CloudWatch Logs", "Effect": "Allow",
+         "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+         "Resource": "*",
+         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:*"}}},
+    ]})

@@ -157,12 +157,13 @@ def test_delete_and_delete_when_gone(backup) -> None:
     assert provider.read(created.id, created.outs) is None
 
 
-def test_delete_with_selections_left_names_the_aws_error(backup) -> None:
+def test_delete_with_selections_left_names_the_aws_error(backup, service_role) -> None:
     provider = BackupPlanProvider()
     created = provider.create(_props())
+    role = service_role("r", "backup.amazonaws.com")
     backup.create_backup_selection(
         BackupPlanId=created.id,
-        BackupSelection={"SelectionName": "web", "IamRoleArn": "arn:aws:iam::123456789012:role/r", "Resources": ["*"]},
+        BackupSelection={"SelectionName": "web", "IamRoleArn": role, "Resources": ["*"]},
     )
 
     with pytest.raises(ProviderError, match=rf"^Backup plan {created.id}: DeleteBackupPlan: InvalidRequestException: "):

@@ -12,7 +12,8 @@ ROLE = "arn:aws:iam::123456789012:role/acme-backup"
 
 
 @pytest.fixture
-def backup(aws, region):
+def backup(aws, region, service_role):
+    assert service_role("acme-backup", "backup.amazonaws.com") == ROLE
     return boto3.client("backup", region_name=region)
 
 

@@ -11,7 +11,10 @@ BUCKET = "acme-config"
 
 
 @pytest.fixture
-def config(aws, region):
+def config(aws, region, service_role):
+    # The recorders' roles, which Config assumes to deliver to the bucket.
+    service_role("acme-config", "config.amazonaws.com")
+    service_role("lz-config", "config.amazonaws.com")
     boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
     return boto3.client("config")
 

@@ -14,7 +14,8 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/flow-logs"
 
 
 @pytest.fixture
-def vpc_id(aws) -> str:
+def vpc_id(aws, service_role) -> str:
+    assert service_role("flow-logs", "vpc-flow-logs.amazonaws.com") == ROLE
     boto3.client("logs", region_name=REGION).create_log_group(logGroupName="/vpc/flow")
     return boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
 

@@ -16,8 +16,10 @@ def kms(aws, region):
     return boto3.client("kms", region_name=region)
 
 
-def _key(kms) -> str:
-    return kms.create_key()["KeyMetadata"]["Arn"]
+@pytest.fixture
+def new_key(kms, logs_key_policy):
+    """`new_key()`: a new key CloudWatch Logs may use, its policy as AWS documents for log groups."""
+    return lambda: kms.create_key(Policy=logs_key_policy)["KeyMetadata"]["Arn"]
 
 
 def _props(**overrides):
@@ -25,9 +27,9 @@ def _props(**overrides):
     return {**props, **overrides}
 
 
-def test_create_with_key_retention_and_tags(kms, region, account_id) -> None:
+def test_create_with_key_retention_and_tags(new_key, region, account_id) -> None:
     provider = LogGroupProvider()
-    key = _key(kms)
+    key = new_key()
 
     created = provider.create(_props(kms_key_arn=key))
 
@@ -46,9 +48,9 @@ def test_diff_name_replaces_others_update() -> None:
     assert changed.changes and changed.replaces == []
 
 
-def test_update_associates_a_new_key_then_removes_it(kms) -> None:
+def test_update_associates_a_new_key_then_removes_it(new_key) -> None:
     provider = LogGroupProvider()
-    first, second = _key(kms), _key(kms)
+    first, second = new_key(), new_key()
     created = provider.create(_props(kms_key_arn=first))
 
     provider.update(NAME, created.outs, _props(kms_key_arn=second, retention_in_days=365, tags={"team": "net"}))

@@ -23,7 +23,14 @@ def _props(**overrides):
     return {**props, **overrides}
 
 
-def test_create_then_read(aws, region, account_id) -> None:
+@pytest.fixture
+def logging_role(service_role) -> str:
+    """ROLE, which Transfer may assume to write the server's logs."""
+    assert service_role("transfer-logging", "transfer.amazonaws.com") == ROLE
+    return ROLE
+
+
+def test_create_then_read(aws, logging_role, region, account_id) -> None:
     provider = TransferServerProvider()
 
     created = provider.create(_props())
@@ -43,7 +50,7 @@ def test_diff_identity_provider_replaces_other_settings_update() -> None:
     assert changed.changes and changed.replaces == []
 
 
-def test_update_changes_policy_clears_logging_and_retags(aws) -> None:
+def test_update_changes_policy_clears_logging_and_retags(aws, logging_role) -> None:
     provider = TransferServerProvider()
     created = provider.create(_props())
 
@@ -61,7 +68,7 @@ def test_update_changes_policy_clears_logging_and_retags(aws) -> None:
     )
 
 
-def test_delete_then_read_is_none_and_delete_again_is_fine(aws) -> None:
+def test_delete_then_read_is_none_and_delete_again_is_fine(aws, logging_role) -> None:
     provider = TransferServerProvider()
     created = provider.create(_props())
 
@@ -71,7 +78,7 @@ def test_delete_then_read_is_none_and_delete_again_is_fine(aws) -> None:
     provider.delete(created.id, created.outs)
 
 
-def test_updating_a_server_deleted_by_hand_names_the_aws_error(aws, region) -> None:
+def test_updating_a_server_deleted_by_hand_names_the_aws_error(aws, logging_role, region) -> None:
     provider = TransferServerProvider()
     created = provider.create(_props())
     boto3.client("transfer", region_name=region).delete_server(ServerId=created.id)
@@ -80,7 +87,7 @@ def test_updating_a_server_deleted_by_hand_names_the_aws_error(aws, region) -> N
         provider.update(created.id, created.outs, _props(security_policy_name="TransferSecurityPolicy-2023-05"))
 
 
-def test_create_waits_while_transfer_cannot_assume_a_new_logging_role(aws, refuse_first) -> None:
+def test_create_waits_while_transfer_cannot_assume_a_new_logging_role(aws, logging_role, refuse_first) -> None:
     waits = refuse_first(
         "transfer", "CreateServer", "InvalidRequestException", f"Unable to assume role {ROLE}", times=2
     )
