@@ -36,12 +36,14 @@ demo: engine
 	$(demo_env) $(BIN)/provision apply $(PLAN) --yes
 	$(BIN)/provision status $(PLAN)
 
+# Two workers (one a core), each with its own sandbox; a file's tests stay on one worker.
+TEST_WORKERS ?= 2
 test: engine
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The unit tests alone: no engine, no sandbox.
 unit: venv
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not e2e" $(PYTEST_ARGS)
 
 # Refresh requirements.lock after changing the dependencies in pyproject.toml.
 PIP_TOOLS := pip-tools==7.6.2

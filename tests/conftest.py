@@ -159,8 +159,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config._provision_subreaper = _become_subreaper()  # type: ignore[attr-defined]
 
 
+def _xdist_controller(config: pytest.Config) -> bool:
+    """Under pytest-xdist the controller's children are its workers: each worker checks its own."""
+    return config.pluginmanager.getplugin("dsession") is not None
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not getattr(session.config, "_provision_subreaper", False):
+    if not getattr(session.config, "_provision_subreaper", False) or _xdist_controller(session.config):
         return
     deadline = time.monotonic() + ORPHAN_GRACE_SECONDS
     while (left := _live_children()) and time.monotonic() < deadline:
