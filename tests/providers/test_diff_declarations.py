@@ -45,7 +45,7 @@ REPLACEMENTS: dict[str, dict[str, bool]] = {
     "S3Bucket": {"bucket_name": False, "region": True},
     "SnsTopic": {"name": False, "region": False},
     "Subnet": {"vpc_id": False, "cidr_block": True, "availability_zone": True},
-    "TransferServer": {"identity_provider_type": False},
+    "TransferServer": {"identity_provider_type": False, "endpoint_type": False},
     "TransferUser": {"server_id": False, "user_name": False},
     "Vpc": {"cidr_block": False},
 }
