@@ -7,7 +7,9 @@
 - `deploy(provider, props, name=..., function=...)`: create a resource with
   its real provider and return the LiveResource the Pulumi state would hold;
 - `verify_ctx(*resources)`: the VerifyContext of `plan` over those resources;
-- `run(check, resource, ctx)`: the check's results as a list.
+- `run(check, resource, ctx)`: the check's results as a list;
+- `service_role(name, service)`: an IAM role `service` may assume, usable at
+  once (the sandbox's IAM propagation delay is off for the test); its ARN.
 """
 
 from __future__ import annotations
@@ -91,3 +93,21 @@ def run(check: Callable[..., Iterator[CheckResult]], resource: LiveResource, ctx
 @pytest.fixture
 def results() -> Callable[..., list[CheckResult]]:
     return run
+
+
+@pytest.fixture
+def service_role(aws, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], str]:
+    import json
+
+    import boto3
+
+    from provision.stacks.sandbox import access
+
+    monkeypatch.setattr(access.settings, "iam_propagation_seconds", 0)
+
+    def make(name: str, service: str) -> str:
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+        return boto3.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+    return make

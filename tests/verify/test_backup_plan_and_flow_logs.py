@@ -96,7 +96,7 @@ def test_a_weakened_rule_fails(backup_plan_of, verify_ctx, results, rule, check,
 
 
 @pytest.fixture
-def flow_log(aws, example):
+def flow_log(aws, example, service_role):
     """eu-fintech's payments-net flow log (the plan says 400 days) to a log group kept `days`."""
     fintech = example("eu-fintech.yaml")
 
@@ -107,8 +107,9 @@ def flow_log(aws, example):
             logs.put_retention_policy(logGroupName="/vpc/payments-net", retentionInDays=days)
         ec2 = boto3.client("ec2", region_name=fintech.region)
         vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+        role = service_role("flow-logs", "vpc-flow-logs.amazonaws.com")
         created = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogGroupName=group,
-                                       DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs")
+                                       DeliverLogsPermissionArn=role)
         resource = LiveResource(urn="urn:flow", name="payments-net-flow-log", kind="FlowLog", function="payments-net",
                                 id=created["FlowLogIds"][0], region=fintech.region)
         return resource, fintech

@@ -107,9 +107,10 @@ def test_a_disabled_standard_and_a_disabled_hub_fail(hub, verify_ctx, results):
     assert (enabled.resource, enabled.passed, enabled.detail) == (hub.arn, False, "Security Hub is not enabled")
 
 
-def test_config_recorder_recording_then_stopped(deploy, verify_ctx, results):
+def test_config_recorder_recording_then_stopped(deploy, verify_ctx, results, service_role):
     deploy(S3BucketProvider(), {"bucket_name": "soc-config-bucket"}, name="soc-logs-bucket", function="soc")
-    props = {"name": "soc-config", "role_arn": "arn:aws:iam::123456789012:role/soc-config", "include_global_resource_types": True,
+    role = service_role("soc-config", "config.amazonaws.com")
+    props = {"name": "soc-config", "role_arn": role, "include_global_resource_types": True,
              "s3_bucket_name": "soc-config-bucket", "recording": True}  # fmt: skip
     recorder = deploy(ConfigRecorderProvider(), props, name="soc-config", function="soc")
     assert recorder.kind == "ConfigRecorder"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from provision.stacks.providers.base import client
-from provision.stacks.providers.kms_key import KmsKeyProvider
+from provision.stacks.providers.kms_key import KmsKeyProvider, key_policy
 from provision.stacks.providers.log_group import LogGroupProvider
 from provision.stacks.providers.sns_topic import SnsTopicProvider
 from provision.stacks.verify.checks import encryption
@@ -13,7 +13,10 @@ from provision.stacks.verify.checks import encryption
 
 @pytest.fixture
 def key(deploy):
-    return deploy(KmsKeyProvider(), {"description": "k", "enable_key_rotation": True, "tags": {}}, name="soc-key", function="soc")
+    # CloudWatch Logs may use it, as AWS requires of a key encrypting a log group.
+    props = {"description": "k", "enable_key_rotation": True, "tags": {},
+             "key_policy": key_policy("123456789012", ["logs.eu-west-1.amazonaws.com"])}  # fmt: skip
+    return deploy(KmsKeyProvider(), props, name="soc-key", function="soc")
 
 
 def test_rotating_key_passes_and_fails_once_rotation_is_off(key, verify_ctx, results):
