@@ -34,8 +34,13 @@ def clients(service: str, region: str | None = None):
 
 
 def deploy_soc(grant_events: bool) -> dict:
-    """The soc function's alerting, as deployed; returns the stack outputs the probe reads."""
+    """The soc function's alerting, as deployed; returns the stack outputs the probe reads.
+
+    The security key policy grants EventBridge the key; without `grant_events`
+    no statement lets events.amazonaws.com use it, so KMS refuses the deliveries.
+    """
     policy = json.loads(security_key_policy(ACCOUNT, {"guardduty", "securityhub"}, None))
+    policy["Statement"] = [s for s in policy["Statement"] if s.get("Principal") != {"Service": "events.amazonaws.com"}]
     if grant_events:
         policy["Statement"].append(EVENTS_MAY_USE_KEY)
     key_arn = clients("kms").create_key(Policy=json.dumps(policy))["KeyMetadata"]["Arn"]
