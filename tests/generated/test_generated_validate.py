@@ -25,6 +25,12 @@ SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "outsourcing-plan.v1.
 
 
 def validate(document: dict, directory: Path) -> None:
+    # Outside a git repository exit plans are looked up in the plan's directory (PRV-VEN-005).
+    for provider in document["spec"]["providers"].values():
+        exit_plan = provider.get("exitPlan", "")
+        if exit_plan and not exit_plan.startswith("https://"):
+            (directory / exit_plan).parent.mkdir(parents=True, exist_ok=True)
+            (directory / exit_plan).write_text("# Exit plan\n")
     path = directory / "plan.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     result = CliRunner().invoke(cli, ["validate", str(path)])
