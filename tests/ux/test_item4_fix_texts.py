@@ -40,9 +40,8 @@ CASES = [
     ("PRV-BAK-003", "saas-startup", [("region: eu-west-1", "region: eu-west-2"), ("dataResidency: eu", "dataResidency: uk"),
                                      NO_COPY],
      [("backup function 'backups' protects critical function 'web' but keeps no copy in a second region",
-       "Data residency 'uk' has a single AWS region (eu-west-2), so no second region is inside it: keep "
-       "'backups' immutable in eu-west-2 and waive PRV-BAK-003 for it with an approver and the reason, or "
-       "choose a residency with more than one region.")]),
+       "Set backup.copyToRegion of 'backups' to a region other than eu-west-2 inside data residency 'uk' "
+       "(eu-west-2, eu-* except eu-central-2).")]),
     ("PRV-BAK-003", "saas-startup", [NO_COPY, ("immutable: true", "immutable: false")],
      [("backup function 'backups' protects critical function 'web' but is not immutable",
        "Set backup.immutable: true on 'backups' (a vault lock)."),
