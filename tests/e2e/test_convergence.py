@@ -113,7 +113,7 @@ def test_eu_fintech_converges_right_after_apply(run, sandbox_client) -> None:
         ssm.put_parameter(
             Name=f"/provision/vendors/{vendor}/external-id", Value=f"conv-{vendor}-id", Type="SecureString", Overwrite=True
         )
-    secrets.create_secret(Name="vendors/opsbridge/external-id", SecretString="conv-opsbridge-id")
+    secrets.create_secret(Name="provision/vendors/opsbridge/external-id", SecretString="conv-opsbridge-id")
     plan = REPO_ROOT / "examples" / "eu-fintech.yaml"
 
     applied = run("apply", str(plan), "--yes")
@@ -130,6 +130,9 @@ def test_a_trust_policy_changed_out_of_band_is_drift_without_its_secret(run, tmp
     """Regression: the trust policy is a secret, masked on both sides, so drift said "No drift"."""
     plan = tmp_path / "trust.yaml"
     plan.write_text(TRUST_PLAN)
+    exit_plan = tmp_path / "docs" / "exit" / "nightwatch.md"  # PRV-VEN-005: the exit plan the plan names exists
+    exit_plan.parent.mkdir(parents=True)
+    exit_plan.write_text("# Exit plan: Nightwatch\n")
     assert run("apply", str(plan), "--yes").exit_code == 0
     _converged(run, plan)
     role_arn = json.loads(run("status", str(plan), "--format", "json").stdout)["outputs"]["vendorRoles"]["nightwatch"]
