@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +26,8 @@ def edited(tmp_path: Path) -> Callable[..., Path]:
             text = text.replace(old, new, 1)
         path = tmp_path / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
+        # Outside a git repository exit plans are looked up next to the plan (PRV-VEN-005).
+        shutil.copytree(EXAMPLES.parent / "docs" / "exit", tmp_path / "docs" / "exit", dirs_exist_ok=True)
         return path
 
     return make

@@ -20,7 +20,7 @@ def fintech(edited) -> tuple[Path, str]:
     plan = edited("eu-fintech",
                   ("ssm:/provision/vendors/wachturm/external-id", f"ssm:/provision/{prefix}/wachturm"),
                   ("ssm:/provision/vendors/netzwerk/external-id", f"ssm:/provision/{prefix}/netzwerk"),
-                  ("secretsmanager:vendors/opsbridge/external-id", f"secretsmanager:provision/{prefix}/opsbridge"))
+                  ("secretsmanager:provision/vendors/opsbridge/external-id", f"secretsmanager:provision/{prefix}/opsbridge"))
     return plan, prefix
 
 
