@@ -11,7 +11,9 @@ from provision.schemas.model import Plan, Provider
 
 
 def problem(value: str, origin) -> str | None:
-    """Why `value` is not a usable exit plan (None when it is)."""
+    """Why `value` is not a usable exit plan (None when it is, or when it is no text: the schema says so)."""
+    if not isinstance(value, str):
+        return None
     text = value.strip()
     if not text:
         return "is blank"
