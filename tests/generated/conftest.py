@@ -37,7 +37,7 @@ def own_client(own_sandbox) -> Callable:
     session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
 
     def make(service: str, region: str = "us-east-1"):
-        return session.client(service, region_name=region, endpoint_url=info.url)
+        return session.client(service, region_name=region, endpoint_url=info.url, verify=info.ca_bundle)
 
     return make
 
