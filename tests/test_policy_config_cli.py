@@ -71,7 +71,8 @@ def test_residencies_as_data_an_organisation_adds_its_own(repo: Path) -> None:
 def test_the_policy_config_is_a_documented_format(repo: Path) -> None:
     printed = CliRunner().invoke(cli, ["schema", "policy-config"])
     assert printed.exit_code == 0
-    assert set(json.loads(printed.output)["properties"]) == {"policies", "externalIdRefs", "residencies"}
+    assert set(json.loads(printed.output)["properties"]) == {"policies", "externalIdRefs", "residencies",
+                                                             "costAllocationTagsActive"}
     (repo / "provision-policies.yaml").write_text("policies:\n  PRV-SUS-001:\n    enforcement: off\n")
     (repo / "plan.yaml").write_text(PLAN.format(region="eu-west-1", residency="eu", country="IE", copy="eu-west-3"))
     result = CliRunner().invoke(cli, ["validate", "plan.yaml"])
