@@ -28,9 +28,12 @@ AUTOLINK = re.compile(r"(?i)(https?|ftp|file)://|www\.")
 
 @pytest.fixture
 def injection_plans(tmp_path: Path) -> dict[str, Path]:
-    """base: the example; head: the payload in an exit plan and a waiver reason; invalid: in a bad value."""
+    """base: the example; head: the payload in an exit plan and a waiver reason; invalid: in a bad value.
+
+    The exit plan is an https URL: a path would have to exist in the repository (PRV-VEN-005).
+    """
     text = EXAMPLE.read_text(encoding="utf-8")
-    head = text.replace("exitPlan: docs/exit/nightwatch.md", f'exitPlan: "docs/exit/nightwatch.md{PAYLOAD}"')
+    head = text.replace("exitPlan: docs/exit/nightwatch.md", f'exitPlan: "https://wiki.brightdesk.example/exit/nightwatch{PAYLOAD}"')
     head = head.replace("copyToRegion: eu-central-1", "copyToRegion: us-east-1") + (
         "  waivers:\n"
         "    - policy: PRV-RES-001\n"
