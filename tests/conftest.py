@@ -187,10 +187,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # Tests that failed, or could not be run, after this round's branches were merged. Each is
 # collected and reported as xfail, not run, with its reason. The list must shrink to nothing:
 # an entry is an open defect, never a tolerated one. A node id ending in "::" names a module.
-UNVERIFIED = (
-    "not run after this round's merge (it failed before the last fixes, or was not reached in time): "
-    "run it, fix what fails, and remove the entry"
-)
 NOT_YET_PASSING: dict[str, str] = {
     "tests/generated/test_generated_validate.py::test_generated_plans_validate": (
         "issue #13: the hypothesis strategy still draws plans giving regulated or pii data to a vendor under "
@@ -210,14 +206,19 @@ NOT_YET_PASSING: dict[str, str] = {
     "tests/sandbox/test_gaps_service_roles.py::test_transfer_update_server_checks_a_new_logging_role": (
         "issue #15: fails after the merge of the strict sandbox with the Transfer server-state gap fill"
     ),
-    "tests/e2e/test_landing_zone.py::": UNVERIFIED,
-    "tests/e2e/test_landing_zone_adopt.py::": UNVERIFIED,
-    "tests/e2e/test_recorded_names.py::": UNVERIFIED,
-    "tests/reliability/test_secrets.py::": UNVERIFIED,
-    "tests/reliability/test_stateful_destroy.py::": UNVERIFIED,
-    "tests/reliability/test_transient_faults.py::": UNVERIFIED,
-    "tests/reliability/test_vault_guard.py::": UNVERIFIED,
-    "tests/test_engine_cli.py::test_plan_json_apply_declined_and_nothing_to_destroy": UNVERIFIED,
+    "tests/e2e/test_landing_zone.py::": (
+        "issue #15: each example on the landing-zone preset fails after the merge (the preset's services and "
+        "the adopted singletons)"
+    ),
+    "tests/e2e/test_recorded_names.py::test_an_upgrade_keeps_every_deployed_name": (
+        "issue #13: the upgrade re-plan is not empty after the merge (recorded names against the merged programs)"
+    ),
+    "tests/reliability/test_secrets.py::test_the_external_id_is_never_written_or_printed[env]": (
+        "issue #16: the env: case fails after the merge (the ssm: and secretsmanager: cases pass)"
+    ),
+    "tests/reliability/test_permanent_failure.py::test_a_denied_call_stops_apply_clearly_and_leaves_no_orphans[rel-denied-kms]": (
+        "issue #15: a denied KMS call now meets the providers' retries and the new key policies"
+    ),
     "tests/generated/test_generated_e2e.py::": (
         "issue #13: the generator predates this round's new mandatory policies (PRV-VEN-005 exit plans in the "
         "plan's repository, PRV-RES-002 national residencies for apac, PRV-SEC-003); its plans fail validate"
