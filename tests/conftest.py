@@ -188,17 +188,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # collected and reported as xfail, not run, with its reason. The list must shrink to nothing:
 # an entry is an open defect, never a tolerated one. A node id ending in "::" names a module.
 NOT_YET_PASSING: dict[str, str] = {
-    "tests/generated/test_generated_validate.py::test_generated_plans_validate": (
-        "issue #13: the hypothesis strategy still draws plans giving regulated or pii data to a vendor under "
-        "apac or global, which PRV-RES-002 now refuses (a national residency is needed)"
-    ),
-    "tests/generated/test_generated_validate.py::test_generated_plans_with_longest_names_validate": (
-        "issue #13: as test_generated_plans_validate (apac and global draws under PRV-RES-002)"
-    ),
-    **{f"tests/generated/test_generated_validate.py::{test}[{seed}]": (
-        "issue #13: seeds 106 and 109 draw plans this round's new mandatory policies refuse (PRV-RES-002 under "
-        "apac, PRV-VEN-005); the fixed set must be re-drawn"
-    ) for test in ("test_fixed_set_validates", "test_mutations_validate") for seed in (106, 109)},
     "tests/e2e/test_access_e2e.py::": (
         "issue #18: access --live and the offboarding list disagree with the sandbox after the merge with the "
         "naming and strict-sandbox branches"

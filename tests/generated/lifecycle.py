@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from provision.cli.main import cli
 from tests.generated import vendor_scope
 from tests.generated.inventory import Inventory, Item
+from tests.generated.strategies import write_plan
 
 OUTPUT_TAIL = 1500
 
@@ -68,7 +69,7 @@ class PlanRun:
             ref = provider.get("externalIdRef", "")
             if ref.startswith("env:"):
                 self.monkeypatch.setenv(ref[4:], f"extid-{self.name[:20]}-{ref[4:][:20].lower()}")
-        self.path.write_text(yaml.safe_dump(document, sort_keys=False))
+        write_plan(document, self.path)
 
     # -- running the CLI ----------------------------------------------------------------------
 

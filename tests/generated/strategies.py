@@ -19,8 +19,10 @@ import ipaddress
 import random
 import string
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import yaml
 from hypothesis import strategies as st
 
 # The schema's limits (schemas/outsourcing-plan.v1.json): metadata.name, and function/provider names.
@@ -74,6 +76,10 @@ RESIDENCY_REGIONS: dict[str, tuple[str, ...]] = {
     "ch": ("eu-central-2",),
     "us": ("us-east-1", "us-east-2", "us-west-1", "us-west-2"),
     "ca": ("ca-central-1", "ca-west-1"),
+    "au": ("ap-southeast-2",),
+    "jp": ("ap-northeast-1",),
+    "sg": ("ap-southeast-1",),
+    "in": ("ap-south-1",),
     "apac": ("ap-northeast-1", "ap-southeast-2", "ap-south-1", "ap-southeast-1"),
     "global": tuple(ZONES),
 }
@@ -83,10 +89,16 @@ COUNTRIES = {
     "ch": ("CH",),
     "us": ("US",),
     "ca": ("CA",),
+    "au": ("AU",),
+    "jp": ("JP",),
+    "sg": ("SG",),
+    "in": ("IN",),
     "apac": ("AU", "JP", "SG"),
     "global": ("US", "IE", "IN", "BR"),
 }
 GDPR_RESIDENCIES = ("eu", "uk", "ch")
+# Groupings of several jurisdictions: personal or regulated data handed to a vendor needs a national one (PRV-RES-002).
+GROUPINGS = ("apac",)
 WORDS = (
     "acme", "north", "ledger", "care", "bridge", "claims", "payroll", "site", "portal", "vault", "soc",
     "ops", "net", "edge", "files", "kyc", "retail", "harbour", "alpine", "delta", "summit", "orbit",
@@ -245,6 +257,8 @@ def generate(p: Picker, knobs: Knobs = Knobs(), today: dt.date | None = None) ->
         data = p.choice(("public", "internal", "confidential", "pii", "regulated"))
         if data in SENSITIVE and "security-monitoring" not in types:
             data = "confidential"  # PRV-SEC-001: sensitive data is watched
+        if data in SENSITIVE and residency in GROUPINGS and vendor_names:
+            data = "confidential"  # PRV-RES-002: a vendor may run it or receive it, under no one law
         if p.boolean(0.7) or data != "internal":
             fn["data"] = data
         if p.boolean() or (tier != "standard" and fn["provider"] != "aws"):  # PRV-SLA-001
@@ -381,6 +395,24 @@ def _network_of(cidr: str) -> str:
 def plans(draw, knobs: Knobs = Knobs()) -> dict[str, Any]:
     """A valid plan document (hypothesis strategy)."""
     return generate(DrawPicker(draw), knobs)
+
+
+def exit_documents(document: dict[str, Any]) -> dict[str, str]:
+    """The exit-plan documents a plan names (PRV-VEN-005: they exist beside it), path -> text."""
+    return {
+        vendor["exitPlan"]: f"# Exit plan: {name}\n\nHand-over, data return and termination steps.\n"
+        for name, vendor in document["spec"]["providers"].items()
+        if vendor.get("exitPlan") and not vendor["exitPlan"].startswith("https://")
+    }
+
+
+def write_plan(document: dict[str, Any], path: Path) -> Path:
+    """Write `document` to `path` with the exit-plan documents it names, as a repository would hold them."""
+    for relative, text in exit_documents(document).items():
+        (path.parent / relative).parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / relative).write_text(text)
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
 
 
 def plan_from_seed(seed: int, knobs: Knobs = Knobs(), today: dt.date | None = None) -> dict[str, Any]:

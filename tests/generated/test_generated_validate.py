@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from provision.cli.main import cli
 from tests.generated.mutations import mutations
-from tests.generated.strategies import CHANGE_BASE, CI_SET, MAX_AZS, TYPES, ZONES, Knobs, plan_from_seed, plans
+from tests.generated.strategies import CHANGE_BASE, CI_SET, MAX_AZS, TYPES, ZONES, Knobs, plan_from_seed, plans, write_plan
 
 MANY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOME = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -26,13 +26,7 @@ SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "outsourcing-plan.v1.
 
 def validate(document: dict, directory: Path) -> None:
     # Outside a git repository exit plans are looked up in the plan's directory (PRV-VEN-005).
-    for provider in document["spec"]["providers"].values():
-        exit_plan = provider.get("exitPlan", "")
-        if exit_plan and not exit_plan.startswith("https://"):
-            (directory / exit_plan).parent.mkdir(parents=True, exist_ok=True)
-            (directory / exit_plan).write_text("# Exit plan\n")
-    path = directory / "plan.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path = write_plan(document, directory / "plan.yaml")
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, f"{result.output}\n--- plan ---\n{path.read_text()}"
 
