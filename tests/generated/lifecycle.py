@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from provision.cli.main import cli
