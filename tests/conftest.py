@@ -192,9 +192,6 @@ NOT_YET_PASSING: dict[str, str] = {
         "issue #18: access --live and the offboarding list disagree with the sandbox after the merge with the "
         "naming and strict-sandbox branches"
     ),
-    "tests/sandbox/test_gaps_service_roles.py::test_transfer_update_server_checks_a_new_logging_role": (
-        "issue #15: fails after the merge of the strict sandbox with the Transfer server-state gap fill"
-    ),
     "tests/e2e/test_landing_zone.py::": (
         "issue #15: each example on the landing-zone preset fails after the merge (the preset's services and "
         "the adopted singletons)"

@@ -247,8 +247,16 @@ def _list_tags_for_resource(self: TransferResponse) -> str:
     return json.dumps({"Arn": resource.arn, "Tags": list(resource.tags)})
 
 
+_installed = False
+
+
 def install() -> None:
-    """Patch moto's transfer backend and request handler in-process."""
+    """Patch moto's transfer backend and request handler in-process (once: gaps.service_roles wraps
+    update_server after this, and a second install must not undo that wrapper)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
     # moto's backend methods look these names up in their module at call time.
     transfer_models.ServerNotFound = ServerNotFound
     transfer_models.UserNotFound = UserNotFound
