@@ -188,22 +188,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # collected and reported as xfail, not run, with its reason. The list must shrink to nothing:
 # an entry is an open defect, never a tolerated one. A node id ending in "::" names a module.
 NOT_YET_PASSING: dict[str, str] = {
-    "tests/e2e/test_access_e2e.py::": (
-        "issue #18: access --live and the offboarding list disagree with the sandbox after the merge with the "
-        "naming and strict-sandbox branches"
-    ),
-    "tests/e2e/test_landing_zone.py::": (
-        "issue #15: each example on the landing-zone preset fails after the merge (the preset's services and "
-        "the adopted singletons)"
-    ),
     "tests/e2e/test_recorded_names.py::test_an_upgrade_keeps_every_deployed_name": (
         "issue #13: the upgrade re-plan is not empty after the merge (recorded names against the merged programs)"
     ),
     "tests/reliability/test_secrets.py::test_the_external_id_is_never_written_or_printed[env]": (
         "issue #16: the env: case fails after the merge (the ssm: and secretsmanager: cases pass)"
-    ),
-    "tests/reliability/test_permanent_failure.py::test_a_denied_call_stops_apply_clearly_and_leaves_no_orphans[rel-denied-kms]": (
-        "issue #15: a denied KMS call now meets the providers' retries and the new key policies"
     ),
     "tests/generated/test_generated_e2e.py::": (
         "issue #13: the generator predates this round's new mandatory policies (PRV-VEN-005 exit plans in the "

@@ -7,6 +7,8 @@ from typing import Callable
 
 import pytest
 
+from tests.examples import copy_exit_plans
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO_ROOT / "examples" / "saas-startup.yaml"
 # Where the example's resources live: its region, the backup copy region, and S3/IAM's home.
@@ -29,9 +31,7 @@ def write_example() -> Callable[..., Path]:
             assert text.count(fixed) == 1, f"the example no longer has {fixed!r}; update this helper"
         text = text.replace(EXAMPLE_NAME_LINE, f"name: {name}")
         path = directory / "saas-startup.yaml"
-        exit_plan = directory / "docs" / "exit" / "nightwatch.md"  # the example's exit plan must exist beside it
-        exit_plan.parent.mkdir(parents=True, exist_ok=True)
-        exit_plan.write_text((REPO_ROOT / "docs" / "exit" / "nightwatch.md").read_text())
+        copy_exit_plans(directory)
         path.write_text(text.replace(HOSTING_LINE, f"hosting: {{kind: static-site, priceClass: {price_class}}}"))
         return path
 

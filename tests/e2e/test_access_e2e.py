@@ -13,20 +13,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
+from tests.examples import copy_example
 from provision.cli.pipeline import load_plan
 from provision.stacks.access.document import access_document
 from provision.stacks.verify.policy_documents import parse as parse_document
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SANDBOX_ACCOUNT = "123456789012"
 
 
@@ -44,7 +43,7 @@ def run(sandbox, sandbox_state, monkeypatch: pytest.MonkeyPatch):
 
 
 def applied(run, name: str, directory: Path) -> Path:
-    plan_file = Path(shutil.copy(EXAMPLES / name, directory / name))
+    plan_file = copy_example(name, directory)
     result = run("apply", str(plan_file), "--yes")
     assert result.exit_code == 0, result.output
     return plan_file

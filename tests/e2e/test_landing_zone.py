@@ -9,7 +9,6 @@ was" is `presets.inventory`, read through the AWS APIs before and after.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import boto3
@@ -17,20 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
+from tests.examples import copy_example
 from provision.stacks.engine.statedir import StateDir
 from provision.stacks.sandbox import Sandbox
 from provision.stacks.sandbox.presets import LANDING_ZONE, inventory
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 VENDOR_IDS = {"NIGHTWATCH_EXTERNAL_ID": "lz-nightwatch", "VERIFYCO_EXTERNAL_ID": "lz-verifyco",
               "CLAIMSCO_EXTERNAL_ID": "lz-claimsco", "SENTRY_SOC_EXTERNAL_ID": "lz-sentry"}
-# eu-fintech's vendors whose ExternalId lives in SSM or Secrets Manager (in its region).
-STORED_IDS = {
-    ("ssm", "/provision/vendors/wachturm/external-id"), ("ssm", "/provision/vendors/netzwerk/external-id"),
-    ("secretsmanager", "vendors/opsbridge/external-id"),
-}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +37,6 @@ def landing_zone(engine, tmp_path_factory: pytest.TempPathFactory):
     def client(service: str, region: str):
         return session.client(service, region_name=region, endpoint_url=info.url, verify=info.ca_bundle)
 
-    for kind, name in STORED_IDS:
-        if kind == "ssm":
-            client("ssm", "eu-central-1").put_parameter(Name=name, Value="lz-id", Type="SecureString")
-        else:
-            client("secretsmanager", "eu-central-1").create_secret(Name=name, SecretString="lz-id")
     try:
         yield state, client
     finally:
@@ -60,12 +49,15 @@ def test_example_lives_beside_the_landing_zone(landing_zone, example: str, tmp_p
     state, client = landing_zone
     for var, value in VENDOR_IDS.items():
         monkeypatch.setenv(var, value)
-    plan_file = Path(shutil.copy(EXAMPLES / example, tmp_path / example))
+    plan_file = copy_example(example, tmp_path)
     runner = CliRunner()
 
     def run(*args: str):
         return runner.invoke(cli, [*args, "--state-dir", str(state.root)], catch_exceptions=False)
 
+    # The ExternalIds kept in SSM or Secrets Manager (eu-fintech's), put there as the README says.
+    seeded = run("sandbox", "seed", str(plan_file))
+    assert seeded.exit_code == 0, seeded.output
     before = inventory(client)
     applied = run("apply", str(plan_file), "--yes")
     try:

@@ -9,7 +9,6 @@ resource's ARN. The plan with all six function types passes as well.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
@@ -17,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
+from tests.examples import copy_example
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Every check a plan with hosting, an immutable backup, all four security services and a vendor exercises.
 SAAS_CHECKS = {
     "plan.deployed", "s3.encryption", "s3.public-access-block", "s3.versioning", "s3.tls-only", "tags", "kms.rotation",
@@ -50,12 +49,6 @@ VENDOR_REFS = {
     "netzwerk": "ssm:/provision/vendors/netzwerk/external-id",
     "opsbridge": "secretsmanager:provision/vendors/opsbridge/external-id",
 }
-
-
-def copy_example(name: str, directory: Path) -> Path:
-    # The examples' exit plans must exist beside the copy, as they do in the repository.
-    shutil.copytree(EXAMPLES.parent / "docs" / "exit", directory / "docs" / "exit", dirs_exist_ok=True)
-    return Path(shutil.copy(EXAMPLES / name, directory / name))
 
 
 def verify_json(run, plan_file: Path) -> tuple[int, dict]:
