@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from provision.cli.commands.plan import regions_document, render_changes
+from provision.cli.commands.plan import regions_document
+from provision.cli.stack_render import render_changes
 from provision.cli.pipeline import load_plan
 from provision.policies.residency import regions_used
 
