@@ -71,7 +71,7 @@ def load_checked_report(path: Path, *, enforce_policies: bool, summary_only: boo
     """`load_checked_plan`, also returning the validation report (for review output)."""
     from provision.cli.formats.base import Summary
     from provision.cli.formats.text import TextFormatter
-    from provision.cli.pipeline import load_plan
+    from provision.validation.pipeline import load_plan
     from provision.schemas.findings import Level
 
     plan, report = load_plan(path)
@@ -144,7 +144,7 @@ def open_plan_stack(
         click.echo(f"Note: {note}", err=True)
     ops = target_stack(chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend)
     if with_program:
-        from provision.cli.pipeline import load_policy_config
+        from provision.validation.pipeline import load_policy_config
         from provision.schemas.naming import book_from_deployment
         from provision.stacks.zones import zones_for
 

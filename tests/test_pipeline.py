@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provision.cli import pipeline
-from provision.cli.pipeline import (
+from provision.schemas.findings import Level
+from provision.validation import pipeline
+from provision.validation.pipeline import (
     FileReport, expand_paths, load_plan, load_policy_config, validate_file, validate_paths, validate_source,
 )
-from provision.schemas.findings import Level
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "saas-startup.yaml"
@@ -214,7 +214,7 @@ def test_validate_paths_checks_every_plan_with_the_config_above_it(tree: pathlib
 def test_validate_imports_neither_pulumi_nor_boto3() -> None:
     code = (
         "import sys, pathlib\n"
-        "from provision.cli.pipeline import validate_file\n"
+        "from provision.validation.pipeline import validate_file\n"
         f"report = validate_file(pathlib.Path({str(EXAMPLE)!r}))\n"
         "assert report.plan is not None, report.findings\n"
         "print(sorted(m for m in ('pulumi', 'boto3', 'botocore') if m in sys.modules))\n"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from provision.cli import pipeline
 from provision.cli.formats import registry
 from provision.cli.formats.base import Summary
+from provision.validation import pipeline
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

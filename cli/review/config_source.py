@@ -25,7 +25,7 @@ _STRENGTH = {"disabled": 0, "advisory": 1, "mandatory": 2}
 def config_of(spec: str, *, confine: bool):  # -> PolicyConfig
     """The provision-policies.yaml governing the plan `spec` names: beside it or above, up to the
     repository root; at the revision for git:REV:path. click.UsageError (exit 2) when invalid."""
-    from provision.cli.pipeline import load_policy_config
+    from provision.validation.pipeline import load_policy_config
     from provision.policies.config import CONFIG_FILENAME, PolicyConfig, PolicyConfigError, parse_config
 
     if not spec.startswith(GIT_PREFIX):

@@ -30,7 +30,7 @@ class Governance:
 
 def governance(base: str, head: str, *, explicit: Path | None, use_head: bool, confine: bool) -> Governance:
     """BASE's config (or HEAD's when `use_head`, or `explicit`), and HEAD's changes to BASE's."""
-    from provision.cli.pipeline import load_policy_config
+    from provision.validation.pipeline import load_policy_config
 
     head_config = config_of(head, confine=confine)
     base_config = config_of(base, confine=confine) if _may_exist(base) else head_config
@@ -43,7 +43,7 @@ def governance(base: str, head: str, *, explicit: Path | None, use_head: bool, c
 
 def policy_config_for(head: str, explicit: Path | None):  # -> PolicyConfig
     """`explicit`, else the provision-policies.yaml nearest HEAD's file (or the working directory)."""
-    from provision.cli.pipeline import load_policy_config
+    from provision.validation.pipeline import load_policy_config
 
     search_from = Path.cwd() if head.startswith(GIT_PREFIX) else Path(head).resolve().parent
     return load_policy_config(explicit, search_from)
@@ -72,7 +72,7 @@ def load_base(spec: str, *, config, today: dt.date, allow_missing: bool, confine
 
 def _read(spec: str, confine: bool) -> Source:
     if confine and not spec.startswith(GIT_PREFIX) and Path(spec).exists():
-        from provision.cli.confine import escapes, refusal
+        from provision.validation.confine import escapes, refusal
 
         target = escapes(Path(spec))
         if target is not None:
@@ -90,7 +90,7 @@ def origin_of(spec: str):  # -> PlanOrigin
 
 
 def side_of(source: Source, *, config, today: dt.date) -> Side:
-    from provision.cli.pipeline import validate_source  # the pipeline loads the policy catalogue: only when needed
+    from provision.validation.pipeline import validate_source  # the pipeline loads the policy catalogue: only when needed
 
     report = validate_source(source.text, filename=source.spec, policy_config=config, today=today,
                              origin=origin_of(source.spec))

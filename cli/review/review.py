@@ -20,7 +20,7 @@ from provision.schemas.model import Plan
 
 
 class ReportLike(Protocol):
-    """The part of provision.cli.pipeline.FileReport a review reads."""
+    """The part of provision.validation.pipeline.FileReport a review reads."""
 
     file: str
     findings: list[Finding]

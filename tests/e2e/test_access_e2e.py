@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
-from provision.cli.pipeline import load_plan
 from provision.stacks.access.document import access_document
 from provision.stacks.verify.policy_documents import parse as parse_document
+from provision.validation.pipeline import load_plan
 
 pytestmark = pytest.mark.e2e
 

@@ -49,13 +49,13 @@ def validate_file(path: pathlib.Path, *, policy_config=None, today: dt.date | No
     """Check one plan file. Without `policy_config`, the nearest provision-policies.yaml applies.
 
     With `confine`, a plan or config file that resolves outside its working tree
-    (see cli.confine) is refused with a finding instead of being read.
+    (see validation.confine) is refused with a finding instead of being read.
     """
     from provision.policies.origin import PlanOrigin
 
     path = pathlib.Path(path)
     if confine:
-        from provision.cli.confine import escapes, refusal
+        from provision.validation.confine import escapes, refusal
 
         target = escapes(path)
         if target is not None:
@@ -238,7 +238,7 @@ def load_policy_config(path: pathlib.Path | None, search_from: pathlib.Path | No
 
 
 def _refuse_outside(path: pathlib.Path) -> None:
-    from provision.cli.confine import escapes, refusal
+    from provision.validation.confine import escapes, refusal
 
     target = escapes(path)
     if target is not None:
@@ -260,7 +260,7 @@ def _config_near(directory: pathlib.Path | None, confine: bool = False):
     if found is None:
         return PolicyConfig()
     if confine:
-        from provision.cli.confine import escapes, refusal
+        from provision.validation.confine import escapes, refusal
 
         target = escapes(found)
         if target is not None:
@@ -361,7 +361,7 @@ def _looks_like_plan(path: pathlib.Path) -> bool:
     if not path.name.endswith(_PLAN_SUFFIXES) or not path.is_file():
         return False
     if path.is_symlink():
-        from provision.cli.confine import escapes
+        from provision.validation.confine import escapes
 
         if escapes(path) is not None:
             return True  # not read to sniff it: validate_file refuses it, visibly, unless allowed
