@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -12,8 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from provision.cli.usage_errors import usage_errors
 from provision.schemas.findings import Level
 from provision.validation import pipeline
+from provision.validation.errors import InputError, PolicyConfigRejected
 from provision.validation.pipeline import (
     FileReport, expand_paths, load_plan, load_policy_config, validate_file, validate_paths, validate_source,
 )
@@ -151,7 +154,9 @@ def test_an_invalid_nearby_config_is_a_located_finding(tmp_path: pathlib.Path) -
 def test_an_invalid_explicit_config_is_a_usage_error(tmp_path: pathlib.Path) -> None:
     config = tmp_path / "bad.yaml"
     config.write_text("policies: [1]\n")
-    with pytest.raises(click.BadParameter) as caught:
+    with pytest.raises(PolicyConfigRejected, match="policies must be a mapping"):
+        load_policy_config(config)
+    with pytest.raises(click.BadParameter) as caught, usage_errors():  # as the commands report it
         load_policy_config(config)
     assert caught.value.exit_code == 2 and "policies must be a mapping" in caught.value.message
 
@@ -194,7 +199,9 @@ def test_expand_paths(tree: pathlib.Path, args: list[str], expected: list[str]) 
     (["empty"], "'empty' holds no plan files (YAML files with `kind: OutsourcingPlan`)."),
 ])
 def test_expand_paths_rejects_arguments_that_name_nothing(tree: pathlib.Path, args: list[str], message: str) -> None:
-    with pytest.raises(click.UsageError) as caught:
+    with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
+        expand_paths(args)
+    with pytest.raises(click.UsageError) as caught, usage_errors():  # as the commands report it
         expand_paths(args)
     assert caught.value.message == message
 

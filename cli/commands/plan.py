@@ -49,6 +49,7 @@ def pull_request_comment(plan_file: Path, loaded, report, changes, base: str | N
     from provision.cli.review.render import render_plan
     from provision.cli.review.resources import from_engine
     from provision.cli.review.review import Side
+    from provision.cli.usage_errors import usage_errors
 
     if quiet and base is None and not changes.has_changes:
         return ""  # without a base there is no outsourcing diff: only resource changes count
@@ -56,8 +57,9 @@ def pull_request_comment(plan_file: Path, loaded, report, changes, base: str | N
     head = Side(str(plan_file), loaded, tuple(report.findings))
     before = None
     if base:
-        config = policy_config_for(str(plan_file), None)
-        before = load_base(base, config=config, today=today, allow_missing=True)
+        with usage_errors():
+            config = policy_config_for(str(plan_file), None)
+            before = load_base(base, config=config, today=today, allow_missing=True)
     resources = from_engine(changes.ordered())
     return render_plan("markdown", head, resources, base=before, today=today, quiet_if_no_changes=quiet)
 

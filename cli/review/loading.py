@@ -12,12 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from provision.cli.review.config_source import config_changes, config_of
 from provision.cli.review.model import Change
 from provision.cli.review.review import Side
-from provision.cli.review.sources import GIT_PREFIX, Source, SourceMissing, parse_git, read_source
+from provision.cli.review.sources import GIT_PREFIX, Source, SourceError, SourceMissing, parse_git, read_source
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ def _may_exist(spec: str) -> bool:
 
 
 def load_side(spec: str, *, config, today: dt.date, confine: bool = False) -> Side:
-    """The plan `spec` names, validated; click.UsageError (exit 2) when missing or invalid."""
+    """The plan `spec` names, validated; SourceError when missing or unreadable, InvalidPlan when invalid."""
     return side_of(_read(spec, confine), config=config, today=today)
 
 
@@ -76,7 +74,7 @@ def _read(spec: str, confine: bool) -> Source:
 
         target = escapes(Path(spec))
         if target is not None:
-            raise click.UsageError(refusal(spec, target))
+            raise SourceError(refusal(spec, target))
     return read_source(spec)
 
 
