@@ -71,8 +71,8 @@ def load_checked_report(path: Path, *, enforce_policies: bool, summary_only: boo
     """`load_checked_plan`, also returning the validation report (for review output)."""
     from provision.cli.formats.base import Summary
     from provision.cli.formats.text import TextFormatter
-    from provision.cli.pipeline import load_plan
     from provision.schemas.findings import Level
+    from provision.validation.pipeline import load_plan
 
     plan, report = load_plan(path)
     levels = {f.level for f in report.findings}
@@ -144,14 +144,16 @@ def open_plan_stack(
         click.echo(f"Note: {note}", err=True)
     ops = target_stack(chosen, state, project=plan.name, stack=plan.environment, engine=engine, backend=backend)
     if with_program:
-        from provision.cli.pipeline import load_policy_config
+        from provision.cli.usage_errors import usage_errors
         from provision.schemas.naming import book_from_deployment
         from provision.stacks.zones import zones_for
+        from provision.validation.pipeline import load_policy_config
 
         zones = zones_for(plan, chosen.client)
         # A deployed stack keeps the physical names it has: renaming would replace its data.
         names = book_from_deployment(ops.deployment())
-        config = load_policy_config(None, plan_file.parent if plan_file else None)
+        with usage_errors():
+            config = load_policy_config(None, plan_file.parent if plan_file else None)
         ops.program = build_program(
             plan, chosen.account_id(), external_ids=external_ids, names=names, zones=zones,
             cost_tags_active=config.cost_allocation_tags_active,

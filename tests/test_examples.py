@@ -14,8 +14,8 @@ import re
 import pytest
 
 from provision.cli.formats.base import Summary
-from provision.cli.pipeline import validate_file
 from provision.schemas.findings import Level
+from provision.validation.pipeline import validate_file
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml"))

@@ -6,8 +6,8 @@ import pathlib
 
 import pytest
 
-from provision.cli.pipeline import validate_source
 from provision.policies.config import PolicyConfig
+from provision.validation.pipeline import validate_source
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 PLAN = (REPO / "examples" / "saas-startup.yaml").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -12,11 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provision.cli import pipeline
-from provision.cli.pipeline import (
+from provision.cli.usage_errors import usage_errors
+from provision.schemas.findings import Level
+from provision.validation import pipeline
+from provision.validation.errors import InputError, PolicyConfigRejected
+from provision.validation.pipeline import (
     FileReport, expand_paths, load_plan, load_policy_config, validate_file, validate_paths, validate_source,
 )
-from provision.schemas.findings import Level
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "saas-startup.yaml"
@@ -151,7 +154,9 @@ def test_an_invalid_nearby_config_is_a_located_finding(tmp_path: pathlib.Path) -
 def test_an_invalid_explicit_config_is_a_usage_error(tmp_path: pathlib.Path) -> None:
     config = tmp_path / "bad.yaml"
     config.write_text("policies: [1]\n")
-    with pytest.raises(click.BadParameter) as caught:
+    with pytest.raises(PolicyConfigRejected, match="policies must be a mapping"):
+        load_policy_config(config)
+    with pytest.raises(click.BadParameter) as caught, usage_errors():  # as the commands report it
         load_policy_config(config)
     assert caught.value.exit_code == 2 and "policies must be a mapping" in caught.value.message
 
@@ -194,7 +199,9 @@ def test_expand_paths(tree: pathlib.Path, args: list[str], expected: list[str]) 
     (["empty"], "'empty' holds no plan files (YAML files with `kind: OutsourcingPlan`)."),
 ])
 def test_expand_paths_rejects_arguments_that_name_nothing(tree: pathlib.Path, args: list[str], message: str) -> None:
-    with pytest.raises(click.UsageError) as caught:
+    with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
+        expand_paths(args)
+    with pytest.raises(click.UsageError) as caught, usage_errors():  # as the commands report it
         expand_paths(args)
     assert caught.value.message == message
 
@@ -214,7 +221,7 @@ def test_validate_paths_checks_every_plan_with_the_config_above_it(tree: pathlib
 def test_validate_imports_neither_pulumi_nor_boto3() -> None:
     code = (
         "import sys, pathlib\n"
-        "from provision.cli.pipeline import validate_file\n"
+        "from provision.validation.pipeline import validate_file\n"
         f"report = validate_file(pathlib.Path({str(EXAMPLE)!r}))\n"
         "assert report.plan is not None, report.findings\n"
         "print(sorted(m for m in ('pulumi', 'boto3', 'botocore') if m in sys.modules))\n"

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
-from provision.cli.pipeline import validate_source
 from provision.schemas import naming
+from provision.validation.pipeline import validate_source
 
 PLAN = """\
 apiVersion: provision/v1

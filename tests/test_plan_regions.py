@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from provision.cli.commands.plan import regions_document, render_changes
-from provision.cli.pipeline import load_plan
+from provision.cli.commands.plan import regions_document
+from provision.cli.stack_render import render_changes
 from provision.policies.residency import regions_used
+from provision.validation.pipeline import load_plan
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from provision.cli import pipeline
 from provision.cli.commands import validate as validate_module
 from provision.cli.main import cli
+from provision.validation import pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 SARIF_SCHEMA = REPO / "tests/data/sarif-schema-2.1.0.json"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 import click
 
-from provision.cli.commands.plan import render_changes
 from provision.cli.confirm import confirm
 from provision.cli.progress import LiveProgress, working
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
+from provision.cli.stack_render import render_changes, render_outputs
 
 
 def done_line(counts: Mapping[str, int]) -> str:
@@ -40,25 +39,6 @@ def count_note(preview: Mapping[str, int], result: Mapping[str, int]) -> str | N
         f"The preview said {said}: the target changed between the preview and the apply, or a change "
         "the preview could not foresee was needed. `provision plan` now shows whether anything is left."
     )
-
-
-def render_outputs(outputs: Mapping[str, Any]) -> str:
-    """Stack outputs, one block per function."""
-    if not outputs:
-        return "Outputs: none\n"
-    lines = ["Outputs:"]
-    for name in sorted(outputs):
-        value = outputs[name]
-        if isinstance(value, Mapping) and value:
-            lines.append(f"  {name}:")
-            lines.extend(f"    {key}: {_scalar(v)}" for key, v in sorted(value.items()))
-        else:
-            lines.append(f"  {name}: {_scalar(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def _scalar(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 @click.command("apply")

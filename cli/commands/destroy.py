@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from provision.cli.commands.plan import function_heading
 from provision.cli.confirm import confirm
 from provision.cli.progress import LiveProgress, working
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
+from provision.cli.stack_render import function_heading
 
 
 @click.command("destroy")

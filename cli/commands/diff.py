@@ -11,6 +11,7 @@ from provision.cli.review.loading import governance, load_base, load_side
 from provision.cli.review.markdown import DEFAULT_MAX_CHARS, render_markdown
 from provision.cli.review.render import FORMATS, render
 from provision.cli.review.review import build_review
+from provision.cli.usage_errors import usage_errors
 
 EXIT_WEAKENED = 1
 
@@ -79,9 +80,11 @@ def diff(ctx: click.Context, base: str, head: str, format_name: str, fail_on_wea
     """
     day = today.date() if today else dt.date.today()
     confine = not allow_outside_tree
-    governed = governance(base, head, explicit=policy_config, use_head=head_config, confine=confine)
-    head_side = load_side(head, config=governed.config, today=day, confine=confine)
-    base_side = load_base(base, config=governed.config, today=day, allow_missing=allow_missing_base, confine=confine)
+    with usage_errors():
+        governed = governance(base, head, explicit=policy_config, use_head=head_config, confine=confine)
+        head_side = load_side(head, config=governed.config, today=day, confine=confine)
+        base_side = load_base(base, config=governed.config, today=day, allow_missing=allow_missing_base,
+                              confine=confine)
     review = build_review(head_side, base_side, today=day, policy_config=governed.config,
                           config_changes=governed.changes)
     if format_name == "markdown":

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from provision.cli.commands.plan import function_heading
 from provision.cli.stack_options import PlanRejected, clear_errors, load_checked_plan, open_deployed_stack, stack_options
+from provision.cli.stack_render import function_heading
 
 EXIT_NO_DRIFT, EXIT_ERROR, EXIT_DRIFT = 0, 1, 2
 MARK = {"deleted": "-", "changed": "~"}

@@ -10,41 +10,10 @@ import click
 
 from provision.cli.progress import working
 from provision.cli.stack_options import PlanRejected, clear_errors, load_checked_report, open_plan_stack, stack_options
+from provision.cli.stack_render import render_changes
 
 EXIT_NO_CHANGES, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 SUMMARY_OPS = ("create", "update", "replace", "delete", "same")
-MARK = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "same": " ", "read": ">"}
-PLAN_LEVEL = "(plan-level: vendor access, budgets)"
-
-
-def function_heading(plan, name: str | None) -> str:
-    if name is None:
-        return PLAN_LEVEL
-    function = plan.functions.get(name)
-    return f"{name} ({function.type})" if function is not None else name
-
-
-def change_line(change) -> str:
-    line = f"  {MARK.get(change.op, '?'):>2} {change.op:<8} {change.label}"
-    if change.op == "replace" and change.replace_keys:
-        line += f"  (replaced because {', '.join(change.replace_keys)} changed)"
-    elif change.op == "update" and change.changed_keys:
-        line += f"  ({', '.join(change.changed_keys)})"
-    return line
-
-
-def summary_line(counts: dict[str, int]) -> str:
-    return (
-        f"Plan: {counts['create']} to create, {counts['update']} to update, "
-        f"{counts['replace']} to replace, {counts['delete']} to delete, {counts['same']} unchanged."
-    )
-
-
-def region_lines(plan) -> list[str]:
-    """Every region the plan puts resources in, and why (data, or metadata only)."""
-    from provision.policies.residency import regions_used
-
-    return ["Regions:", *(f"  {use.region}: {use.describe()}" for use in regions_used(plan))]
 
 
 def regions_document(plan) -> list[dict[str, Any]]:
@@ -54,23 +23,6 @@ def regions_document(plan) -> list[dict[str, Any]]:
         {"region": u.region, "use": u.kind, "function": u.function, "holdsData": u.holds_data, "description": u.describe()}
         for u in regions_used(plan)
     ]
-
-
-def render_changes(plan, changes, target_name: str) -> str:
-    """The human preview: the regions used, changed resources by function (changes first), then the totals."""
-    lines = [f"Plan {plan.name} ({plan.environment}) on target {target_name}:", "", *region_lines(plan), ""]
-    if not changes.has_changes:
-        kept = changes.counts()["same"]
-        lines.append(f"No changes: the target already matches the plan ({kept} resources).")
-        return "\n".join(lines) + "\n"
-    for function, group in changes.by_function().items():
-        changed = [c for c in group if c.op not in ("same", "read")]
-        if not changed:
-            continue
-        lines.append(function_heading(plan, function))
-        lines.extend(change_line(c) for c in changed)
-    lines += ["", summary_line(changes.counts())]
-    return "\n".join(lines) + "\n"
 
 
 def changes_document(plan, changes, target_name: str) -> dict[str, Any]:
@@ -97,6 +49,7 @@ def pull_request_comment(plan_file: Path, loaded, report, changes, base: str | N
     from provision.cli.review.render import render_plan
     from provision.cli.review.resources import from_engine
     from provision.cli.review.review import Side
+    from provision.cli.usage_errors import usage_errors
 
     if quiet and base is None and not changes.has_changes:
         return ""  # without a base there is no outsourcing diff: only resource changes count
@@ -104,8 +57,9 @@ def pull_request_comment(plan_file: Path, loaded, report, changes, base: str | N
     head = Side(str(plan_file), loaded, tuple(report.findings))
     before = None
     if base:
-        config = policy_config_for(str(plan_file), None)
-        before = load_base(base, config=config, today=today, allow_missing=True)
+        with usage_errors():
+            config = policy_config_for(str(plan_file), None)
+            before = load_base(base, config=config, today=today, allow_missing=True)
     resources = from_engine(changes.ordered())
     return render_plan("markdown", head, resources, base=before, today=today, quiet_if_no_changes=quiet)
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from provision.cli.commands.apply import render_outputs
-from provision.cli.commands.plan import function_heading
 from provision.cli.stack_options import clear_errors, load_checked_plan, open_plan_stack, stack_options
+from provision.cli.stack_render import function_heading, render_outputs
 
 
 def not_running_document(plan) -> dict[str, Any]:

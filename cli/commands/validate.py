@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from provision.cli import pipeline
 from provision.cli.formats import registry
 from provision.cli.formats.base import Summary
+from provision.cli.usage_errors import usage_errors
+from provision.validation import pipeline
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,12 +77,13 @@ def validate(
       provision validate plans/ -f markdown > comment.md     # pull-request comment
       provision validate plans/ --today 2026-01-01 -q        # reproducible, summary only
     """
-    reports = pipeline.validate_paths(
-        paths,
-        policy_config_path=str(policy_config) if policy_config else None,
-        today=today.date() if today else None,
-        allow_outside=allow_outside_tree,
-    )
+    with usage_errors():
+        reports = pipeline.validate_paths(
+            paths,
+            policy_config_path=str(policy_config) if policy_config else None,
+            today=today.date() if today else None,
+            allow_outside=allow_outside_tree,
+        )
     summary = Summary.of(reports)
     options = registry.Options(color=output is None and _wants_colour(ctx), quiet=quiet)
     text = registry.create(format_name, options).render(reports)

@@ -30,7 +30,7 @@ EXIT_INVALID = 2  # a file is unreadable or invalid (or the command was misused)
 
 
 class ReportLike(Protocol):
-    """The part of `provision.cli.pipeline.FileReport` that formatters read."""
+    """The part of `provision.validation.pipeline.FileReport` that formatters read."""
 
     file: str
     findings: list[Finding]

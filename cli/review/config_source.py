@@ -13,20 +13,24 @@ import posixpath
 from dataclasses import replace
 from pathlib import Path
 
-import click
-
 from provision.cli.review.model import Change, Flag
 from provision.cli.review.sources import GIT_PREFIX, SourceMissing, parse_git, read_source
+from provision.validation.errors import InputError
 
 AREA = "policy-config"
 _STRENGTH = {"disabled": 0, "advisory": 1, "mandatory": 2}
 
 
+class ConfigUnreadable(InputError):
+    """The policy config at a git revision is not UTF-8 text, or is invalid."""
+
+
 def config_of(spec: str, *, confine: bool):  # -> PolicyConfig
     """The provision-policies.yaml governing the plan `spec` names: beside it or above, up to the
-    repository root; at the revision for git:REV:path. click.UsageError (exit 2) when invalid."""
-    from provision.cli.pipeline import load_policy_config
+    repository root; at the revision for git:REV:path. ConfigUnreadable (PolicyConfigRejected for a
+    file) when invalid."""
     from provision.policies.config import CONFIG_FILENAME, PolicyConfig, PolicyConfigError, parse_config
+    from provision.validation.pipeline import load_policy_config
 
     if not spec.startswith(GIT_PREFIX):
         return load_policy_config(None, Path(spec).resolve().parent, confine=confine)
@@ -46,9 +50,9 @@ def config_of(spec: str, *, confine: bool):  # -> PolicyConfig
             text = source.text.decode("utf-8")
             config = parse_config(text, label)
         except UnicodeDecodeError:
-            raise click.UsageError(f"{label}: the policy config is not UTF-8 text") from None
+            raise ConfigUnreadable(f"{label}: the policy config is not UTF-8 text") from None
         except PolicyConfigError as error:
-            raise click.UsageError(f"invalid policy config: {error}") from None
+            raise ConfigUnreadable(f"invalid policy config: {error}") from None
         return replace(config, source=label)
 
 

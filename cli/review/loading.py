@@ -12,12 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from provision.cli.review.config_source import config_changes, config_of
 from provision.cli.review.model import Change
 from provision.cli.review.review import Side
-from provision.cli.review.sources import GIT_PREFIX, Source, SourceMissing, parse_git, read_source
+from provision.cli.review.sources import GIT_PREFIX, Source, SourceError, SourceMissing, parse_git, read_source
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class Governance:
 
 def governance(base: str, head: str, *, explicit: Path | None, use_head: bool, confine: bool) -> Governance:
     """BASE's config (or HEAD's when `use_head`, or `explicit`), and HEAD's changes to BASE's."""
-    from provision.cli.pipeline import load_policy_config
+    from provision.validation.pipeline import load_policy_config
 
     head_config = config_of(head, confine=confine)
     base_config = config_of(base, confine=confine) if _may_exist(base) else head_config
@@ -43,7 +41,7 @@ def governance(base: str, head: str, *, explicit: Path | None, use_head: bool, c
 
 def policy_config_for(head: str, explicit: Path | None):  # -> PolicyConfig
     """`explicit`, else the provision-policies.yaml nearest HEAD's file (or the working directory)."""
-    from provision.cli.pipeline import load_policy_config
+    from provision.validation.pipeline import load_policy_config
 
     search_from = Path.cwd() if head.startswith(GIT_PREFIX) else Path(head).resolve().parent
     return load_policy_config(explicit, search_from)
@@ -55,7 +53,7 @@ def _may_exist(spec: str) -> bool:
 
 
 def load_side(spec: str, *, config, today: dt.date, confine: bool = False) -> Side:
-    """The plan `spec` names, validated; click.UsageError (exit 2) when missing or invalid."""
+    """The plan `spec` names, validated; SourceError when missing or unreadable, InvalidPlan when invalid."""
     return side_of(_read(spec, confine), config=config, today=today)
 
 
@@ -72,11 +70,11 @@ def load_base(spec: str, *, config, today: dt.date, allow_missing: bool, confine
 
 def _read(spec: str, confine: bool) -> Source:
     if confine and not spec.startswith(GIT_PREFIX) and Path(spec).exists():
-        from provision.cli.confine import escapes, refusal
+        from provision.validation.confine import escapes, refusal
 
         target = escapes(Path(spec))
         if target is not None:
-            raise click.UsageError(refusal(spec, target))
+            raise SourceError(refusal(spec, target))
     return read_source(spec)
 
 
@@ -90,7 +88,7 @@ def origin_of(spec: str):  # -> PlanOrigin
 
 
 def side_of(source: Source, *, config, today: dt.date) -> Side:
-    from provision.cli.pipeline import validate_source  # the pipeline loads the policy catalogue: only when needed
+    from provision.validation.pipeline import validate_source  # the pipeline loads the policy catalogue: only when needed
 
     report = validate_source(source.text, filename=source.spec, policy_config=config, today=today,
                              origin=origin_of(source.spec))

@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
-import click
-
 from provision.cli.review.access import access_changes, access_deltas, vendor_docs
 from provision.cli.review.concentration import concentration
 from provision.cli.review.costs import cost_review
@@ -17,10 +15,15 @@ from provision.cli.review.semantic import diff_plans
 from provision.cli.review.waivers import waiver_notes
 from provision.schemas.findings import Finding, Level
 from provision.schemas.model import Plan
+from provision.validation.errors import InputError
+
+
+class InvalidPlan(InputError):
+    """A side of the review is not a valid plan; the message lists its first errors."""
 
 
 class ReportLike(Protocol):
-    """The part of provision.cli.pipeline.FileReport a review reads."""
+    """The part of provision.validation.pipeline.FileReport a review reads."""
 
     file: str
     findings: list[Finding]
@@ -37,12 +40,12 @@ class Side:
 
     @classmethod
     def from_report(cls, report: ReportLike, source: str | None = None) -> Side:
-        """The side a validate report describes; click.UsageError (exit 2) when the plan is unusable."""
+        """The side a validate report describes; InvalidPlan when the plan is unusable."""
         source = source or report.file
         findings = tuple(replace(finding, file=source) for finding in report.findings)
         errors = [finding for finding in findings if finding.level is Level.ERROR]
         if report.plan is None or errors:
-            raise click.UsageError(invalid_message(source, errors))
+            raise InvalidPlan(invalid_message(source, errors))
         return cls(source, report.plan, findings)
 
 

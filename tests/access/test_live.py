@@ -13,9 +13,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from provision.cli.pipeline import load_plan
 from provision.stacks.access.live import differences, live_roles
 from provision.stacks.access.planned import vendor_roles
+from provision.validation.pipeline import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"  # moto's

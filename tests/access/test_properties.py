@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provision.cli.main import cli
-from provision.cli.pipeline import load_plan
 from provision.stacks.access.document import access_document
+from provision.validation.pipeline import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 POOL = ["alpha", "bravo", "charlie", "delta"]

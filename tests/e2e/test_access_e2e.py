@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
-from tests.examples import copy_example
-from provision.cli.pipeline import load_plan
 from provision.stacks.access.document import access_document
 from provision.stacks.verify.policy_documents import parse as parse_document
+from provision.validation.pipeline import load_plan
+from tests.examples import copy_example
 
 pytestmark = pytest.mark.e2e
 

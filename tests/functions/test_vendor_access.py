@@ -328,7 +328,7 @@ def test_the_claims_bpo_of_us_healthcare_reaches_its_prefix_not_the_whole_drop_z
     """Regression: the claims BPO's role was built with the SOC's scope, which has no prefix: the whole drop zone."""
     from pathlib import Path
 
-    from provision.cli.pipeline import load_plan
+    from provision.validation.pipeline import load_plan
     from provision.stacks.functions import data_exchange
 
     monkeypatch.setenv("CLAIMSCO_EXTERNAL_ID", "cc-secret-456")

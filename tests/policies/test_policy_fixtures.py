@@ -13,13 +13,13 @@ import pathlib
 import pytest
 import yaml
 
-from provision.cli.pipeline import validate_file
 from provision.policies.config import PolicyConfig
 from provision.policies.engine import evaluate
 from provision.policies.origin import PlanOrigin
 from provision.policies.registry import POLICIES
 from provision.schemas.findings import Finding, Level
 from provision.schemas.model import build_plan
+from provision.validation.pipeline import validate_file
 
 TODAY = dt.date(2026, 6, 1)
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from provision.cli.formats import registry
-from provision.cli.pipeline import INTERNAL_RULE, FileReport, validate_file
 from provision.policies.config import PolicyConfig
 from provision.schemas.findings import Level
+from provision.validation.pipeline import INTERNAL_RULE, FileReport, validate_file
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import pytest
 
-from provision.cli.review.sources import SourceMissing, parse_git, read_source
+from provision.cli.review.sources import SourceError, SourceMissing, parse_git, read_source
+from provision.cli.usage_errors import usage_errors
 
 
 def git(repo: Path, *args: str) -> None:
@@ -42,23 +43,26 @@ def test_reads_files_and_git_revisions(repo: Path, spec: str, text: bytes) -> No
 @pytest.mark.parametrize("spec, error, message", [
     ("git:HEAD:plans/missing.yaml", SourceMissing,
      "git:HEAD:plans/missing.yaml: git show failed: fatal: path 'plans/missing.yaml' does not exist in 'HEAD'"),
-    ("git:nosuchrev:plans/prod.yaml", click.UsageError, "git:nosuchrev:plans/prod.yaml: git show failed: fatal: "),
+    ("git:nosuchrev:plans/prod.yaml", SourceError, "git:nosuchrev:plans/prod.yaml: git show failed: fatal: "),
     ("plans/missing.yaml", SourceMissing, "plans/missing.yaml: no such file"),
-    ("plans", click.UsageError, "plans: not a file"),
-    ("git:HEAD", click.UsageError, "git:HEAD: expected git:REV:path, e.g. git:origin/main:plans/prod.yaml"),
-    ("git::plans/prod.yaml", click.UsageError, "git::plans/prod.yaml: expected git:REV:path"),
-    ("git:--output=x:plans/prod.yaml", click.UsageError,
+    ("plans", SourceError, "plans: not a file"),
+    ("git:HEAD", SourceError, "git:HEAD: expected git:REV:path, e.g. git:origin/main:plans/prod.yaml"),
+    ("git::plans/prod.yaml", SourceError, "git::plans/prod.yaml: expected git:REV:path"),
+    ("git:--output=x:plans/prod.yaml", SourceError,
      "git:--output=x:plans/prod.yaml: a git revision cannot start with '-'"),
 ])
 def test_bad_sources_are_usage_errors(repo: Path, spec: str, error: type, message: str) -> None:
     with pytest.raises(error) as raised:
         read_source(spec, cwd=repo)
-    assert raised.value.message.startswith(message)
-    assert raised.value.exit_code == 2
+    assert str(raised.value).startswith(message)
+    with pytest.raises(click.UsageError) as reported, usage_errors():  # as the commands report it
+        read_source(spec, cwd=repo)
+    assert reported.value.message == str(raised.value)
+    assert reported.value.exit_code == 2
 
 
 def test_outside_a_repository_git_says_so(tmp_path: Path) -> None:
-    with pytest.raises(click.UsageError, match=r"^git:HEAD:plan.yaml: git show failed: fatal: not a git repository"):
+    with pytest.raises(SourceError, match=r"^git:HEAD:plan.yaml: git show failed: fatal: not a git repository"):
         read_source("git:HEAD:plan.yaml", cwd=tmp_path)
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from provision.cli.commands.apply import count_note
 from provision.cli.commands.plan import pull_request_comment
-from provision.cli.pipeline import load_plan
 from provision.stacks.engine.events import ChangeSet, ResourceChange
+from provision.validation.pipeline import load_plan
 
 README = __import__("pathlib").Path(__file__).resolve().parents[2] / "README.md"
 URN = "urn:pulumi:prod::brightdesk-prod::provision:function$S3Bucket::web-site"

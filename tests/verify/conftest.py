@@ -46,7 +46,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def load_example(path: Path = EXAMPLE) -> Plan:
-    from provision.cli.pipeline import load_plan
+    from provision.validation.pipeline import load_plan
 
     plan, report = load_plan(path)
     assert plan is not None, report.findings

@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-import click
-
 from provision.schemas.findings import Finding, Level
 from provision.schemas.loader import Document, LoadError, load_document
 from provision.schemas.model import Plan, build_plan
@@ -26,6 +24,7 @@ from provision.schemas.placement import check_placement
 from provision.schemas.positions import PositionMap
 from provision.schemas.schema_check import check_schema
 from provision.schemas.xref import check_references
+from provision.validation.errors import InputError, PolicyConfigRejected
 
 INTERNAL_RULE = "INTERNAL-ERROR"
 CONFIG_RULE = "POLICY-CONFIG"
@@ -49,13 +48,13 @@ def validate_file(path: pathlib.Path, *, policy_config=None, today: dt.date | No
     """Check one plan file. Without `policy_config`, the nearest provision-policies.yaml applies.
 
     With `confine`, a plan or config file that resolves outside its working tree
-    (see cli.confine) is refused with a finding instead of being read.
+    (see validation.confine) is refused with a finding instead of being read.
     """
     from provision.policies.origin import PlanOrigin
 
     path = pathlib.Path(path)
     if confine:
-        from provision.cli.confine import escapes, refusal
+        from provision.validation.confine import escapes, refusal
 
         target = escapes(path)
         if target is not None:
@@ -200,7 +199,7 @@ def _independent_of(broken: set[str], results: list, document: Document, config,
 
 def validate_paths(args: Sequence[str], *, policy_config_path: str | None = None,
                    today: dt.date | None = None, allow_outside: bool = False) -> list[FileReport]:
-    """Check every plan the arguments name (see expand_paths); click.UsageError when one names nothing.
+    """Check every plan the arguments name (see expand_paths); InputError when one names nothing.
 
     Plan and config files that resolve outside their working tree are refused unless `allow_outside`.
     """
@@ -223,7 +222,7 @@ def load_plan(path: pathlib.Path, *, policy_config=None, today: dt.date | None =
 
 
 def load_policy_config(path: pathlib.Path | None, search_from: pathlib.Path | None = None, *, confine: bool = False):
-    """The policy config at `path` (or found from `search_from`); click.BadParameter (exit 2) when invalid
+    """The policy config at `path` (or found from `search_from`); PolicyConfigRejected when invalid
     or, with `confine`, when it resolves outside its working tree."""
     from provision.policies.config import PolicyConfigError, find_config, load_config
 
@@ -234,15 +233,15 @@ def load_policy_config(path: pathlib.Path | None, search_from: pathlib.Path | No
     try:
         return load_config(path)
     except PolicyConfigError as error:
-        raise click.BadParameter(str(error), param_hint="'--policy-config'") from None
+        raise PolicyConfigRejected(str(error)) from None
 
 
 def _refuse_outside(path: pathlib.Path) -> None:
-    from provision.cli.confine import escapes, refusal
+    from provision.validation.confine import escapes, refusal
 
     target = escapes(path)
     if target is not None:
-        raise click.BadParameter(refusal(str(path), target, "policy config"), param_hint="'--policy-config'")
+        raise PolicyConfigRejected(refusal(str(path), target, "policy config"))
 
 
 class _ConfigProblem(Exception):
@@ -260,7 +259,7 @@ def _config_near(directory: pathlib.Path | None, confine: bool = False):
     if found is None:
         return PolicyConfig()
     if confine:
-        from provision.cli.confine import escapes, refusal
+        from provision.validation.confine import escapes, refusal
 
         target = escapes(found)
         if target is not None:
@@ -313,14 +312,14 @@ def expand_paths(args: Sequence[str]) -> list[pathlib.Path]:
     .yaml/.yml files that look like plans (a top-level `kind: OutsourcingPlan`,
     even misspelt, or `apiVersion: provision/...`), so that a policy config or
     CI file next to the plans is left alone. Hidden directories are skipped.
-    Raises click.UsageError for an argument that names no plan.
+    Raises InputError for an argument that names no plan.
     """
     result: list[pathlib.Path] = []
     seen: set[str] = set()
     for arg in args:
         found = _expand(arg)
         if not found:
-            raise click.UsageError(_nothing_found(arg))
+            raise InputError(_nothing_found(arg))
         for path in found:
             key = os.path.normcase(os.path.abspath(path))
             if key not in seen:
@@ -361,7 +360,7 @@ def _looks_like_plan(path: pathlib.Path) -> bool:
     if not path.name.endswith(_PLAN_SUFFIXES) or not path.is_file():
         return False
     if path.is_symlink():
-        from provision.cli.confine import escapes
+        from provision.validation.confine import escapes
 
         if escapes(path) is not None:
             return True  # not read to sniff it: validate_file refuses it, visibly, unless allowed
