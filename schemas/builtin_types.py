@@ -12,6 +12,7 @@ _PRICERS = "provision.policies.cost.pricers"
 _ACCESS = "provision.stacks.functions.iam_policies"
 _NAMES = "provision.schemas.plan_names"
 _COVERAGE = "provision.stacks.verify.coverage"
+_ALARMS = "provision.stacks.functions.monitoring_alarms"
 
 BUILTIN_TYPES: tuple[FunctionType, ...] = (
     FunctionType(
@@ -24,6 +25,7 @@ BUILTIN_TYPES: tuple[FunctionType, ...] = (
         holds_data=True,
         data_in_s3=True,
         access=f"{_ACCESS}:hosting",
+        alarms=f"{_ALARMS}:hosting_alarms",
         names=f"{_NAMES}:hosting_names",
         setting_defaults={"priceClass": "PriceClass_100", "indexDocument": "index.html"},
     ),
@@ -35,6 +37,7 @@ BUILTIN_TYPES: tuple[FunctionType, ...] = (
         kinds=("KmsKey", "BackupVault", "BackupPlan", "BackupSelection"),
         depends_on="protects",
         access=f"{_ACCESS}:backup",
+        alarms=f"{_ALARMS}:backup_alarms",
         names=f"{_NAMES}:backup_names",
         setting_defaults={"immutable": False},
     ),
@@ -46,6 +49,7 @@ BUILTIN_TYPES: tuple[FunctionType, ...] = (
         kinds=("KmsKey", "SnsTopic"),
         more_kinds=f"{_COVERAGE}:service_kinds",
         access=f"{_ACCESS}:security_monitoring",
+        no_alarms_because="it publishes no metric of its own health (its findings go to its alert contacts)",
         names=f"{_NAMES}:security_names",
         setting_defaults={"trailRetentionDays": 365},
     ),
@@ -56,6 +60,7 @@ BUILTIN_TYPES: tuple[FunctionType, ...] = (
         cost=f"{_PRICERS}:network",
         kinds=("Vpc", "Subnet", "FlowLog"),
         access=f"{_ACCESS}:network",
+        alarms=f"{_ALARMS}:network_alarms",
         names=f"{_NAMES}:network_names",
         setting_defaults={"azs": 2, "nat": False, "flowLogRetentionDays": 90},
     ),
@@ -80,6 +85,7 @@ BUILTIN_TYPES: tuple[FunctionType, ...] = (
         holds_data=True,
         data_in_s3=True,
         access=f"{_ACCESS}:data_exchange",
+        alarms=f"{_ALARMS}:exchange_alarms",
         names=f"{_NAMES}:exchange_names",
         setting_defaults={"sftp": False},
     ),

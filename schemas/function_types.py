@@ -58,6 +58,10 @@ class FunctionType:
     access: Ref | None = None
     # (plan, function) -> (suffix, naming kind, what, path) of each AWS name it gives (schemas.plan_names).
     names: Ref | None = None
+    # (plan, function, account_id) -> the AlarmSpecs a monitoring function watching it gets
+    # (stacks.functions.monitoring_alarms); None when it has no metric to alarm on, because:
+    alarms: Ref | None = None
+    no_alarms_because: str = "it publishes no metric of its own health"
     # Values the section takes when the plan leaves them out (cli.review: not a change).
     setting_defaults: Mapping[str, Any] = field(default_factory=dict)
 

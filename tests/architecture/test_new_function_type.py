@@ -150,3 +150,12 @@ def test_the_built_in_declarations_match_the_published_schema():
     function = published["$defs"]["function"]
     assert function["properties"]["type"]["enum"] == list(function_types.names())
     assert [b["then"]["required"] for b in function["allOf"]] == [[t.section] for t in function_types.all_types()]
+
+
+def test_monitoring_says_why_it_cannot_alarm_on_a_type_declaring_no_alarms(queue_type):
+    from provision.stacks.functions.monitoring_alarms import alarm_specs, watch_gap
+
+    plan = build_plan(load_document(PLAN).data)
+    orders = plan.functions["orders"]
+    assert alarm_specs(plan, orders, ACCOUNT) == []
+    assert watch_gap(orders) == "it publishes no metric of its own health"
