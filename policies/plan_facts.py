@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Iterator
 
+from provision.schemas import function_types
 from provision.schemas.model import SENSITIVE_DATA, TIERS, Function, Path, Plan, Provider
 
-# Function types that hold the organisation's data (and so need backups).
-DATA_HOLDING_TYPES = ("hosting", "data-exchange")
 DEFAULT_TRAIL_RETENTION_DAYS = 365
 
 
@@ -27,7 +26,7 @@ def backups_protecting(plan: Plan, name: str) -> list[Function]:
 
 def needs_backup(plan: Plan, function: Function) -> bool:
     """A function holding data that no backup function protects."""
-    return function.type in DATA_HOLDING_TYPES and not backups_protecting(plan, function.name)
+    return function_types.get(function.type).holds_data and not backups_protecting(plan, function.name)
 
 
 def protected_functions(plan: Plan, backup: Function) -> list[Function]:

@@ -11,18 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from provision.schemas import function_types
+from provision.schemas.builtin_types import BUILTIN_TYPES
+
 Path = tuple[str | int, ...]
 
-FUNCTION_TYPES = ("hosting", "backup", "security-monitoring", "network", "monitoring", "data-exchange")
-# Each function type carries its settings under a section of this name.
-SECTION_OF_TYPE = {
-    "hosting": "hosting",
-    "backup": "backup",
-    "security-monitoring": "securityMonitoring",
-    "network": "network",
-    "monitoring": "monitoring",
-    "data-exchange": "dataExchange",
-}
+# The built-in types and their sections; function_types also knows registered ones.
+FUNCTION_TYPES = tuple(t.name for t in BUILTIN_TYPES)
+SECTION_OF_TYPE = {t.name: t.section for t in BUILTIN_TYPES}
 TIERS = ("critical", "important", "standard")
 DATA_CLASSES = ("public", "internal", "confidential", "pii", "regulated")
 # Data classes whose outsourcing triggers the stricter policies.
@@ -75,7 +71,7 @@ class Function:
 
     @property
     def section(self) -> str:
-        return SECTION_OF_TYPE[self.type]
+        return function_types.section_of(self.type)
 
     @property
     def settings_path(self) -> Path:
@@ -163,7 +159,7 @@ def build_plan(doc: Mapping[str, Any]) -> Plan:
                 response_minutes=sla.get("responseMinutes"),
             ),
             budget=_budget(f.get("budget")),
-            settings=f.get(SECTION_OF_TYPE[f["type"]], {}),
+            settings=f.get(function_types.section_of(f["type"]), {}),
         )
     waivers = tuple(
         Waiver(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from provision.schemas import function_types
 from provision.schemas.model import Function, Path, Plan
 from provision.schemas.naming import physical_name
 
@@ -48,37 +49,46 @@ Entry = tuple[str, str, str, Path]  # suffix, kind, what, path
 
 
 def _of_function(plan: Plan, fn: Function) -> Iterator[Entry]:
-    at = fn.path
     if fn.budget:
-        yield "budget", "budget", "budget", at + ("budget",)
-    if fn.type == "hosting":
-        yield "site", "s3-bucket", "site bucket", at
-        yield "logs", "s3-bucket", "access-log bucket", at
-    elif fn.type == "backup":
-        yield "backup", "kms-alias", "backup key alias", at
-        yield "vault", "backup-vault", "backup vault", at
-        yield "backup-events", "sns-topic", "backup events topic", at
-        yield "plan", "backup-plan", "backup plan", at
-        yield "backup", "iam-role", "backup role", at
-        if fn.settings.get("copyToRegion"):
-            yield "backup-copy", "kms-alias", "copy key alias", at
-            yield "vault-copy", "backup-vault", "copy vault", at
-    elif fn.type == "security-monitoring":
-        yield from _security(fn)
-    elif fn.type == "network":
-        yield "flow-logs", "kms-alias", "flow-log key alias", at
-        yield "flow-logs", "iam-role", "flow-log role", at
-    elif fn.type == "monitoring":
-        yield "ops", "dashboard", "dashboard", at
-        yield "oncall", "kms-alias", "on-call key alias", at
-        yield "oncall", "sns-topic", "on-call topic", at
-        if plan.providers[fn.provider].external:
-            yield "ops", "iam-role", "operations role", at
-    elif fn.type == "data-exchange":
-        yield from _exchange(plan, fn)
+        yield "budget", "budget", "budget", fn.path + ("budget",)
+    # Each type's declaration names what gives its names (one of the *_names below for a built-in).
+    names = function_types.get(fn.type).names
+    if names is not None:
+        yield from function_types.resolve(names)(plan, fn)
 
 
-def _security(fn: Function) -> Iterator[Entry]:
+def hosting_names(plan: Plan, fn: Function) -> Iterator[Entry]:
+    yield "site", "s3-bucket", "site bucket", fn.path
+    yield "logs", "s3-bucket", "access-log bucket", fn.path
+
+
+def backup_names(plan: Plan, fn: Function) -> Iterator[Entry]:
+    at = fn.path
+    yield "backup", "kms-alias", "backup key alias", at
+    yield "vault", "backup-vault", "backup vault", at
+    yield "backup-events", "sns-topic", "backup events topic", at
+    yield "plan", "backup-plan", "backup plan", at
+    yield "backup", "iam-role", "backup role", at
+    if fn.settings.get("copyToRegion"):
+        yield "backup-copy", "kms-alias", "copy key alias", at
+        yield "vault-copy", "backup-vault", "copy vault", at
+
+
+def network_names(plan: Plan, fn: Function) -> Iterator[Entry]:
+    yield "flow-logs", "kms-alias", "flow-log key alias", fn.path
+    yield "flow-logs", "iam-role", "flow-log role", fn.path
+
+
+def monitoring_names(plan: Plan, fn: Function) -> Iterator[Entry]:
+    at = fn.path
+    yield "ops", "dashboard", "dashboard", at
+    yield "oncall", "kms-alias", "on-call key alias", at
+    yield "oncall", "sns-topic", "on-call topic", at
+    if plan.providers[fn.provider].external:
+        yield "ops", "iam-role", "operations role", at
+
+
+def security_names(plan: Plan, fn: Function) -> Iterator[Entry]:
     services, at = set(fn.settings.get("services", ())), fn.path
     yield "security", "kms-alias", "security key alias", at
     yield "alerts", "sns-topic", "alerts topic", at
@@ -104,7 +114,7 @@ def _partners(fn: Function) -> list[tuple[str, Path]]:
     return [(p, fn.settings_path + ("partners", i)) for i, p in enumerate(listed)]
 
 
-def _exchange(plan: Plan, fn: Function) -> Iterator[Entry]:
+def exchange_names(plan: Plan, fn: Function) -> Iterator[Entry]:
     yield "drop-zone", "s3-bucket", "drop-zone bucket", fn.path
     yield "drop-zone-logs", "s3-bucket", "drop-zone access-log bucket", fn.path
     sftp = fn.settings.get("sftp", False)

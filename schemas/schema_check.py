@@ -16,30 +16,52 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
+from provision.schemas import function_types
 from provision.schemas.findings import Finding, Level
 from provision.schemas.loader import Document
+from provision.schemas.schema_extend import with_types
 from provision.schemas.schema_messages import Context, Problem, describe
 
 SCHEMA_FILE = "outsourcing-plan.v1.json"
 
 
-@functools.cache
 def schema_text() -> str:
-    """The plan JSON Schema, as shipped."""
+    """The plan JSON Schema: the file as shipped, or with the extension types merged in."""
+    return _schema_text(function_types.generation())
+
+
+def load_schema() -> dict[str, Any]:
+    """The plan JSON Schema as a dict (shared: do not mutate)."""
+    return _schema(function_types.generation())
+
+
+def validator() -> jsonschema.Draft202012Validator:
+    """The compiled validator, with date format checking on."""
+    return _validator(function_types.generation())
+
+
+@functools.cache
+def _published_text() -> str:
     return importlib.resources.files("provision.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
+# Each cache keys on the registry's generation, so registering a type recompiles once.
 @functools.cache
-def load_schema() -> dict[str, Any]:
-    """The plan JSON Schema as a dict (shared: do not mutate)."""
-    return json.loads(schema_text())
+def _schema_text(generation: int) -> str:
+    if not function_types.extensions():
+        return _published_text()
+    return json.dumps(_schema(generation), indent=2, ensure_ascii=False) + "\n"
 
 
 @functools.cache
-def validator() -> jsonschema.Draft202012Validator:
-    """The compiled validator, with date format checking on."""
+def _schema(generation: int) -> dict[str, Any]:
+    return with_types(json.loads(_published_text()), function_types.extensions())
+
+
+@functools.cache
+def _validator(generation: int) -> jsonschema.Draft202012Validator:
     cls = jsonschema.Draft202012Validator
-    schema = load_schema()
+    schema = _schema(generation)
     return cls(_lean(schema, schema["$defs"]), format_checker=cls.FORMAT_CHECKER)
 
 

@@ -15,9 +15,9 @@ from typing import Any, Callable, Iterator, Mapping
 import yaml
 from jsonschema.exceptions import ValidationError
 
-from provision.schemas.model import SECTION_OF_TYPE, Path
+from provision.schemas import function_types
+from provision.schemas.model import Path
 
-_TYPE_OF_SECTION = {section: type_ for type_, section in SECTION_OF_TYPE.items()}
 _VENDOR_ONLY = ("accountId", "externalIdRef")
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "object": "a mapping of keys", "array": "a list", "null": "empty"}
@@ -105,7 +105,7 @@ def _required(error: ValidationError, path: Path, ctx: Context) -> Iterator[Prob
         if key in present:
             continue
         where = dotted(path)
-        if key in _TYPE_OF_SECTION and "then" in error.schema_path:
+        if function_types.type_of_section(key) and "then" in error.schema_path:
             type_ = present.get("type")
             message = f"`{where}` is a `{type_}` function, so it needs a `{key}:` section."
         elif key in _VENDOR_ONLY and "then" in error.schema_path:
@@ -146,13 +146,13 @@ def _forbidden(error: ValidationError, path: Path, ctx: Context) -> Iterator[Pro
     owner = _node(ctx.data, path)
     if len(path) == 3 and path[1] == "functions":
         type_ = owner.get("type")
-        own = SECTION_OF_TYPE.get(type_)
-        for section in _TYPE_OF_SECTION:
+        own = function_types.section_of(type_) if type_ in function_types.names() else None
+        for section in (t.section for t in function_types.all_types()):
             if section in owner and section != own:
                 yield Problem(
                     path + (section,),
                     f"`{dotted(path)}` is a `{type_}` function: it takes only the `{own}:` section, not `{section}:`.",
-                    f"Remove `{section}:`, or set `type: {_TYPE_OF_SECTION[section]}` if this function should be one.",
+                    f"Remove `{section}:`, or set `type: {function_types.type_of_section(section)}` if this function should be one.",
                     at_key=True, covers_children=True)
     else:
         for key in _VENDOR_ONLY:

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Sequence
 
+from provision.schemas import function_types
 from provision.schemas.model import Function, Plan
 from provision.schemas.naming import RECORD_OUTPUT, NameBook
 
-# function type -> the settings key listing the functions it depends on
-DEPENDENCY_KEYS = {"backup": "protects", "monitoring": "watches"}
-
 
 def dependencies(function: Function) -> list[str]:
-    """The functions `function` must be built after."""
-    key = DEPENDENCY_KEYS.get(function.type)
+    """The functions `function` must be built after (its type's `depends_on` setting names them)."""
+    key = function_types.get(function.type).depends_on
     return list(function.settings.get(key, ())) if key else []
 
 

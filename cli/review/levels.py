@@ -9,20 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from provision.schemas import function_types
 from provision.schemas.model import DATA_CLASSES, TIERS
 
 SEVERITIES = ("low", "medium", "high", "critical")
 SUPPORT_LEVELS = ("business-hours", "24x7")
-
-# Values a function section takes when the plan leaves them out (CONTRACTS §1),
-# so that spelling out a default is not reported as a change.
-SETTING_DEFAULTS: dict[str, dict[str, Any]] = {
-    "hosting": {"priceClass": "PriceClass_100", "indexDocument": "index.html"},
-    "backup": {"immutable": False},
-    "securityMonitoring": {"trailRetentionDays": 365},
-    "network": {"azs": 2, "nat": False, "flowLogRetentionDays": 90},
-    "dataExchange": {"sftp": False},
-}
 
 
 @dataclass(frozen=True)
@@ -114,6 +105,9 @@ def flatten(settings: Any, prefix: str) -> dict[str, Any]:
 def section_settings(section: str, settings: Any) -> dict[str, Any]:
     """A function section flattened, with CONTRACTS defaults filled in."""
     merged = dict(settings or {})
-    for key, value in SETTING_DEFAULTS.get(section, {}).items():
+    # Each type's declaration says what its section's left-out values are (CONTRACTS §1),
+    # so that spelling out a default is not reported as a change.
+    type_ = function_types.type_of_section(section)
+    for key, value in (function_types.get(type_).setting_defaults if type_ else {}).items():
         merged.setdefault(key, value)
     return flatten(merged, section)

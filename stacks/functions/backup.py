@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from provision.schemas import function_types
 from provision.stacks.functions.base import (
     BACKUP_DATA,
     TAG_BACKUP,
@@ -49,8 +50,6 @@ BACKUP_SERVICE = "backup.amazonaws.com"
 # AWS managed policies, in the plan's partition.
 BACKUP_POLICY = "arn:{partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
 S3_BACKUP_POLICY = "arn:{partition}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"
-# Function types whose data lives in S3, which AWS Backup needs extra rights for.
-S3_BACKED_TYPES = frozenset({"hosting", "data-exchange"})
 # Job outcomes (a completed job may have failed), copy failures and tampering.
 VAULT_EVENTS = (
     "BACKUP_JOB_COMPLETED",
@@ -153,7 +152,8 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         tags=tags,
         opts=opts,
     )
-    protected_types = {ctx.plan.functions[name].type for name in protects}
+    # Data in S3 (a fact of the protected function's type) needs AWS Backup's S3 rights.
+    s3_data = any(function_types.get(ctx.plan.functions[name].type).data_in_s3 for name in protects)
     role = IamRole(
         f"{fn}-role",
         role_name=ctx.physical_name("backup", kind="iam-role"),
@@ -161,7 +161,7 @@ def build(ctx: FunctionContext) -> FunctionComponent:
         description=f"AWS Backup runs the jobs of {ctx.plan.name}/{fn}",
         managed_policy_arns=[
             arn.format(partition=ctx.partition)
-            for arn in [BACKUP_POLICY] + ([S3_BACKUP_POLICY] if protected_types & S3_BACKED_TYPES else [])
+            for arn in [BACKUP_POLICY] + ([S3_BACKUP_POLICY] if s3_data else [])
         ],
         tags=tags,
         opts=opts,

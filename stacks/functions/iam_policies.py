@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
+from provision.schemas import function_types
 from provision.schemas.model import Function, Plan
 from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN
 
@@ -333,16 +334,10 @@ def data_exchange(function: Function, o: Mapping[str, Any], scope: Scope) -> lis
     ]
 
 
-BUILDERS: dict[str, Callable[[Function, Mapping[str, Any], Scope], list[Statement]]] = {
-    "hosting": hosting,
-    "backup": backup,
-    "security-monitoring": security_monitoring,
-    "network": network,
-    "monitoring": monitoring,
-    "data-exchange": data_exchange,
-}
-
-
 def statements_for(function: Function, outputs: Mapping[str, Any], scope: Scope) -> list[Statement]:
-    """The statements operating `function` needs, scoped to its component's `outputs`."""
-    return BUILDERS[function.type](function, outputs, scope)
+    """The statements operating `function` needs, scoped to its component's `outputs`
+    (its type's `access`, schemas.function_types; one of the functions above for a built-in)."""
+    access = function_types.get(function.type).access
+    if access is None:
+        raise ValueError(f"function type '{function.type}' declares no access: no vendor may operate '{function.name}'")
+    return function_types.resolve(access)(function, outputs, scope)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from provision.policies.plan_facts import nat_gateway_count
+from provision.schemas import function_types
 from provision.schemas.model import Function, Plan
 from provision.stacks.global_regions import CLOUDFRONT_METRICS_REGION
 
@@ -64,12 +65,13 @@ def error_budget_percent(function: Function) -> float:
 
 
 def alarm_specs(plan: Plan, watched: Function, account_id: str) -> list[AlarmSpec]:
-    """The alarms that watch `watched`; none for types with nothing to alarm on."""
-    derive = DERIVATIONS.get(watched.type)
-    return derive(plan, watched, account_id) if derive else []
+    """The alarms that watch `watched`: its type's `alarms` (schemas.function_types; one of
+    the *_alarms below for a built-in); none for types with nothing to alarm on."""
+    derive = function_types.get(watched.type).alarms
+    return function_types.resolve(derive)(plan, watched, account_id) if derive else []
 
 
-def _hosting(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
+def hosting_alarms(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     budget = error_budget_percent(fn)
     return [
         AlarmSpec(
@@ -91,7 +93,7 @@ def _hosting(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     ]
 
 
-def _backup(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
+def backup_alarms(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     rpo_hours = int(fn.settings["rpoHours"])
     on_vault: dict[str, Any] = {
         "watched": fn.name,
@@ -125,7 +127,7 @@ def _backup(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     ]
 
 
-def _network(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
+def network_alarms(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     return [
         AlarmSpec(
             key=f"{fn.name}-nat-{i}-ports",
@@ -153,7 +155,7 @@ def transfer_failures_pattern(bucket: str) -> dict[str, Any]:
     }
 
 
-def _data_exchange(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
+def exchange_alarms(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]:
     if not fn.settings.get("sftp", False):
         return []
     # Imported here: the data-exchange program imports the providers, this module stays light.
@@ -178,24 +180,11 @@ def _data_exchange(plan: Plan, fn: Function, account_id: str) -> list[AlarmSpec]
     ]
 
 
-DERIVATIONS = {
-    "hosting": _hosting,
-    "backup": _backup,
-    "network": _network,
-    "data-exchange": _data_exchange,
-}
-
-# Why a watched function of these types gets no alarm at all.
-NO_METRICS = {
-    "security-monitoring": "it publishes no metric of its own health (its findings go to its alert contacts)",
-    "monitoring": "it publishes no metric of its own health",
-}
-
-
 def watch_gap(fn: Function) -> str | None:
     """Why watching `fn` gives no alarm; None when it gets at least one (see alarm_specs)."""
-    if fn.type in NO_METRICS:
-        return NO_METRICS[fn.type]
+    declared = function_types.get(fn.type)
+    if declared.alarms is None:
+        return declared.no_alarms_because
     if fn.type == "network" and not nat_gateway_count(fn):
         return "a network without NAT gateways (nat: false) has no metric to alarm on"
     if fn.type == "data-exchange" and not fn.settings.get("sftp", False):

@@ -1,20 +1,13 @@
-"""Which program builds which function type; listed explicitly, imported lazily."""
+"""Which program builds which function type: the one its declaration names
+(schemas.function_types), imported on first use."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from typing import Any
 
-# function type -> module under provision.stacks.functions exposing build(ctx)
-PROGRAMS = {
-    "hosting": "hosting",
-    "backup": "backup",
-    "security-monitoring": "security_monitoring",
-    "network": "network",
-    "monitoring": "monitoring",
-    "data-exchange": "data_exchange",
-}
+from provision.schemas import function_types
 
 
-def program_for(function_type: str) -> ModuleType:
-    return importlib.import_module(f"provision.stacks.functions.{PROGRAMS[function_type]}")
+def program_for(function_type: str) -> Any:
+    """The module (or object) whose build(ctx) builds functions of `function_type`."""
+    return function_types.program_module(function_types.get(function_type))

@@ -1,5 +1,5 @@
 """The plan's promises the state must hold at all: each function's key
-resources (from the design's table of what each function type provisions),
+resources (the kinds each function type's declaration lists),
 and an access role for every external provider that operates a function.
 
 A missing resource cannot be audited, so its absence is a failure here.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from provision.schemas import function_types
 from provision.schemas.model import Function, Plan
 from provision.stacks.functions.vendor_access import operated_by
 from provision.stacks.verify.model import CheckResult, LiveResource
@@ -21,24 +22,24 @@ SERVICE_KINDS = {
     "securityhub": "SecurityHubAccount",
     "config": "ConfigRecorder",
 }
-# function type -> kinds every such function has
-TYPE_KINDS = {
-    "hosting": ("KmsKey", "S3Bucket", "CloudFrontDistribution"),
-    "backup": ("KmsKey", "BackupVault", "BackupPlan", "BackupSelection"),
-    "security-monitoring": ("KmsKey", "SnsTopic"),
-    "network": ("Vpc", "Subnet", "FlowLog"),
-    "monitoring": ("SnsTopic",),
-    "data-exchange": ("KmsKey", "S3Bucket"),
-}
+
+
+def service_kinds(function: Function) -> list[str]:
+    """A security-monitoring function's kinds beyond its type's: one per service it runs."""
+    return [SERVICE_KINDS[s] for s in function.settings.get("services", ()) if s in SERVICE_KINDS]
+
+
+def sftp_kinds(function: Function) -> list[str]:
+    """A data exchange's kinds beyond its type's: the SFTP server, when it has one."""
+    return ["TransferServer"] if function.settings.get("sftp") else []
 
 
 def expected_kinds(function: Function) -> list[str]:
-    kinds = list(TYPE_KINDS.get(function.type, ()))
-    if function.type == "security-monitoring":
-        kinds += [SERVICE_KINDS[s] for s in function.settings.get("services", ()) if s in SERVICE_KINDS]
-    if function.type == "data-exchange" and function.settings.get("sftp"):
-        kinds.append("TransferServer")
-    return kinds
+    """The kinds its type declares (schemas.function_types); none for an unknown type."""
+    if function.type not in function_types.names():
+        return []
+    declared = function_types.get(function.type)
+    return [*declared.kinds, *function_types.resolve(declared.more_kinds)(function)]
 
 
 def coverage(plan: Plan, resources: list[LiveResource]) -> Iterator[CheckResult]:
