@@ -244,9 +244,8 @@ class Inventory:
             tags = _tags(described.get("Tags"))
             yield Item("transfer:server", server_id, region, server["Arn"], tags)
             try:
-                users = transfer.list_users(ServerId=server_id)["Users"]
-            except ClientError as error:
-                # The sandbox (moto 5.2.1) answers some ListUsers with a 500: say what could not be seen.
+                users = [u for page in transfer.get_paginator("list_users").paginate(ServerId=server_id) for u in page["Users"]]
+            except ClientError as error:  # say what could not be seen: a blind spot fails the run
                 self.blind.append(f"transfer ListUsers {server_id} ({region}): {error.response['Error'].get('Code')}")
                 users = []
             for user in users:

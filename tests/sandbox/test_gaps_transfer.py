@@ -79,7 +79,7 @@ def test_tags_on_servers_and_users(transfer) -> None:
     assert transfer.list_tags_for_resource(Arn=user_arn)["Tags"] == [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
 
 
-@pytest.mark.parametrize("call", ["describe_server", "delete_server", "update_server"])
+@pytest.mark.parametrize("call", ["describe_server", "delete_server", "update_server", "list_users"])
 def test_a_missing_server_is_resource_not_found(transfer, call: str) -> None:
     with pytest.raises(ClientError) as exc:
         getattr(transfer, call)(ServerId="s-00000000000000000")
@@ -99,6 +99,27 @@ def test_a_missing_user_is_resource_not_found_and_a_duplicate_is_resource_exists
     with pytest.raises(ClientError) as exc:
         transfer.create_user(ServerId=server_id, UserName="acme", Role=ROLE)
     assert _error(exc)["Code"] == "ResourceExistsException"
+
+
+def test_list_users_pages_through_the_servers_users(transfer) -> None:
+    server_id = _server(transfer)
+    for name in ("carol", "alice", "bob"):
+        transfer.create_user(ServerId=server_id, UserName=name, Role=ROLE, HomeDirectory=f"/bucket/{name}")
+
+    first = transfer.list_users(ServerId=server_id, MaxResults=2)
+    second = transfer.list_users(ServerId=server_id, MaxResults=2, NextToken=first["NextToken"])
+    every = transfer.get_paginator("list_users").paginate(ServerId=server_id)
+
+    assert [u["UserName"] for u in first["Users"]] == ["alice", "bob"]
+    assert [u["UserName"] for u in second["Users"]] == ["carol"] and "NextToken" not in second
+    assert [u["UserName"] for page in every for u in page["Users"]] == ["alice", "bob", "carol"]
+    assert first["Users"][0] == {
+        "Arn": f"arn:aws:transfer:{REGION}:123456789012:user/{server_id}/alice", "HomeDirectory": "/bucket/alice",
+        "Role": ROLE, "SshPublicKeyCount": 0, "UserName": "alice",
+    }  # fmt: skip
+    with pytest.raises(ClientError) as exc:
+        transfer.list_users(ServerId=server_id, NextToken="not-a-token")
+    assert _error(exc)["Code"] == "InvalidNextTokenException"
 
 
 def test_create_user_on_a_missing_server_is_resource_not_found(transfer) -> None:

@@ -1,7 +1,7 @@
 """AWS Transfer Family: what moto 5.2.1 lacks or answers differently from AWS.
 
-- UpdateServer, UpdateUser, TagResource, UntagResource, ListTagsForResource
-  are missing;
+- UpdateServer, UpdateUser, ListUsers, TagResource, UntagResource,
+  ListTagsForResource are missing;
 - a missing server or user answers ResourceNotFoundException with
   `Resource` and `ResourceType` (moto: invented codes ServerNotFound and
   UserNotFound, and for DescribeServer/DeleteServer/CreateUser an internal
@@ -58,6 +58,13 @@ class InvalidRequest(JsonRESTError):
 
     def __init__(self, message: str) -> None:
         super().__init__("InvalidRequestException", message)
+
+
+class _InvalidNextToken(JsonRESTError):
+    code = 400
+
+    def __init__(self) -> None:
+        super().__init__("InvalidNextTokenException", "The NextToken is not valid.")
 
 
 class Conflict(JsonRESTError):
@@ -222,6 +229,28 @@ def _update_user(self: TransferResponse) -> str:
     return json.dumps({"ServerId": user.server_id, "UserName": user.user_name})
 
 
+def _list_users(self: TransferResponse) -> str:
+    params = json.loads(self.body)
+    server = _server(self.transfer_backend, params.get("ServerId"))
+    limit = params.get("MaxResults") or 1000
+    if not 1 <= limit <= 1000:
+        raise InvalidRequest("MaxResults must be between 1 and 1000.")
+    users = sorted(server._users, key=lambda u: u.user_name)
+    start = 0
+    if params.get("NextToken"):
+        token = params["NextToken"]
+        if not token.isdigit() or int(token) > len(users):
+            raise _InvalidNextToken()
+        start = int(token)
+    page = users[start:start + limit]
+    listed = [{"Arn": u.arn, "HomeDirectory": u.home_directory, "HomeDirectoryType": u.home_directory_type,
+               "Role": u.role, "SshPublicKeyCount": len(u.ssh_public_keys), "UserName": u.user_name} for u in page]  # fmt: skip
+    answer: dict[str, Any] = {"ServerId": server.server_id, "Users": [{k: v for k, v in u.items() if v is not None} for u in listed]}
+    if start + limit < len(users):
+        answer["NextToken"] = str(start + limit)
+    return json.dumps(answer)
+
+
 def _tag_resource(self: TransferResponse) -> str:
     params = json.loads(self.body)
     resource = _tagged(self.transfer_backend, params.get("Arn"))
@@ -271,6 +300,7 @@ def install() -> None:
     if not getattr(TransferResponse.describe_server, "gap_fill", False):
         TransferResponse.describe_server = _describe_server(TransferResponse.describe_server)
     TransferResponse.update_user = _update_user
+    TransferResponse.list_users = _list_users
     TransferResponse.tag_resource = _tag_resource
     TransferResponse.untag_resource = _untag_resource
     TransferResponse.list_tags_for_resource = _list_tags_for_resource
