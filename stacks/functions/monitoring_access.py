@@ -5,7 +5,8 @@
   the few read-only actions AWS cannot scope (iam_policies.UNSCOPED_READ_ACTIONS).
 - Each runbook action (e.g. "cloudfront:CreateInvalidation") is allowed on
   the watched functions' resources of that service (their ARNs) when the
-  functions' own resources are what such actions act on (ARN_SCOPED_SERVICES);
+  functions' own resources are what such actions act on (ARN_SCOPED_SERVICES),
+  and not at all when no watched function has a resource of that service;
   otherwise (e.g. "ec2:RebootInstances": instances are not ours, the VPC is)
   on that service's resources in this account and region that carry the
   plan's and a watched function's tags.
@@ -104,9 +105,12 @@ def runbook_statements(actions: Sequence[str], watched: Sequence[str], arns: Seq
     for action in sorted(set(actions)):
         service = action.split(":", 1)[0].lower()
         sid = f"Runbook{_sid(action)}"
-        resources = _resources_of(arns, service) if service in ARN_SCOPED_SERVICES else []
-        if resources:
-            statements.append(statement(sid, [action], resources))
+        if service in ARN_SCOPED_SERVICES:
+            # Only the watched functions' own resources; none of that service watched: nothing to act on,
+            # so nothing granted (a tag-scoped wildcard would still reach resources the plan never made).
+            resources = _resources_of(arns, service)
+            if resources:
+                statements.append(statement(sid, [action], resources))
             continue
         condition = {
             "StringEquals": {

@@ -238,6 +238,15 @@ def test_the_ops_role_reads_and_runs_exactly_the_runbook_actions_on_watched_reso
     assert any(s["Effect"] == "Deny" for s in boundary["Statement"])
 
 
+def test_a_runbook_action_on_a_service_no_watched_function_uses_is_not_granted(graph_of, make_plan) -> None:
+    # Found by a generated plan: CreateInvalidation with no hosting watched became cloudfront:* by tags.
+    ops = {**OPS, "monitoring": {**OPS["monitoring"], "watches": ["net"]}}
+    graph = graph_of(_build_plan(make_plan({"web": WEB, "net": NET, "ops": ops})))
+    runbook = json.loads(graph["ops-ops-role"]["inline_policies"]["runbook"])
+
+    assert [s["Action"] for s in runbook["Statement"]] == [["ec2:RebootInstances"]]
+
+
 def test_an_internal_provider_gets_no_ops_role(graph_of, make_plan) -> None:
     ops = {**OPS, "provider": "aws"}
     graph = graph_of(_build_plan(make_plan({"web": WEB, "ops": {**ops, "monitoring": {**OPS["monitoring"], "watches": ["web"]}}})))
