@@ -188,13 +188,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # collected and reported as xfail, not run, with its reason. The list must shrink to nothing:
 # an entry is an open defect, never a tolerated one. A node id ending in "::" names a module.
 NOT_YET_PASSING: dict[str, str] = {
-    "tests/e2e/test_recorded_names.py::test_an_upgrade_keeps_every_deployed_name": (
-        "issue #13: the upgrade re-plan is not empty after the merge (recorded names against the merged programs)"
-    ),
-    "tests/generated/test_generated_e2e.py::": (
-        "issue #13: the generator predates this round's new mandatory policies (PRV-VEN-005 exit plans in the "
-        "plan's repository, PRV-RES-002 national residencies for apac, PRV-SEC-003); its plans fail validate"
-    ),
 }
 
 

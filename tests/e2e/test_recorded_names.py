@@ -105,6 +105,8 @@ def test_an_upgrade_keeps_every_deployed_name(run, sandbox_client, tmp_path: Pat
     plan_file = tmp_path / "names.yaml"
     plan_file.write_text(PLAN)
     (tmp_path / "provision-policies.yaml").write_text(POLICIES)
+    (tmp_path / "docs" / "exit").mkdir(parents=True)
+    (tmp_path / "docs" / "exit" / "filesco.md").write_text("# Exit plan: filesco\n")  # PRV-VEN-005
     export = pulumi.export
 
     with monkeypatch.context() as before:
