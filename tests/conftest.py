@@ -181,18 +181,3 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             for pid, cmdline in left:
                 reporter.write_line(f"  pid {pid}: {cmdline}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-# --- Not yet passing --------------------------------------------------------------------------
-# Tests that failed, or could not be run, after this round's branches were merged. Each is
-# collected and reported as xfail, not run, with its reason. The list must shrink to nothing:
-# an entry is an open defect, never a tolerated one. A node id ending in "::" names a module.
-NOT_YET_PASSING: dict[str, str] = {
-}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        for nodeid, reason in NOT_YET_PASSING.items():
-            if item.nodeid == nodeid or (nodeid.endswith("::") and item.nodeid.startswith(nodeid)):
-                item.add_marker(pytest.mark.xfail(reason=reason, run=False))

@@ -145,8 +145,6 @@ def test_offboarding_of_the_bpo_and_the_soc_matches_the_sandbox(run, tmp_path: P
         assert run("destroy", str(plan_file), "--yes").exit_code == 0
 
 
-@pytest.mark.xfail(reason="until the vendor role builder binds each provider's own scope: claimsco's vendor role "
-                          "then holds the whole drop zone instead of partners/claimsco/", strict=False)  # fmt: skip
 def test_live_access_of_the_bpo_plan_is_as_planned(run, tmp_path: Path) -> None:
     plan_file = applied(run, "us-healthcare.yaml", tmp_path)
     try:
