@@ -75,3 +75,13 @@ def test_watched_resources_and_tag_conditions() -> None:
     ]
     # A service-wide ARN for a vendor that runs no monitoring (and no backup) is flagged.
     assert len(problems(PLAN, "alpha", {"p": doc(OWN_ALPHA, allow(f"arn:aws:ec2:us-east-1:{ACCOUNT}:*"))}, INVENTORY)) == 1
+
+
+def test_a_service_wide_runbook_grant_needs_a_tag_condition_and_may_be_global() -> None:
+    watched_only = {"StringEquals": {"aws:ResourceTag/provision:function": ["web"]}}
+    global_service = allow(f"arn:aws:cloudfront::{ACCOUNT}:*", watched_only)  # CloudFront ARNs carry no region
+    assert problems(PLAN, "ops", {"operate-watch": doc(global_service)}, INVENTORY) == []
+    untagged = allow(f"arn:aws:ec2:us-east-1:{ACCOUNT}:*")
+    assert problems(PLAN, "ops", {"operate-watch": doc(untagged)}, INVENTORY) == [
+        f"operate-watch/?: arn:aws:ec2:us-east-1:{ACCOUNT}:* is service-wide with no provision:function tag condition"
+    ]

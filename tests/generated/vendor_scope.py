@@ -20,7 +20,8 @@ from tests.generated.inventory import Item
 # Service-wide resources AWS has no narrower ARN for, and the function types that may name them.
 WILDCARDS = (
     (re.compile(r"^arn:aws:backup:[^:]+:\d{12}:recovery-point:\*$"), ("backup",)),
-    (re.compile(r"^arn:aws:[a-z0-9-]+:[^:]+:\d{12}:\*$"), ("monitoring",)),  # runbook actions, tag-scoped
+    # Runbook actions, tag-scoped; global services (CloudFront, IAM) have no region in their ARNs.
+    (re.compile(r"^arn:aws:[a-z0-9-]+:[^:]*:\d{12}:\*$"), ("monitoring",)),
 )
 TAG_FUNCTION_KEY = "aws:ResourceTag/provision:function"
 SINGLETONS = {"guardduty": "guardduty:detector", "securityhub": "securityhub:hub", "config": "config:recorder"}
@@ -88,6 +89,8 @@ def problems(plan: dict[str, Any], vendor: str, docs: dict[str, dict[str, Any]],
                 if wildcard is not None:
                     if not any(functions[n]["type"] in wildcard for n in allowed if functions[n]["provider"] == vendor):
                         found.append(f"{where}: {resource} while {vendor} runs no {'/'.join(wildcard)} function")
+                    elif "monitoring" in wildcard and not _tag_scoped(stmt):
+                        found.append(f"{where}: {resource} is service-wide with no provision:function tag condition")
                     continue
                 item = _owner(resource, by_arn)
                 if item is None:
@@ -116,6 +119,10 @@ def problems(plan: dict[str, Any], vendor: str, docs: dict[str, dict[str, Any]],
         if fn["type"] == "data-exchange" and vendor in partners_of(fn) and name not in own_prefixes_reached:
             found.append(f"no inline policy lets partner {vendor} reach partners/{vendor}/ of exchange {name}")
     return found
+
+
+def _tag_scoped(stmt: dict[str, Any]) -> bool:
+    return any(TAG_FUNCTION_KEY in condition for condition in (stmt.get("Condition") or {}).values())
 
 
 def _owner(resource: str, by_arn: dict[str, Item]) -> Item | None:
