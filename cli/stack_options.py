@@ -185,7 +185,7 @@ def clear_errors() -> Iterator[None]:
     """Turn the known failures of targets, sandbox and engine into click exceptions."""
     from provision.stacks.engine.build import EngineBuildError
     from provision.stacks.engine.errors import EngineError
-    from provision.stacks.functions.vendor_access import ExternalIdError
+    from provision.stacks.functions.vendor_facts import ExternalIdError
     from provision.stacks.sandbox import SandboxError
     from provision.stacks.targets import TargetError
     from provision.stacks.zones import ZoneError

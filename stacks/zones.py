@@ -13,7 +13,6 @@ from botocore.exceptions import ClientError
 
 from provision.schemas.model import Plan
 from provision.schemas.regions import requested_zones
-from provision.stacks.providers.base import error_code
 
 
 class ZoneError(Exception):
@@ -31,7 +30,8 @@ def available_zones(make_client: Callable[..., Any], region: str) -> list[str]:
             ]
         )
     except ClientError as exc:
-        raise ZoneError(f"Could not list the availability zones of {region}: {error_code(exc)}.") from None
+        code = exc.response.get("Error", {}).get("Code", "Unknown")
+        raise ZoneError(f"Could not list the availability zones of {region}: {code}.") from None
     return sorted(zone["ZoneName"] for zone in answer["AvailabilityZones"])
 
 

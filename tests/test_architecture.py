@@ -121,3 +121,26 @@ def test_the_checks_see_the_tree() -> None:
     names = {name for name, _ in modules()}
     assert {"cli.main", "cli.commands.validate", "validation.pipeline", "cli.review.review", "stacks.program"} <= names
     assert "cli.commands.validate" in click_importers()
+
+
+OFFLINE_COMMANDS = [
+    ["validate", "examples/saas-startup.yaml"],
+    ["diff", "examples/saas-startup.yaml", "examples/eu-fintech.yaml"],
+    ["access", "examples/eu-fintech.yaml"],
+    ["cost", "examples/us-healthcare.yaml"],
+]
+
+
+def test_offline_commands_never_load_the_engine_sdk() -> None:
+    """validate, diff, access and cost run in CI on every pull request: they stay clear of the engine's SDK
+    and of boto3 (loading pulumi made diff three times slower)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom click.testing import CliRunner\nfrom provision.cli.main import cli\n"
+        "for args in {commands!r}:\n    CliRunner().invoke(cli, args)\n"
+        "print(sorted(m for m in ('pulumi', 'boto3') if m in sys.modules))\n"
+    ).format(commands=OFFLINE_COMMANDS)
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr

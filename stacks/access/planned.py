@@ -22,7 +22,7 @@ from provision.stacks.access.placeholders import ACCOUNT, partners, plan_outputs
 from provision.stacks.functions.data_exchange_policies import partner_statements
 from provision.stacks.functions.iam_policies import Scope, Statement, guard_rail_boundary, statements_for
 from provision.stacks.functions.monitoring_access import read_statements, runbook_statements, watched_arns
-from provision.stacks.functions.vendor_access import MAX_SESSION_SECONDS, operated_by
+from provision.stacks.functions.vendor_facts import MAX_SESSION_SECONDS, operated_by
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from provision.schemas.model import DATA_CLASSES, Plan
 from provision.stacks.access.evaluate import Grant, describe_condition, evaluate, statements_of
 from provision.stacks.access.levels import LEVELS, level_of
 from provision.stacks.access.planned import Role, VendorRoles
-from provision.stacks.functions.base import TAG_FUNCTION
+from provision.stacks.tags import TAG_FUNCTION
 
 
 @dataclass(frozen=True, order=True)

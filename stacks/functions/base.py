@@ -14,15 +14,8 @@ import pulumi
 
 from provision.schemas import naming
 from provision.schemas.model import Function, Plan
+from provision.stacks.tags import BACKUP_DATA, TAG_BACKUP, TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, TAG_PROVIDER  # noqa: F401 (re-exported)
 
-TAG_PLAN = "provision:plan"
-TAG_FUNCTION = "provision:function"
-TAG_PROVIDER = "provision:provider"
-TAG_ENVIRONMENT = "provision:environment"
-# Carried only by resources holding the function's data (versioned buckets): what a
-# backup selection picks. Logs and other plumbing lack it, so no nightly job fails on them.
-TAG_BACKUP = "provision:backup"
-BACKUP_DATA = "data"
 
 
 class FunctionComponent(pulumi.ComponentResource):

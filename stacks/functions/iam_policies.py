@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from provision.schemas import function_types
 from provision.schemas.model import Function, Plan
-from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN
+from provision.stacks.tags import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN
 
 Statement = dict[str, Any]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Sequence
 
 from provision.schemas.model import Function
-from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN
+from provision.stacks.tags import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN
 from provision.stacks.functions.iam_policies import Scope, Statement, statement
 
 ALARM_READS = ("cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics")

@@ -34,16 +34,12 @@ from provision.stacks.functions.base import (
     FunctionComponent,
     physical_name,
 )
+from provision.stacks.functions.vendor_facts import MAX_SESSION_SECONDS, ExternalIdError, operated_by  # noqa: F401 (re-exported)
 from provision.stacks.functions.iam_policies import Scope, document, guard_rail_boundary, statements_for
 from provision.stacks.providers.base import client, error_code
 from provision.stacks.providers.iam_role import IamRole, trust_policy
 
-MAX_SESSION_SECONDS = 3600
 VENDOR_ACCESS = "vendor-access"
-
-
-class ExternalIdError(Exception):
-    """A provider's ExternalId could not be read; the message names the provider and the reference."""
 
 
 def resolve_external_id(provider: Provider, make_client: Callable[[str], Any] = client) -> str:
@@ -125,15 +121,6 @@ def vendor_role_name(plan: Plan, provider: str, account_id: str) -> str:
 
 def vendor_role_arn(plan: Plan, provider: str, account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:role/{vendor_role_name(plan, provider, account_id)}"
-
-
-def operated_by(plan: Plan, provider: str) -> list[Function]:
-    """The functions a provider operates: its own, and data exchanges it is a partner of."""
-    return [
-        f
-        for f in plan.functions.values()
-        if f.provider == provider or (f.type == "data-exchange" and provider in f.settings.get("partners", ()))
-    ]
 
 
 def build_vendor_roles(

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from provision.schemas import function_types
 from provision.schemas.model import Function, Plan
-from provision.stacks.functions.vendor_access import operated_by
+from provision.stacks.functions.vendor_facts import operated_by
 from provision.stacks.verify.model import CheckResult, LiveResource
 from provision.stacks.verify.owners import vendor_of
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from provision.schemas.model import Plan, Provider
-from provision.stacks.functions.base import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, TAG_PROVIDER
+from provision.stacks.tags import TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, TAG_PROVIDER
 from provision.stacks.functions.vendor_access import VENDOR_ACCESS
 from provision.stacks.verify.model import LiveResource
 
