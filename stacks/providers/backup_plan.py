@@ -128,6 +128,12 @@ class BackupPlanProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"region"})
     OUTPUTS = frozenset({"arn", "plan_id", "version_id"})
     UNIQUE_BY = frozenset({"plan_name", "region"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "plan_name"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_backup_plan"
+    TAG_READER = ("tags:_arn_map", "backup", "list_tags", "ResourceArn")
+    VERIFY_CHECKS = ("backup.plan-schedule", "backup.plan-retention", "backup.plan-copy", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))

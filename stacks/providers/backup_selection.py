@@ -77,6 +77,12 @@ class BackupSelectionProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"selection_id"})
     UNIQUE_BY = frozenset({"plan_id", "selection_name"})  # a selection's name is unique in its plan
     SET_LIKE = frozenset({"resources"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "selection_name"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_selection"
+    TAG_READER = None
+    VERIFY_CHECKS = ()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))

@@ -81,6 +81,12 @@ class BackupVaultProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"vault_name", "region"})  # vault names are unique per account and region
     SET_LIKE = frozenset({"notification_events"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "vault_name"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_vault"
+    TAG_READER = ("tags:_arn_map", "backup", "list_tags", "ResourceArn")
+    VERIFY_CHECKS = ("backup.vault-key", "backup.vault-lock", "backup.vault-guard", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         backup = client("backup", props.get("region"))

@@ -35,28 +35,9 @@ from provision.stacks.aws_clients import RETRY_CONFIG, shared_client
 
 T = TypeVar("T")
 
-# Error codes that mean "not there", per service, for idempotent delete and read.
-NOT_FOUND_CODES = frozenset(
-    {
-        "NoSuchBucket",
-        "NoSuchEntity",
-        "NotFoundException",
-        "NoSuchDistribution",
-        "ResourceNotFoundException",
-        "TrailNotFoundException",
-        "NoSuchConfigurationRecorderException",
-        "NoSuchDeliveryChannelException",
-        "InvalidVpcID.NotFound",
-        "InvalidSubnetID.NotFound",
-        "InvalidRouteTableID.NotFound",
-        "InvalidInternetGatewayID.NotFound",
-        "InvalidNatGatewayID.NotFound",
-        "InvalidAllocationID.NotFound",
-        "InvalidFlowLogId.NotFound",
-        "NotFound",
-        "404",
-    }
-)
+# A name the layers above providers resolve: "module:attribute", or ("module:factory", *args)
+# for what `factory(*args)` makes. See AwsResourceProvider's verify declarations.
+Ref = str | tuple[str, ...]
 
 
 class ProviderError(Exception):
@@ -75,8 +56,16 @@ def error_code(exc: ClientError) -> str:
     return exc.response.get("Error", {}).get("Code", "Unknown")
 
 
+def not_found_codes() -> frozenset[str]:
+    """The error codes that mean "not there", for idempotent delete and read: every
+    provider's NOT_FOUND (services share codes, and a provider calls other services)."""
+    from provision.stacks.providers.kinds import not_found_codes as declared  # the kinds import this module
+
+    return declared()
+
+
 def is_not_found(exc: ClientError) -> bool:
-    return error_code(exc) in NOT_FOUND_CODES
+    return error_code(exc) in not_found_codes()
 
 
 def aws_call(what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -235,6 +224,32 @@ class AwsResourceProvider(ResourceProvider):
     # Setting -> the JSON keys under which its document holds a secret.
     SECRET_KEYS: Mapping[str, frozenset[str]] = {}
 
+    # What the rest of provision needs to know of the kind, declared here so that a new
+    # kind is one module. stacks.verify reads these (providers never import it), through
+    # stacks.providers.kinds; tests/providers/test_kind_declarations.py checks every
+    # kind declares them.
+    # - INVENTORY_MARKER: an output only this kind's resources have, never None (the
+    #   engine drops None outputs): how verify knows the kind of a generic state entry.
+    #   Kinds are tried by INVENTORY_PRIORITY, highest first (then by name): a kind whose
+    #   outputs also hold another kind's marker goes first.
+    # - NOT_FOUND: the error codes its service answers for a missing resource. Every
+    #   provider takes any kind's code as "gone" (is_not_found), and so does verify.
+    # - ALSO_GONE: codes that mean "gone" on this kind's own calls only (its `also_gone`);
+    #   verify's existence probe takes them as "gone" too.
+    # - EXISTENCE_PROBE: how verify asks AWS the resource exists, a Ref to a
+    #   (LiveResource, VerifyContext) -> bool | None callable; a module without a dot is
+    #   one of stacks/verify/checks/.
+    # - TAG_READER: a Ref to how verify reads its live tags; None when AWS cannot tag it.
+    # - VERIFY_CHECKS: the ids of the checks verify runs on it, in order ("tags" for the
+    #   provision:* tags); empty when there is nothing to audit beyond its existence.
+    INVENTORY_MARKER: str = ""
+    INVENTORY_PRIORITY: int = 0
+    NOT_FOUND: frozenset[str] = frozenset()
+    ALSO_GONE: frozenset[str] = frozenset()
+    EXISTENCE_PROBE: Ref | None = None
+    TAG_READER: Ref | None = None
+    VERIFY_CHECKS: tuple[str, ...] = ()
+
     @property
     def computed(self) -> frozenset[str]:
         """Output keys that are not inputs: OUTPUTS and the masked copies of secret settings."""
@@ -287,6 +302,7 @@ __all__ = [
     "inputs_of",
     "is_not_found",
     "masked_document",
+    "not_found_codes",
     "refuse_data_loss",
     "rollback_on_failure",
     "same_json",

@@ -103,6 +103,12 @@ class BudgetProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"budget_name", "account_id"})  # a budget of another type keeps its name
     SET_LIKE = frozenset({"notifications"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "budget_name"
+    NOT_FOUND = frozenset({"NotFoundException"})
+    EXISTENCE_PROBE = "existence:_budget"
+    TAG_READER = "tags:_budget"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         budgets = client("budgets", BUDGETS_REGION)

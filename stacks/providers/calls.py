@@ -9,13 +9,13 @@ from typing import Any, Callable, Iterable, TypeVar
 from botocore.exceptions import ClientError, WaiterError
 
 from provision.stacks.providers.base import (
-    NOT_FOUND_CODES,
     ProviderError,
     aws_call,
     client,
     error_code,
     eventually,
     is_not_found,
+    not_found_codes,
 )
 
 T = TypeVar("T")
@@ -111,6 +111,6 @@ def wait_for(what: str, service_client: Any, waiter: str, *, gone_is_done: bool 
         if gone_is_done:
             call_or_none(what, attempt)
         else:
-            aws_call(what, lambda: eventually(attempt, retry_on=NOT_FOUND_CODES))
+            aws_call(what, lambda: eventually(attempt, retry_on=not_found_codes()))
     except WaiterError as exc:
         raise ProviderError(f"{what}: {exc}") from exc

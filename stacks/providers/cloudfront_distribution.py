@@ -108,6 +108,12 @@ def _oac_config(props: Mapping[str, Any]) -> dict[str, Any]:
 
 class CloudFrontDistributionProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn", "distribution_id", "domain_name", "oac_id"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "distribution_id"
+    NOT_FOUND = frozenset({"NoSuchDistribution"})
+    EXISTENCE_PROBE = "existence:_distribution"
+    TAG_READER = "tags:_cloudfront"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cf = _cloudfront()

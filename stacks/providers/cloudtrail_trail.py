@@ -49,6 +49,12 @@ class CloudTrailTrailProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name"})
     OUTPUTS = frozenset({"arn", "home_region"})
     UNIQUE_BY = frozenset({"name"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "is_multi_region"
+    NOT_FOUND = frozenset({"TrailNotFoundException"})
+    EXISTENCE_PROBE = "existence:_trail"
+    TAG_READER = "tags:_trail"
+    VERIFY_CHECKS = ("cloudtrail.logging", "cloudtrail.log-validation", "cloudtrail.multi-region", "cloudtrail.kms", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cloudtrail = client("cloudtrail")

@@ -63,6 +63,12 @@ class CloudWatchAlarmProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"alarm_name", "region"})
     SET_LIKE = frozenset({"alarm_actions", "ok_actions"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "alarm_name"
+    NOT_FOUND = frozenset()
+    EXISTENCE_PROBE = "existence:_alarm"
+    TAG_READER = ("tags:_arn_list", "cloudwatch", "ResourceARN")
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cloudwatch = client("cloudwatch", props.get("region"))

@@ -27,6 +27,13 @@ class CloudWatchDashboardProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"dashboard_name"})
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"dashboard_name"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "dashboard_name"
+    NOT_FOUND = frozenset()
+    ALSO_GONE = frozenset(DASHBOARD_GONE)
+    EXISTENCE_PROBE = "existence:_dashboard"
+    TAG_READER = None
+    VERIFY_CHECKS = ()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         cloudwatch = client("cloudwatch")

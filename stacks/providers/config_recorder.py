@@ -68,6 +68,12 @@ class ConfigRecorderProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"recorder_arn", "adopted", "channel_added", "started_recording"})
     # A region holds one recorder: a renamed one can only be made once the old one is gone.
     UNIQUE_BY: frozenset[str] = frozenset()
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "include_global_resource_types"
+    NOT_FOUND = frozenset({"NoSuchConfigurationRecorderException", "NoSuchDeliveryChannelException"})
+    EXISTENCE_PROBE = "existence:_recorder"
+    TAG_READER = "tags:_config_recorder"
+    VERIFY_CHECKS = ("config.recording", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         config = client("config")

@@ -88,6 +88,12 @@ class EventBridgeRuleProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"name", "event_bus_name"})
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"name", "event_bus_name"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "event_pattern"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_rule"
+    TAG_READER = ("tags:_arn_list", "events", "ResourceARN")
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         events = client("events")

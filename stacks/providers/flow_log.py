@@ -43,6 +43,13 @@ class FlowLogProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"flow_log_id", "arn"})
     # AWS refuses a second flow log of the same VPC, traffic and destination.
     UNIQUE_BY = frozenset({"vpc_id", "traffic_type", "log_group_name"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "flow_log_id"
+    INVENTORY_PRIORITY = 1  # its outputs name its log group too: tried before LogGroup
+    NOT_FOUND = frozenset({"InvalidFlowLogId.NotFound"})
+    EXISTENCE_PROBE = ("existence:_ec2", "describe_flow_logs", "FlowLogIds", "FlowLogs")
+    TAG_READER = "tags:_ec2"
+    VERIFY_CHECKS = ("network.flow-log-retention", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

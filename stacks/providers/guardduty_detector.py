@@ -51,6 +51,12 @@ def _detector_arn(detector_id: str) -> str:
 
 class GuardDutyDetectorProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"detector_id", "arn", "destination_id", "adopted"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "detector_id"
+    NOT_FOUND = frozenset()
+    EXISTENCE_PROBE = "existence:_detector"
+    TAG_READER = ("tags:_arn_map", "guardduty", "list_tags_for_resource", "ResourceArn")
+    VERIFY_CHECKS = ("guardduty.enabled", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         guardduty = client("guardduty")

@@ -83,6 +83,12 @@ class IamRoleProvider(AwsResourceProvider):
     SET_LIKE = frozenset({"managed_policy_arns"})
     # A vendor's trust policy holds its ExternalId.
     SECRET_KEYS = {"assume_role_policy": frozenset({"sts:ExternalId"})}
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "role_name"
+    NOT_FOUND = frozenset({"NoSuchEntity"})
+    EXISTENCE_PROBE = "existence:_role"
+    TAG_READER = "tags:_iam_role"
+    VERIFY_CHECKS = ("iam.vendor-trust", "iam.session-duration", "iam.permissions-boundary", "iam.least-privilege", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         iam = client("iam")

@@ -23,6 +23,12 @@ from provision.stacks.providers.tag_sync import tags_of
 
 class InternetGatewayProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"internet_gateway_id", "arn"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "internet_gateway_id"
+    NOT_FOUND = frozenset({"InvalidInternetGatewayID.NotFound"})
+    EXISTENCE_PROBE = ("existence:_ec2", "describe_internet_gateways", "InternetGatewayIds", "InternetGateways")
+    TAG_READER = "tags:_ec2"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

@@ -1,7 +1,9 @@
 """Each resource kind's provider class: kind `RouteTable` is served by `RouteTableProvider`.
 
 Drift and the diff tests ask a provider what it declares (SET_LIKE,
-REPLACE_ON, UNIQUE_BY) knowing only the kind a state entry names.
+REPLACE_ON, UNIQUE_BY) knowing only the kind a state entry names; the "not
+found" codes every provider honours and verify's tables per kind
+(stacks/verify/declared.py) are derived from what the classes declare.
 """
 
 from __future__ import annotations
@@ -35,3 +37,9 @@ def set_like(kind: str) -> frozenset[str]:
     """The properties of `kind` that compare as sets; none for an unknown kind."""
     cls = provider_classes().get(kind)
     return cls.SET_LIKE if cls is not None else frozenset()
+
+
+@functools.cache
+def not_found_codes() -> frozenset[str]:
+    """Every kind's NOT_FOUND: the error codes that mean "not there"."""
+    return frozenset().union(*(cls.NOT_FOUND for cls in provider_classes().values()))

@@ -125,6 +125,12 @@ class KmsKeyProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"region"})
     OUTPUTS = frozenset({"arn", "key_id"})
     UNIQUE_BY = frozenset({"alias", "region"})  # an alias names one key per region
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "key_id"
+    NOT_FOUND = frozenset({"NotFoundException"})
+    EXISTENCE_PROBE = "existence:_key"
+    TAG_READER = "tags:_kms"
+    VERIFY_CHECKS = ("kms.rotation", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         kms = client("kms", props.get("region"))

@@ -34,6 +34,12 @@ class LogGroupProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"log_group_name"})
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"log_group_name"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "log_group_name"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_log_group"
+    TAG_READER = "tags:_log_group"
+    VERIFY_CHECKS = ("logs.encryption", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         logs = client("logs")

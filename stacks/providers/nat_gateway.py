@@ -32,6 +32,13 @@ NAT_NOT_FOUND = ("NatGatewayNotFound",)
 class NatGatewayProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"subnet_id"})
     OUTPUTS = frozenset({"nat_gateway_id", "allocation_id", "public_ip", "arn"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "nat_gateway_id"
+    NOT_FOUND = frozenset({"InvalidNatGatewayID.NotFound", "InvalidAllocationID.NotFound"})
+    ALSO_GONE = frozenset(NAT_NOT_FOUND)
+    EXISTENCE_PROBE = "existence:_nat"
+    TAG_READER = "tags:_ec2"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

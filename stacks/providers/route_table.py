@@ -44,6 +44,12 @@ class RouteTableProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"vpc_id"})
     OUTPUTS = frozenset({"route_table_id", "arn"})
     SET_LIKE = frozenset({"subnet_ids", "routes"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "route_table_id"
+    NOT_FOUND = frozenset({"InvalidRouteTableID.NotFound"})
+    EXISTENCE_PROBE = ("existence:_ec2", "describe_route_tables", "RouteTableIds", "RouteTables")
+    TAG_READER = "tags:_ec2"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

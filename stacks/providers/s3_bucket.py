@@ -132,6 +132,12 @@ class S3BucketProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn", "regional_domain_name"})
     # Bucket names are global: a bucket moved to another region keeps its name, so the old one goes first.
     UNIQUE_BY = frozenset({"bucket_name"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "bucket_name"
+    NOT_FOUND = frozenset({"NoSuchBucket", "404"})
+    EXISTENCE_PROBE = "existence:_bucket"
+    TAG_READER = "tags:_s3"
+    VERIFY_CHECKS = ("s3.encryption", "s3.public-access-block", "s3.versioning", "s3.tls-only", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         s3 = client("s3", props.get("region"))

@@ -67,6 +67,13 @@ def standards_for(compliance: Iterable[str], region: str) -> list[str]:
 class SecurityHubAccountProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn", "subscriptions", "adopted", "added_standards"})
     SET_LIKE = frozenset({"standards"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "standards"
+    NOT_FOUND = frozenset()
+    ALSO_GONE = frozenset({NO_HUB})
+    EXISTENCE_PROBE = "existence:_hub"
+    TAG_READER = ("tags:_arn_map", "securityhub", "list_tags_for_resource", "ResourceArn")
+    VERIFY_CHECKS = ("securityhub.enabled", "securityhub.standards", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         hub = client("securityhub")

@@ -107,6 +107,12 @@ class SnsTopicProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"name", "region"})
     SET_LIKE = frozenset({"publisher_services", "email_subscriptions"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "email_subscriptions"
+    NOT_FOUND = frozenset({"NotFound"})
+    EXISTENCE_PROBE = "existence:_topic"
+    TAG_READER = ("tags:_arn_list", "sns", "ResourceArn")
+    VERIFY_CHECKS = ("sns.encryption", "tags")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         sns = client("sns", props.get("region"))

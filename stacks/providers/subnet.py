@@ -51,6 +51,12 @@ class SubnetProvider(AwsResourceProvider):
     # Blocks may not overlap within a VPC, and a new block may overlap the old one:
     # a subnet replaced in the same VPC is deleted first.
     UNIQUE_BY = frozenset({"vpc_id"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "map_public_ip_on_launch"
+    NOT_FOUND = frozenset({"InvalidSubnetID.NotFound"})
+    EXISTENCE_PROBE = ("existence:_ec2", "describe_subnets", "SubnetIds", "Subnets")
+    TAG_READER = "tags:_ec2"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")

@@ -59,6 +59,12 @@ class TransferServerProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"identity_provider_type", "endpoint_type"})
     OUTPUTS = frozenset({"server_id", "arn", "endpoint"})
     SET_LIKE = frozenset({"protocols"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "protocols"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_server"
+    TAG_READER = ("tags:_arn_list", "transfer", "Arn")
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         transfer = client("transfer")

@@ -58,6 +58,12 @@ class TransferUserProvider(AwsResourceProvider):
     OUTPUTS = frozenset({"arn"})
     UNIQUE_BY = frozenset({"server_id", "user_name"})
     SET_LIKE = frozenset({"ssh_public_keys"})
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "home_directory_mappings"
+    NOT_FOUND = frozenset({"ResourceNotFoundException"})
+    EXISTENCE_PROBE = "existence:_user"
+    TAG_READER = ("tags:_arn_list", "transfer", "Arn")
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         transfer = client("transfer")

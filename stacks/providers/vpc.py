@@ -31,6 +31,12 @@ class VpcProvider(AwsResourceProvider):
     REPLACE_ON = frozenset({"cidr_block"})
     OUTPUTS = frozenset({"vpc_id", "arn"})
     # No UNIQUE_BY: AWS lets VPC CIDR blocks overlap, so a new VPC is made before the old one goes.
+    # What verify and the other providers need to know of this kind (see AwsResourceProvider).
+    INVENTORY_MARKER = "enable_dns_support"
+    NOT_FOUND = frozenset({"InvalidVpcID.NotFound"})
+    EXISTENCE_PROBE = ("existence:_ec2", "describe_vpcs", "VpcIds", "Vpcs")
+    TAG_READER = "tags:_ec2"
+    VERIFY_CHECKS = ("tags",)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         ec2 = client("ec2")
