@@ -14,41 +14,16 @@ from typing import Any, Mapping
 
 from provision.stacks.engine.events import kind_of
 from provision.stacks.engine.operations import deployed_resources
+from provision.stacks.verify.declared import kind_markers
 from provision.stacks.verify.model import LiveResource
 
 # Pulumi marks a secret value in an exported deployment with this key.
 SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 
-# (kind, a property that provider's resources always have), most specific
-# first: a FlowLog also names a log group, so it is tried before the LogGroup.
-# The engine drops outputs whose value is None, so no marker may be one.
-KIND_MARKERS: tuple[tuple[str, str], ...] = (
-    ("S3Bucket", "bucket_name"),
-    ("IamRole", "role_name"),
-    ("KmsKey", "key_id"),
-    ("SnsTopic", "email_subscriptions"),
-    ("CloudTrailTrail", "is_multi_region"),
-    ("GuardDutyDetector", "detector_id"),
-    ("SecurityHubAccount", "standards"),
-    ("ConfigRecorder", "include_global_resource_types"),
-    ("BackupVault", "vault_name"),
-    ("BackupPlan", "plan_name"),
-    ("BackupSelection", "selection_name"),
-    ("Budget", "budget_name"),
-    ("CloudFrontDistribution", "distribution_id"),
-    ("CloudWatchAlarm", "alarm_name"),
-    ("CloudWatchDashboard", "dashboard_name"),
-    ("EventBridgeRule", "event_pattern"),
-    ("FlowLog", "flow_log_id"),
-    ("LogGroup", "log_group_name"),
-    ("InternetGateway", "internet_gateway_id"),
-    ("NatGateway", "nat_gateway_id"),
-    ("RouteTable", "route_table_id"),
-    ("Subnet", "map_public_ip_on_launch"),
-    ("Vpc", "enable_dns_support"),
-    ("TransferServer", "protocols"),
-    ("TransferUser", "home_directory_mappings"),
-)
+# (kind, a property that provider's resources always have: its INVENTORY_MARKER), in
+# the order they are tried: a FlowLog also names a log group, so it is tried before
+# the LogGroup (its INVENTORY_PRIORITY).
+KIND_MARKERS: tuple[tuple[str, str], ...] = kind_markers()
 
 
 def resource_kind(resource_type: str, outputs: Mapping[str, Any]) -> str:

@@ -1,53 +1,51 @@
-"""Which checks run for which kind of resource, listed explicitly.
+"""Which checks run for which kind of resource: each provider names its kind's checks
+(VERIFY_CHECKS, by check id); this module lists the checks there are.
 
-A kind missing here (a backup selection, a dashboard) has no property to
+A kind naming none (a backup selection, a dashboard) has no property to
 audit beyond its existence in the state.
 """
 
 from __future__ import annotations
 
+from provision.stacks.verify import declared
 from provision.stacks.verify.checks import backup, backup_plan, detection, encryption, network, s3, vendor_roles
 from provision.stacks.verify.checks.tags import required_tags
 from provision.stacks.verify.model import CheckFn
 
-CHECKS: dict[str, tuple[CheckFn, ...]] = {
-    "S3Bucket": (s3.encryption, s3.public_access_block, s3.versioning, s3.tls_only, required_tags),
-    "KmsKey": (encryption.key_rotation, required_tags),
-    "SnsTopic": (encryption.topic_encryption, required_tags),
-    "LogGroup": (encryption.log_group_encryption, required_tags),
-    "CloudTrailTrail": (
-        detection.trail_logging,
-        detection.trail_log_validation,
-        detection.trail_multi_region,
-        detection.trail_kms,
-        required_tags,
-    ),
-    "GuardDutyDetector": (detection.detector_enabled, required_tags),
-    "SecurityHubAccount": (detection.hub_enabled, detection.hub_standards, required_tags),
-    "ConfigRecorder": (detection.recorder_recording, required_tags),
-    "BackupVault": (backup.vault_key, backup.vault_lock, backup.vault_guard, required_tags),
-    "IamRole": (
-        vendor_roles.vendor_trust,
-        vendor_roles.session_duration,
-        vendor_roles.permissions_boundary,
-        vendor_roles.least_privilege,
-        required_tags,
-    ),
-    "BackupPlan": (backup_plan.schedule, backup_plan.retention, backup_plan.copy, required_tags),
-    "FlowLog": (network.flow_log_retention, required_tags),
-    # Kinds whose only audited property is their tags.
-    "Budget": (required_tags,),
-    "CloudFrontDistribution": (required_tags,),
-    "CloudWatchAlarm": (required_tags,),
-    "EventBridgeRule": (required_tags,),
-    "TransferServer": (required_tags,),
-    "TransferUser": (required_tags,),
-    "Vpc": (required_tags,),
-    "Subnet": (required_tags,),
-    "InternetGateway": (required_tags,),
-    "RouteTable": (required_tags,),
-    "NatGateway": (required_tags,),
-}
+# Every check a kind may name, in the order check_ids() lists them.
+CATALOGUE: tuple[CheckFn, ...] = (
+    s3.encryption,
+    s3.public_access_block,
+    s3.versioning,
+    s3.tls_only,
+    required_tags,
+    encryption.key_rotation,
+    encryption.topic_encryption,
+    encryption.log_group_encryption,
+    detection.trail_logging,
+    detection.trail_log_validation,
+    detection.trail_multi_region,
+    detection.trail_kms,
+    detection.detector_enabled,
+    detection.hub_enabled,
+    detection.hub_standards,
+    detection.recorder_recording,
+    backup.vault_key,
+    backup.vault_lock,
+    backup.vault_guard,
+    vendor_roles.vendor_trust,
+    vendor_roles.session_duration,
+    vendor_roles.permissions_boundary,
+    vendor_roles.least_privilege,
+    backup_plan.schedule,
+    backup_plan.retention,
+    backup_plan.copy,
+    network.flow_log_retention,
+)
+BY_ID: dict[str, CheckFn] = {fn.check_id: fn for fn in CATALOGUE}  # type: ignore[attr-defined]
+
+# Kind -> its checks, in the order its provider names them.
+CHECKS: dict[str, tuple[CheckFn, ...]] = declared.kind_checks(BY_ID)
 
 
 def checks_for(kind: str) -> tuple[CheckFn, ...]:
@@ -55,9 +53,6 @@ def checks_for(kind: str) -> tuple[CheckFn, ...]:
 
 
 def check_ids() -> list[str]:
-    """Every check id, in registry order."""
-    seen: dict[str, None] = {}
-    for checks in CHECKS.values():
-        for fn in checks:
-            seen.setdefault(fn.check_id, None)  # type: ignore[attr-defined]
-    return list(seen)
+    """Every check id some kind runs, in catalogue order."""
+    named = {fn.check_id for checks in CHECKS.values() for fn in checks}  # type: ignore[attr-defined]
+    return [check_id for check_id in BY_ID if check_id in named]

@@ -14,12 +14,11 @@ from typing import Any, Callable, Iterator
 from botocore.exceptions import ClientError
 
 from provision.stacks.providers.budget import BUDGETS_REGION
+from provision.stacks.verify import declared
 from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, check, fail, is_not_found
 
 Probe = Callable[[LiveResource, VerifyContext], "bool | None"]
 
-# Codes some services use for "not there" beyond the shared NOT_FOUND_CODES.
-GONE_CODES = frozenset({"ResourceNotFound", "NatGatewayNotFound", "InvalidAccessException"})
 KMS_GONE_STATES = frozenset({"PendingDeletion", "PendingReplicaDeletion"})
 NAT_GONE_STATES = frozenset({"deleting", "deleted", "failed"})
 
@@ -141,34 +140,11 @@ def _user(res: LiveResource, ctx: VerifyContext) -> bool:
     return True
 
 
-# Every kind provision makes (stacks.verify.inventory.KIND_MARKERS) has its probe.
-PROBES: dict[str, Probe] = {
-    "S3Bucket": _bucket,
-    "KmsKey": _key,
-    "IamRole": _role,
-    "SnsTopic": _topic,
-    "LogGroup": _log_group,
-    "CloudTrailTrail": _trail,
-    "GuardDutyDetector": _detector,
-    "SecurityHubAccount": _hub,
-    "ConfigRecorder": _recorder,
-    "BackupVault": _vault,
-    "BackupPlan": _backup_plan,
-    "BackupSelection": _selection,
-    "Budget": _budget,
-    "CloudFrontDistribution": _distribution,
-    "CloudWatchAlarm": _alarm,
-    "CloudWatchDashboard": _dashboard,
-    "EventBridgeRule": _rule,
-    "FlowLog": _ec2("describe_flow_logs", "FlowLogIds", "FlowLogs"),
-    "InternetGateway": _ec2("describe_internet_gateways", "InternetGatewayIds", "InternetGateways"),
-    "NatGateway": _nat,
-    "RouteTable": _ec2("describe_route_tables", "RouteTableIds", "RouteTables"),
-    "Subnet": _ec2("describe_subnets", "SubnetIds", "Subnets"),
-    "Vpc": _ec2("describe_vpcs", "VpcIds", "Vpcs"),
-    "TransferServer": _server,
-    "TransferUser": _user,
-}
+# Kind -> its probe (its provider's EXISTENCE_PROBE, naming one of the above or its own).
+# Every kind provision makes (stacks.verify.inventory.KIND_MARKERS) has one.
+PROBES: dict[str, Probe] = declared.refs("EXISTENCE_PROBE")
+# Codes some services use for "not there" beyond the shared not-found codes (ALSO_GONE).
+GONE_CODES = declared.gone_codes()
 
 
 def exists(res: LiveResource, ctx: VerifyContext) -> bool | None:

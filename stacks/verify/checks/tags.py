@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 from provision.stacks.providers.budget import BUDGETS_REGION
 from provision.stacks.providers.tag_sync import tags_of
+from provision.stacks.verify import declared
 from provision.stacks.verify.checks.s3 import unless_unset
 from provision.stacks.verify.model import LiveResource, Outcome, VerifyContext, check, fail, ok
 from provision.stacks.verify.owners import expected_tags
@@ -82,33 +83,9 @@ def _budget(res: LiveResource, ctx: VerifyContext) -> dict[str, str]:
     return tags_of(answer.get("ResourceTags"))
 
 
-# kind -> how to read its live tags. Kinds AWS cannot tag (a dashboard, a
-# backup selection) are absent.
-TAG_READERS: dict[str, TagReader] = {
-    "S3Bucket": _s3,
-    "KmsKey": _kms,
-    "IamRole": _iam_role,
-    "SnsTopic": _arn_list("sns", "ResourceArn"),
-    "LogGroup": _log_group,
-    "CloudTrailTrail": _trail,
-    "GuardDutyDetector": _arn_map("guardduty", "list_tags_for_resource", "ResourceArn"),
-    "SecurityHubAccount": _arn_map("securityhub", "list_tags_for_resource", "ResourceArn"),
-    "ConfigRecorder": _config_recorder,
-    "BackupVault": _arn_map("backup", "list_tags", "ResourceArn"),
-    "BackupPlan": _arn_map("backup", "list_tags", "ResourceArn"),
-    "Budget": _budget,
-    "CloudFrontDistribution": _cloudfront,
-    "CloudWatchAlarm": _arn_list("cloudwatch", "ResourceARN"),
-    "EventBridgeRule": _arn_list("events", "ResourceARN"),
-    "TransferServer": _arn_list("transfer", "Arn"),
-    "TransferUser": _arn_list("transfer", "Arn"),
-    "Vpc": _ec2,
-    "Subnet": _ec2,
-    "InternetGateway": _ec2,
-    "RouteTable": _ec2,
-    "NatGateway": _ec2,
-    "FlowLog": _ec2,
-}
+# kind -> how to read its live tags (its provider's TAG_READER, naming one of the above
+# or its own). Kinds AWS cannot tag (a dashboard, a backup selection) are absent.
+TAG_READERS: dict[str, TagReader] = declared.refs("TAG_READER")
 
 
 @check("tags")
