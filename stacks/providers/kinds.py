@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from typing import Mapping
 
 from provision.stacks.providers.base import AwsResourceProvider
 
@@ -39,7 +40,13 @@ def set_like(kind: str) -> frozenset[str]:
     return cls.SET_LIKE if cls is not None else frozenset()
 
 
+def union_of(attribute: str, classes: Mapping[str, type[AwsResourceProvider]] | None = None) -> frozenset[str]:
+    """The union of a set every class declares (NOT_FOUND, ALSO_GONE), of every kind by default."""
+    classes = provider_classes() if classes is None else classes
+    return frozenset().union(*(getattr(cls, attribute) for cls in classes.values()))
+
+
 @functools.cache
 def not_found_codes() -> frozenset[str]:
     """Every kind's NOT_FOUND: the error codes that mean "not there"."""
-    return frozenset().union(*(cls.NOT_FOUND for cls in provider_classes().values()))
+    return union_of("NOT_FOUND")

@@ -15,7 +15,7 @@ import importlib
 from typing import Any, Callable, Mapping
 
 from provision.stacks.providers.base import AwsResourceProvider, Ref
-from provision.stacks.providers.kinds import provider_classes
+from provision.stacks.providers.kinds import provider_classes, union_of
 
 CHECKS_PACKAGE = "provision.stacks.verify.checks"
 
@@ -48,7 +48,7 @@ def refs(attribute: str, classes: Classes | None = None) -> dict[str, Callable[.
 
 def gone_codes(classes: Classes | None = None) -> frozenset[str]:
     """The codes some kinds' calls take as "gone" beyond the shared not-found codes (ALSO_GONE)."""
-    return frozenset().union(*(cls.ALSO_GONE for cls in _classes(classes).values()))
+    return union_of("ALSO_GONE", classes)
 
 
 def kind_checks(by_id: Mapping[str, Any], classes: Classes | None = None) -> dict[str, tuple[Any, ...]]:
