@@ -4,16 +4,19 @@ from those declarations: a new kind is one provider module."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from botocore.exceptions import ClientError
 
-from provision.stacks.providers.base import AwsResourceProvider, is_not_found
+from provision.stacks.providers.base import AwsResourceProvider, client, is_not_found
 from provision.stacks.providers.kinds import not_found_codes, provider_classes, union_of
 from provision.stacks.verify import declared
 from provision.stacks.verify.checks import existence, tags
 from provision.stacks.verify.checks.existence import GONE_CODES, PROBES
 from provision.stacks.verify.checks.tags import TAG_READERS, required_tags
 from provision.stacks.verify.inventory import KIND_MARKERS, resource_kind
+from provision.stacks.verify.model import LiveResource
 from provision.stacks.verify.registry import BY_ID, CATALOGUE, CHECKS
 
 KINDS = provider_classes()
@@ -110,6 +113,25 @@ def test_a_new_provider_class_is_in_every_derived_table():
     assert declared.kind_checks(BY_ID, WITH_WIDGET)["Widget"] == (required_tags,)
     assert union_of("NOT_FOUND", WITH_WIDGET) == not_found_codes() | {"InvalidWidgetID.NotFound"}
     assert declared.gone_codes(WITH_WIDGET) == GONE_CODES | {"WidgetGone"}
+
+
+class GadgetProvider(WidgetProvider):
+    """A toy kind whose service answers a plain get call with "not found" once it is gone."""
+
+    EXISTENCE_PROBE = ("existence:_answers", "s3", "head_bucket", "Bucket")
+
+
+def test_a_get_call_named_by_its_arguments_probes_a_new_kind(aws):
+    probe = declared.refs("EXISTENCE_PROBE", {"Gadget": GadgetProvider})["Gadget"]
+    s3 = client("s3")
+    s3.create_bucket(Bucket="gadget", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    gadget = LiveResource(urn="u", name="web-gadget", kind="Gadget", function="web", id="gadget")
+    ctx = SimpleNamespace(client=lambda service, res: client(service))
+    assert probe(gadget, ctx) is True
+    s3.delete_bucket(Bucket="gadget")
+    with pytest.raises(ClientError) as gone:
+        probe(gadget, ctx)
+    assert is_not_found(gone.value)
 
 
 def test_the_live_tables_hold_only_provisions_own_package():

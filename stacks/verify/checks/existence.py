@@ -117,6 +117,17 @@ def _rule(res: LiveResource, ctx: VerifyContext) -> bool:
     return True
 
 
+def _answers(service: str, call: str, key: str, by: str = "id") -> Probe:
+    """A probe for a call that AWS answers with a "not found" error once the resource is gone:
+    `<call>(<key>=the resource's id)`, or its `arn` with by="arn"."""
+
+    def probe(res: LiveResource, ctx: VerifyContext) -> bool:
+        getattr(ctx.client(service, res), call)(**{key: getattr(res, by)})
+        return True
+
+    return probe
+
+
 def _ec2(call: str, ids_key: str, listed: str) -> Probe:
     def probe(res: LiveResource, ctx: VerifyContext) -> bool:
         return _any(getattr(ctx.client("ec2", res), call)(**{ids_key: [res.id]})[listed])
