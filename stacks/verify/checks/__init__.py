@@ -1,1 +1,2 @@
-"""The checks, one module per area; stacks.verify.registry says which run where."""
+"""The checks, one module per area; each provider names the ones its kind gets (VERIFY_CHECKS),
+stacks.verify.registry lists them all."""
