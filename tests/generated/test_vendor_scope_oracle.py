@@ -85,3 +85,5 @@ def test_a_service_wide_runbook_grant_needs_a_tag_condition_and_may_be_global() 
     assert problems(PLAN, "ops", {"operate-watch": doc(untagged)}, INVENTORY) == [
         f"operate-watch/?: arn:aws:ec2:us-east-1:{ACCOUNT}:* is service-wide with no provision:function tag condition"
     ]
+    # The permissions boundary caps the role; the inline policies carry the conditions.
+    assert problems(PLAN, "ops", {"boundary": doc(untagged)}, INVENTORY) == []

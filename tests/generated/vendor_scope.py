@@ -89,7 +89,8 @@ def problems(plan: dict[str, Any], vendor: str, docs: dict[str, dict[str, Any]],
                 if wildcard is not None:
                     if not any(functions[n]["type"] in wildcard for n in allowed if functions[n]["provider"] == vendor):
                         found.append(f"{where}: {resource} while {vendor} runs no {'/'.join(wildcard)} function")
-                    elif "monitoring" in wildcard and not _tag_scoped(stmt):
+                    elif "monitoring" in wildcard and doc_name != "boundary" and not _tag_scoped(stmt):
+                        # The boundary only caps the role: what it allows is granted by the inline policies.
                         found.append(f"{where}: {resource} is service-wide with no provision:function tag condition")
                     continue
                 item = _owner(resource, by_arn)
