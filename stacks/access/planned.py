@@ -97,8 +97,9 @@ def _ops_role(plan: Plan, fn: Function, outputs: Outputs, account: str, trust: s
     alarms = list(outputs[fn.name].get("alarm_arns") or ())
     statements = {"read": read_statements(watched, peer, alarms, scope)}
     actions = list(fn.settings.get("runbookActions", ()))
-    if actions:
-        statements["runbook"] = runbook_statements(actions, [w.name for w in watched], watched_arns(peer), scope)
+    runbook = runbook_statements(actions, [w.name for w in watched], watched_arns(peer), scope)
+    if runbook:  # as apply: no runbook policy when no action has anything to act on
+        statements["runbook"] = runbook
     name = role_name(plan, fn.name, "ops", account)
     return _role("operations", name, arn(name), trust, MAX_SESSION_SECONDS, statements, {p: fn.name for p in statements})
 

@@ -203,9 +203,10 @@ def _ops_role(
             "runbook": runbook_statements(actions, names, watched_arns(args[0]), scope),
         }
     )
-    inline = {"read": statements.apply(lambda s: document(s["read"]))}
-    if actions:
-        inline["runbook"] = statements.apply(lambda s: document(s["runbook"]))
+    # No runbook policy when no action has anything to act on: IAM refuses a policy without statements.
+    inline = statements.apply(
+        lambda s: {"read": document(s["read"]), **({"runbook": document(s["runbook"])} if s["runbook"] else {})}
+    )
     provider = ctx.plan.provider_of(ctx.function)
     return IamRole(
         f"{ctx.function.name}-ops-role",

@@ -410,7 +410,7 @@ class IamRole(pulumi.dynamic.Resource, module="aws", name="IamRole"):
         description: str = "",
         max_session_duration: int = 3600,
         permissions_boundary: pulumi.Input[str] | None = None,
-        inline_policies: Mapping[str, pulumi.Input[str]] | None = None,
+        inline_policies: Mapping[str, pulumi.Input[str]] | pulumi.Output[Mapping[str, str]] | None = None,
         managed_policy_arns: Sequence[pulumi.Input[str]] = (),
         tags: Mapping[str, pulumi.Input[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -421,7 +421,8 @@ class IamRole(pulumi.dynamic.Resource, module="aws", name="IamRole"):
             "description": description,
             "max_session_duration": max_session_duration,
             "permissions_boundary": permissions_boundary,
-            "inline_policies": dict(inline_policies or {}),
+            # An Output when which policies exist is known only at apply (an ops role's runbook).
+            "inline_policies": inline_policies if isinstance(inline_policies, pulumi.Output) else dict(inline_policies or {}),
             "managed_policy_arns": list(managed_policy_arns),
             "tags": dict(tags or {}),
             "arn": None,

@@ -247,6 +247,14 @@ def test_a_runbook_action_on_a_service_no_watched_function_uses_is_not_granted(g
     assert [s["Action"] for s in runbook["Statement"]] == [["ec2:RebootInstances"]]
 
 
+def test_runbook_actions_with_nothing_to_act_on_give_no_runbook_policy(graph_of, make_plan) -> None:
+    # Found by `make fuzz-e2e` (seeds 1049, 1092): an empty runbook policy, which IAM refuses as malformed.
+    ops = {**OPS, "monitoring": {**OPS["monitoring"], "watches": ["net"], "runbookActions": ["cloudfront:CreateInvalidation"]}}
+    graph = graph_of(_build_plan(make_plan({"web": WEB, "net": NET, "ops": ops})))
+
+    assert sorted(graph["ops-ops-role"]["inline_policies"]) == ["read"]
+
+
 def test_an_internal_provider_gets_no_ops_role(graph_of, make_plan) -> None:
     ops = {**OPS, "provider": "aws"}
     graph = graph_of(_build_plan(make_plan({"web": WEB, "ops": {**ops, "monitoring": {**OPS["monitoring"], "watches": ["web"]}}})))
