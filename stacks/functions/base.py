@@ -14,7 +14,7 @@ import pulumi
 
 from provision.schemas import naming
 from provision.schemas.model import Function, Plan
-from provision.stacks.tags import BACKUP_DATA, TAG_BACKUP, TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, TAG_PROVIDER  # noqa: F401 (re-exported)
+from provision.stacks.tags import BACKUP_DATA, TAG_BACKUP, TAG_ENVIRONMENT, TAG_FUNCTION, TAG_PLAN, TAG_PROVIDER
 
 
 

@@ -34,7 +34,7 @@ from provision.stacks.functions.base import (
     FunctionComponent,
     physical_name,
 )
-from provision.stacks.functions.vendor_facts import MAX_SESSION_SECONDS, ExternalIdError, operated_by  # noqa: F401 (re-exported)
+from provision.stacks.functions.vendor_facts import MAX_SESSION_SECONDS, ExternalIdError, operated_by
 from provision.stacks.functions.iam_policies import Scope, document, guard_rail_boundary, statements_for
 from provision.stacks.providers.base import client, error_code
 from provision.stacks.providers.iam_role import IamRole, trust_policy

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pulumi
 
 from provision.schemas.model import Provider
-from provision.stacks.functions.vendor_access import MAX_SESSION_SECONDS, resolve_external_id
+from provision.stacks.functions.vendor_access import resolve_external_id
+from provision.stacks.functions.vendor_facts import MAX_SESSION_SECONDS
 from provision.stacks.providers.iam_role import trust_policy
 
 __all__ = ["MAX_SESSION_SECONDS", "SECRET_TRUST", "vendor_trust_policy"]
