@@ -20,3 +20,11 @@ def copy_example(name: str, directory: Path) -> Path:
     """examples/`name` copied into `directory`, with its exit plans; returns the copy's path."""
     copy_exit_plans(directory)
     return Path(shutil.copy(EXAMPLES / name, directory / name))
+
+
+def write_exit_plan(directory: Path, vendor: str) -> Path:
+    """A placeholder exit plan for `vendor` at docs/exit/<vendor>.md under `directory` (PRV-VEN-005)."""
+    path = directory / "docs" / "exit" / f"{vendor}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# Exit plan: {vendor}\n", encoding="utf-8")
+    return path

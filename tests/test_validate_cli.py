@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from provision.cli.commands import validate as validate_module
 from provision.cli.main import cli
 from provision.validation import pipeline
+from tests.examples import write_exit_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SARIF_SCHEMA = REPO / "tests/data/sarif-schema-2.1.0.json"
@@ -57,8 +58,7 @@ PASS_LINE = "PASSED: 0 errors, 0 mandatory, 0 advisory, 0 waived in 1 file\n"
 def workdir(tmp_path, monkeypatch):
     """A directory holding the plans above, as the working directory, so reports show relative names."""
     (tmp_path / ".git").mkdir()  # stops the search for provision-policies.yaml here
-    (tmp_path / "docs" / "exit").mkdir(parents=True)  # the exit plan clean.yaml names
-    (tmp_path / "docs" / "exit" / "nightwatch.md").write_text("# Exit plan\n", encoding="utf-8")
+    write_exit_plan(tmp_path, "nightwatch")  # the exit plan clean.yaml names
     for name, text in PLANS.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)

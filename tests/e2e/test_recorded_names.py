@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from provision.cli.main import cli
 from provision.schemas import naming
+from tests.examples import write_exit_plan
 
 pytestmark = pytest.mark.e2e
 
@@ -105,8 +106,7 @@ def test_an_upgrade_keeps_every_deployed_name(run, sandbox_client, tmp_path: Pat
     plan_file = tmp_path / "names.yaml"
     plan_file.write_text(PLAN)
     (tmp_path / "provision-policies.yaml").write_text(POLICIES)
-    (tmp_path / "docs" / "exit").mkdir(parents=True)
-    (tmp_path / "docs" / "exit" / "filesco.md").write_text("# Exit plan: filesco\n")  # PRV-VEN-005
+    write_exit_plan(tmp_path, "filesco")
     export = pulumi.export
 
     with monkeypatch.context() as before:

@@ -15,6 +15,7 @@ from provision.cli.main import cli
 from provision.schemas.model import build_plan
 from provision.schemas.loader import load_document
 from provision.stacks.engine.drift import DriftCollector, PropertyDrift
+from tests.examples import write_exit_plan
 
 STACK = "urn:pulumi:test::acme::pulumi:pulumi:Stack::acme-test"
 WEB = "urn:pulumi:test::acme::provision:function:Hosting::web"
@@ -138,8 +139,7 @@ def test_no_drift_is_one_line() -> None:
 def test_drift_without_a_deployment_is_an_error(tmp_path: Path, plan_text: str, expected: str, code: int) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(plan_text)
-    (tmp_path / "docs" / "exit").mkdir(parents=True)  # the example's exit plan must exist beside it
-    (tmp_path / "docs" / "exit" / "nightwatch.md").write_text("# Exit plan\n")
+    write_exit_plan(tmp_path, "nightwatch")  # the example's exit plan must exist beside it
     result = CliRunner().invoke(cli, ["drift", str(plan), "--state-dir", str(tmp_path / "state")])
     assert result.exit_code == code, result.output
     assert result.output.endswith(expected.format(plan=plan))

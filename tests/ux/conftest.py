@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -10,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from provision.cli.main import cli
+from tests.examples import copy_exit_plans
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TODAY = ["--today", "2026-12-01"]
@@ -27,7 +27,7 @@ def edited(tmp_path: Path) -> Callable[..., Path]:
         path = tmp_path / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
         # Outside a git repository exit plans are looked up next to the plan (PRV-VEN-005).
-        shutil.copytree(EXAMPLES.parent / "docs" / "exit", tmp_path / "docs" / "exit", dirs_exist_ok=True)
+        copy_exit_plans(tmp_path)
         return path
 
     return make
