@@ -78,12 +78,12 @@ def _zones(plan: Plan) -> Iterator[Problem]:
 
 
 def _names(plan: Plan) -> Iterator[Problem]:
-    owners: dict[tuple[str, str], str] = {}
+    owners: dict[tuple[str, str, str], str] = {}
     for entry in plan_names(plan):
         why = problem(entry.name, entry.kind)
         if why is not None:
             yield _refused(plan, entry.name, entry.kind, entry.path, entry.what, why)
-        first = owners.setdefault((entry.kind, entry.name), entry.what)
+        first = owners.setdefault((entry.kind, entry.scope, entry.name), entry.what)
         if first != entry.what:
             yield ("XREF-DUPLICATE", entry.path,
                    f"{first[0].upper()}{first[1:]} and {entry.what} would both be the {KINDS[entry.kind].label} "

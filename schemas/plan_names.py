@@ -26,6 +26,8 @@ class PlannedName:
     name: str
     path: Path  # the plan element the name comes from
     what: str  # for messages: "the drop-zone bucket of `claims`"
+    # Where AWS keeps the name unique: "" for the account and region, else the parent resource.
+    scope: str = ""
 
 
 def plan_names(plan: Plan, account_id: str = OFFLINE_ACCOUNT) -> list[PlannedName]:
@@ -131,7 +133,8 @@ def _transfer_users(plan: Plan, fn: Function) -> Iterator[PlannedName]:
     # Transfer Family users are the partners' own names, on the function's own server.
     if fn.type == "data-exchange" and fn.settings.get("sftp", False):
         for partner, path in _partners(fn):
-            yield PlannedName("transfer-user", partner, path, f"the SFTP user of partner `{partner}` in `{fn.name}`")
+            yield PlannedName("transfer-user", partner, path, f"the SFTP user of partner `{partner}` in `{fn.name}`",
+                              scope=fn.name)
 
 
 def _vendors(plan: Plan) -> list[str]:

@@ -111,6 +111,15 @@ def test_the_issues_long_names_validate_clean() -> None:
     assert findings(text) == []
 
 
+def test_one_partner_on_two_sftp_exchanges_is_two_users_on_two_servers() -> None:
+    # Transfer Family keeps user names unique per server, and each exchange has its own server.
+    text = edit("      dataExchange: {retentionDays: 30, sftp: true, partners: [claimsco]}\n",
+                "      dataExchange: {retentionDays: 30, sftp: true, partners: [claimsco]}\n"
+                "    returns:\n      type: data-exchange\n      provider: claimsco\n"
+                "      dataExchange: {retentionDays: 30, sftp: true, partners: [claimsco]}\n")
+    assert findings(text) == []
+
+
 def test_two_resources_with_one_name_are_a_located_duplicate(monkeypatch: pytest.MonkeyPatch) -> None:
     # Names are unique by construction; a digest that ignored what it should is what this check is for.
     monkeypatch.setattr(naming, "digest", lambda *parts: "00000000")
