@@ -11,6 +11,9 @@ from click.testing import CliRunner
 from provision.cli.main import cli
 from provision.stacks.sandbox import Sandbox
 
+# Each test starts a real sandbox server.
+pytestmark = pytest.mark.e2e
+
 ACCOUNT = "123456789012"
 
 
