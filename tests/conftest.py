@@ -43,6 +43,21 @@ def repository_doc_links(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROVISION_DOCS_URL", raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_botocore_loader() -> Iterator[None]:
+    """Every new boto3 session (moto starts each mock with one) reads its service models from
+    disk again, 0.1-0.4 s a client and most of a moto test's time. One loader, which keeps
+    what it has read, serves every session of the run: the models never change within it."""
+    import functools
+
+    import botocore.session
+
+    original = botocore.session.create_loader
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(original)
+    yield
+    botocore.session.create_loader = original
+
+
 @pytest.fixture
 def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AWS credentials anywhere: no env keys, no config files, no instance metadata."""
