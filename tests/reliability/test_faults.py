@@ -8,6 +8,7 @@ the caller sees it) or retry in standard mode (as the providers do).
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 import boto3
@@ -43,6 +44,16 @@ def faults(injector) -> Iterator[FaultInjector]:
     app.configure(FaultConfig())
     yield app
     app.configure(FaultConfig())
+
+
+@pytest.fixture
+def backoffs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits botocore's retry backoff asks for, recorded instead of slept."""
+    import botocore.endpoint
+
+    waits: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=waits.append))
+    return waits
 
 
 @pytest.fixture
@@ -88,13 +99,14 @@ def test_transient_faults_reach_the_caller_in_aws_shape(faults, make_client, ser
 
 
 @pytest.mark.parametrize(("service", "call"), [(p[0], p[1]) for p in PROTOCOLS], ids=[p[0] for p in PROTOCOLS])
-def test_botocore_retries_injected_faults_until_the_call_succeeds(faults, make_client, service, call) -> None:
+def test_botocore_retries_injected_faults_until_the_call_succeeds(faults, make_client, backoffs, service, call) -> None:
     client = make_client(service, RETRY_CONFIG)
     signed_as = client.meta.service_model.signing_name
     faults.configure(FaultConfig(rules=(Rule(service=signed_as, code="ThrottlingException", status=400, times=2),)))
     call(client)
     assert faults.stats.injected == 2
     assert faults.stats.requests == 3
+    assert len(backoffs) == 2 and all(wait > 0 for wait in backoffs)  # one backoff before each retry
 
 
 def test_a_rule_fails_one_operation_every_time_and_names_it(faults, make_client) -> None:
@@ -156,7 +168,7 @@ def test_the_same_seed_fails_the_same_calls(faults, make_client) -> None:
     assert 0 < first.count(False) < 40
 
 
-def test_the_control_endpoint_sets_counts_and_clears(injector, make_client) -> None:
+def test_the_control_endpoint_sets_counts_and_clears(injector, make_client, backoffs) -> None:
     _, url = injector
     control = FaultControl(url)
     answer = control.set(FaultConfig(rules=(Rule(service="sts", times=2, code="Throttling", status=400),)))
