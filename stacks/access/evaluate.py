@@ -13,6 +13,7 @@ verbatim; `describe_condition` spells out the ones a reader needs
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ def _list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
+@functools.lru_cache(maxsize=4096)
 def _pattern(text: str) -> re.Pattern[str]:
     """An IAM wildcard (`*`, `?`) as a regex; IAM matches action names case-insensitively."""
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text), re.I | re.S)
