@@ -27,6 +27,7 @@ GAP_MODULES = (
     "budgets",  # update_budget, subscribers, tags
     "zones",  # CreateSubnet only in the region's own zones
     "service_roles",  # services assume only trusted, propagated roles (after transfer)
+    "kms_keys",  # signing key pairs made on first use, not for every key
 )
 
 _installed = False
