@@ -36,14 +36,15 @@ demo: engine
 	$(demo_env) $(BIN)/provision apply $(PLAN) --yes
 	$(BIN)/provision status $(PLAN)
 
-# Two workers (one a core), each with its own sandbox; a file's tests stay on one worker.
+# Two workers (one a core), each with its own sandbox; a module's tests stay on one worker
+# unless it sets SPREAD_ACROSS_WORKERS (tests/conftest.py).
 TEST_WORKERS ?= 2
 test: engine
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The unit tests alone: no engine, no sandbox.
 unit: venv
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not e2e" $(PYTEST_ARGS)
 
 # Refresh requirements.lock after changing the dependencies in pyproject.toml.
 PIP_TOOLS := pip-tools==7.6.2

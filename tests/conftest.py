@@ -132,6 +132,22 @@ def _e2e_marker_is_honest(request: pytest.FixtureRequest) -> None:
         pytest.fail(f"{request.node.nodeid} uses {', '.join(sorted(used))} but is not marked e2e", pytrace=False)
 
 
+# --- Scheduling under pytest-xdist ---------------------------------------------------------
+# `make test` runs `--dist loadgroup`. A module's tests share its module fixtures (a sandbox,
+# an applied stack), so each module is one group and stays on one worker, as with
+# `--dist loadfile`. A module whose tests each stand alone sets SPREAD_ACROSS_WORKERS = True:
+# its tests go to whichever worker is free, so a module of minute-long tests is not one
+# worker's straggler while the other idles.
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.getparent(pytest.Module)
+        if module is None or getattr(module.obj, "SPREAD_ACROSS_WORKERS", False):
+            continue
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(module.nodeid))
+
+
 # --- No orphans ------------------------------------------------------------------------------
 # Every process the suite starts (CLI runs, engines, provider hosts, sandbox servers) descends
 # from this pytest process. As a child subreaper it inherits the ones whose parents died, so

@@ -22,6 +22,8 @@ from tests.generated.mutations import mutations
 from tests.generated.strategies import CHANGE_BASE, CI_SET, Knobs, plan_from_seed
 
 pytestmark = pytest.mark.e2e
+# Each test applies and destroys its own plan in `own_sandbox`: under xdist they share the workers.
+SPREAD_ACROSS_WORKERS = True
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 FUZZ_N = int(os.environ.get("PROVISION_FUZZ_N", "0"))
