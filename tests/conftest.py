@@ -19,6 +19,8 @@ from typing import Iterator
 
 import pytest
 
+from tests.sandboxes import IAM_PROPAGATION_SECONDS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Variables that could point boto3 at a real account, profile or endpoint.
@@ -103,7 +105,10 @@ def sandbox(_sandbox_box) -> Iterator:
     One server per worker, restarted between modules (a few seconds): no module sees another's
     resources or stacks, so a failure cannot cascade and the order of modules does not matter.
     """
-    info = _sandbox_box.reset() if _sandbox_box.status() is not None else _sandbox_box.start()[0]
+    if _sandbox_box.status() is not None:
+        info = _sandbox_box.reset(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)
+    else:
+        info = _sandbox_box.start(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)[0]
     yield info
 
 

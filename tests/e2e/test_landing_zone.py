@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from provision.cli.main import cli
 from tests.examples import copy_example
+from tests.sandboxes import IAM_PROPAGATION_SECONDS
 from provision.stacks.engine.statedir import StateDir
 from provision.stacks.sandbox import Sandbox
 from provision.stacks.sandbox.presets import LANDING_ZONE, inventory
@@ -31,7 +32,7 @@ VENDOR_IDS = {"NIGHTWATCH_EXTERNAL_ID": "lz-nightwatch", "VERIFYCO_EXTERNAL_ID":
 def landing_zone(engine, tmp_path_factory: pytest.TempPathFactory):
     state = StateDir(tmp_path_factory.mktemp("lz-state")).ensure()
     box = Sandbox(state.sandbox_dir)
-    info, _ = box.start(preset=LANDING_ZONE)
+    info, _ = box.start(preset=LANDING_ZONE, iam_propagation_seconds=IAM_PROPAGATION_SECONDS)
     session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
 
     def client(service: str, region: str):

@@ -15,6 +15,8 @@ from typing import Callable, Iterator
 import boto3
 import pytest
 
+from tests.sandboxes import IAM_PROPAGATION_SECONDS
+
 
 @pytest.fixture(scope="module")
 def own_sandbox(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[tuple]:
@@ -23,7 +25,7 @@ def own_sandbox(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[tu
 
     state = StateDir(tmp_path_factory.mktemp("generated-state")).ensure()
     box = Sandbox(state.sandbox_dir)
-    info, _ = box.start()
+    info, _ = box.start(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)
     try:
         yield state, info
     finally:
