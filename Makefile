@@ -37,10 +37,10 @@ demo: engine
 	$(BIN)/provision status $(PLAN)
 
 # Two workers (one a core), each with its own sandbox; a module's tests stay on one worker
-# unless it sets SPREAD_ACROSS_WORKERS (tests/conftest.py).
+# unless it sets SPREAD_ACROSS_WORKERS (tests/conftest.py). The report ends with the slowest tests.
 TEST_WORKERS ?= 2
 test: engine
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 # The unit tests alone: no engine, no sandbox.
 unit: venv
