@@ -46,12 +46,14 @@ def main(argv: list[str] | None = None) -> None:
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from provision.stacks.sandbox import access, faults, gaps
+    from provision.stacks.sandbox.serialized import OneCallAtATime
 
     if args.iam_propagation_seconds is not None:
         access.settings.iam_propagation_seconds = args.iam_propagation_seconds
     gaps.install()
     # Inert unless $PROVISION_SANDBOX_FAULTS or the control endpoint configures faults (tests do).
-    app = faults.FaultInjector(DomainDispatcherApplication(create_backend_app), faults.from_env())
+    moto = OneCallAtATime(DomainDispatcherApplication(create_backend_app))
+    app = faults.FaultInjector(moto, faults.from_env())
     tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
     server = make_server(args.host, args.port, app, threaded=True, ssl_context=tls)
     port = server.server_port
