@@ -105,11 +105,7 @@ def sandbox(_sandbox_box) -> Iterator:
     One server per worker, restarted between modules (a few seconds): no module sees another's
     resources or stacks, so a failure cannot cascade and the order of modules does not matter.
     """
-    if _sandbox_box.status() is not None:
-        info = _sandbox_box.reset(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)
-    else:
-        info = _sandbox_box.start(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)[0]
-    yield info
+    yield _sandbox_box.reset(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)  # stop() is a no-op when none runs
 
 
 @pytest.fixture
