@@ -1,7 +1,8 @@
 """Fixtures for the reliability tests: a small multi-service plan, the CLI, faults, and an AWS inventory.
 
 - `write_plan(name, ...)`: a plan file (hosting, plus monitoring by an external
-  vendor whose ExternalId comes from an env var) named `name`, in a tmp dir.
+  vendor whose ExternalId comes from an env var; or by several vendors, `monitors`)
+  named `name`, in a tmp dir.
   It touches S3, CloudFront, KMS, SNS, IAM, CloudWatch and Budgets: the
   query, JSON, REST-XML and RPC-v2 CBOR protocols.
 - `cli(*args)`: the CLI in process against the session sandbox; returns the click Result.
@@ -45,28 +46,42 @@ spec:
   compliance: []
   providers:
     aws: {{type: cloud}}
-    opsco:
-      type: msp
-      accountId: "210987654321"
-      externalIdRef: {external_id_ref}
-      country: IE
-      support: 24x7
-      exitPlan: docs/exit/opsco.md
-      contractEnds: 2030-01-31
-      contacts: [ops@opsco.example]
+{vendors}
   functions:
     web:
       type: hosting
       provider: aws
       hosting: {{kind: static-site}}
-    ops:
-      type: monitoring
-      provider: opsco
-      monitoring:
-        watches: [web]
-        notify: [oncall@example.com]
+{monitors}
   budget: {{monthlyUSD: 100}}
 """
+VENDOR_TEMPLATE = """\
+    {vendor}:
+      type: msp
+      accountId: "{account}"
+      externalIdRef: {external_id_ref}
+      country: IE
+      support: 24x7
+      exitPlan: docs/exit/opsco.md
+      contractEnds: 2030-01-31
+      contacts: [ops@opsco.example]"""
+MONITOR_TEMPLATE = """\
+    {function}:
+      type: monitoring
+      provider: {vendor}
+      monitoring:
+        watches: [web]
+        notify: [oncall@example.com]"""
+
+
+def plan_text(name: str, monitors: dict[str, tuple[str, str]]) -> str:
+    """The plan: `monitors` maps each monitoring function to its vendor and the vendor's externalIdRef."""
+    vendors = [
+        VENDOR_TEMPLATE.format(vendor=vendor, account=f"21098765432{i}", external_id_ref=ref)
+        for i, (vendor, ref) in enumerate(monitors.values(), start=1)
+    ]
+    functions = [MONITOR_TEMPLATE.format(function=function, vendor=vendor) for function, (vendor, _) in monitors.items()]
+    return PLAN_TEMPLATE.format(name=name, vendors="\n".join(vendors), monitors="\n".join(functions))
 
 
 @pytest.fixture
@@ -74,9 +89,14 @@ def write_plan(tmp_path: Path, sandbox, sandbox_state, vendor_env) -> Iterator[C
     """Write a plan file; whatever the test leaves deployed of it is destroyed afterwards, without faults."""
     written: list[Path] = []
 
-    def write(name: str, vendor_env: str = VENDOR_ENV, external_id_ref: str | None = None) -> Path:
+    def write(
+        name: str,
+        vendor_env: str = VENDOR_ENV,
+        external_id_ref: str | None = None,
+        monitors: dict[str, tuple[str, str]] | None = None,
+    ) -> Path:
         path = tmp_path / f"{name}.yaml"
-        path.write_text(PLAN_TEMPLATE.format(name=name, external_id_ref=external_id_ref or f"env:{vendor_env}"))
+        path.write_text(plan_text(name, monitors or {"ops": ("opsco", external_id_ref or f"env:{vendor_env}")}))
         exit_plan = tmp_path / "docs" / "exit" / "opsco.md"  # the exit plan the template names must exist
         exit_plan.parent.mkdir(parents=True, exist_ok=True)
         exit_plan.write_text("# Exit plan: OpsCo\n")

@@ -1,12 +1,13 @@
 """Secrets never appear in plain text: not in the state, the sandbox's log, the engine's logs or any CLI output.
 
-A plan whose external vendor's ExternalId comes from the environment, SSM
-or Secrets Manager goes through every command that touches a stack (apply twice, so the refresh path
-runs too; plan, status, drift, verify; an apply that fails at the vendor
-role; drift on a tampered trust policy; destroy). Then every file of the state directory (Pulumi backend,
-history, backups, engine logs, the sandbox's server log) and every byte the
-CLI printed is searched for the value. The value must still reach AWS, where
-it belongs: the vendor role's trust policy.
+A plan with three external vendors, whose ExternalIds come from the
+environment, SSM and Secrets Manager, goes through every command that
+touches a stack (apply twice, so the refresh path runs too; plan, status,
+drift, verify; an apply that fails at the vendor roles; drift on tampered
+trust policies; destroy). Then every file of the state directory (Pulumi
+backend, history, backups, engine logs, the sandbox's server log) and every
+byte the CLI printed is searched for each value. Each value must still reach AWS, where
+it belongs: its vendor role's trust policy.
 """
 
 from __future__ import annotations
@@ -51,13 +52,19 @@ def tamper_trust(iam, role: str, external_id: str) -> None:
     iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(trust))
 
 
-@pytest.mark.parametrize("kind", ["env", "ssm", "secretsmanager"])
-def test_the_external_id_is_never_written_or_printed(
-    kind, cli, write_plan, faults, sandbox_client, sandbox_state, monkeypatch: pytest.MonkeyPatch
+# One vendor per reference kind, all in one plan: each kind goes through every command.
+VENDORS = {"env": "opsco-env", "ssm": "opsco-ssm", "secretsmanager": "opsco-sm"}
+
+
+def test_no_external_id_is_ever_written_or_printed(
+    cli, write_plan, faults, sandbox_client, sandbox_state, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    external_id = f"xid-{secrets.token_hex(12)}"
-    name = f"{PLAN}-{kind}"[:24]
-    plan = write_plan(name, external_id_ref=store(kind, name, external_id, sandbox_client, monkeypatch))
+    external_ids = {kind: f"xid-{kind[:3]}-{secrets.token_hex(12)}" for kind in VENDORS}
+    monitors = {
+        f"ops-{vendor.rsplit('-', 1)[-1]}": (vendor, store(kind, PLAN, external_ids[kind], sandbox_client, monkeypatch))
+        for kind, vendor in VENDORS.items()
+    }
+    plan = write_plan(PLAN, monitors=monitors)
     printed: list[str] = []
 
     def run(*args: str, expect: int = 0) -> None:
@@ -65,12 +72,12 @@ def test_the_external_id_is_never_written_or_printed(
         printed.append(result.output)
         assert result.exit_code == expect, result.output
 
-    # A failure at the role that carries the ExternalId: its error message must not carry it either.
+    # A failure at the roles that carry the ExternalIds: its error messages must not carry them either.
     faults.set(FaultConfig(rules=(Rule(service="iam", operation="CreateRole", code="AccessDenied", status=403),)))
     run("apply", str(plan), "--yes", expect=1)
     faults.clear()
     run("apply", str(plan), "--yes")
-    run("apply", str(plan), "--yes")  # the refresh-first path reads the trust policy back from AWS
+    run("apply", str(plan), "--yes")  # the refresh-first path reads the trust policies back from AWS
     run("plan", str(plan))
     run("status", str(plan))
     run("status", str(plan), "--format", "json")
@@ -78,23 +85,27 @@ def test_the_external_id_is_never_written_or_printed(
     run("drift", str(plan), "--format", "json")
     run("verify", str(plan))
 
-    outputs = json.loads(cli("status", str(plan), "--format", "json").stdout)["outputs"]
-    role = outputs["vendorRoles"]["opsco"].rsplit("/", 1)[-1]
-    trust = json.dumps(sandbox_client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"])
-    assert external_id in trust, "the ExternalId must reach AWS, or this test proves nothing"
+    iam = sandbox_client("iam")
+    vendor_roles = json.loads(cli("status", str(plan), "--format", "json").stdout)["outputs"]["vendorRoles"]
+    roles = {kind: vendor_roles[vendor].rsplit("/", 1)[-1] for kind, vendor in VENDORS.items()}
+    for kind, role in roles.items():
+        trust = json.dumps(iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"])
+        assert external_ids[kind] in trust, f"the {kind}: ExternalId must reach AWS, or this test proves nothing"
 
-    # Drift on the trust policy is the one report that must show a changed secret-bearing document.
-    tamper_trust(sandbox_client("iam"), role, external_id)
+    # Drift on a trust policy is the one report that must show a changed secret-bearing document.
+    for kind, role in roles.items():
+        tamper_trust(iam, role, external_ids[kind])
     run("drift", str(plan), expect=2)
     assert "Tampered" in printed[-1] or "trust" in printed[-1].lower(), printed[-1]
     run("drift", str(plan), "--format", "json", expect=2)
-    run("apply", str(plan), "--yes")  # repairs it
+    run("apply", str(plan), "--yes")  # repairs them
     run("drift", str(plan))
 
-    needle = external_id.encode()
-    assert files_containing(sandbox_state.root, needle) == []
-    assert [i for i, text in enumerate(printed) if external_id in text] == []
+    for kind, external_id in external_ids.items():
+        assert files_containing(sandbox_state.root, external_id.encode()) == [], kind
+        assert [i for i, text in enumerate(printed) if external_id in text] == [], kind
 
     run("destroy", str(plan), "--yes")
-    assert files_containing(sandbox_state.root, needle) == []
-    assert external_id not in printed[-1]
+    for kind, external_id in external_ids.items():
+        assert files_containing(sandbox_state.root, external_id.encode()) == [], kind
+        assert external_id not in printed[-1], kind
