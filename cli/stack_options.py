@@ -150,14 +150,18 @@ def open_plan_stack(
         from provision.validation.pipeline import load_policy_config
 
         zones = zones_for(plan, chosen.client)
-        # A deployed stack keeps the physical names it has: renaming would replace its data.
-        names = book_from_deployment(ops.deployment())
         with usage_errors():
             config = load_policy_config(None, plan_file.parent if plan_file else None)
-        ops.program = build_program(
-            plan, chosen.account_id(), external_ids=external_ids, names=names, zones=zones,
-            cost_tags_active=config.cost_allocation_tags_active,
-        )  # fmt: skip
+        account = chosen.account_id()
+
+        def program_for(deployment):
+            # A deployed stack keeps the physical names it has: renaming would replace its data.
+            return build_program(
+                plan, account, external_ids=external_ids, names=book_from_deployment(deployment), zones=zones,
+                cost_tags_active=config.cost_allocation_tags_active,
+            )  # fmt: skip
+
+        ops.program_for = program_for
     return PlanStack(plan=plan, target=chosen, ops=ops)
 
 

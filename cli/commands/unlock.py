@@ -48,7 +48,7 @@ def unlock(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
         spec = stack.ops.spec
         path = lock_file(StateDir.resolve(state_dir).root, spec.project, spec.stack, spec.backend_url)
         with stack_lock(path, stack.ops.label, f"provision unlock {plan_file}"):
-            found = find_leftovers(spec, stack.ops.engine)
+            found = find_leftovers(stack.ops)
             if found.running:
                 raise EngineBusy(stack.ops.label, found.running)
             visible_locks = spec.backend_url.startswith("file://")
@@ -61,7 +61,7 @@ def unlock(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
                 click.echo(f"The last run on {stack.label} was stopped before it finished: {found.describe()}.")
                 if not yes and not click.confirm("\nRelease the stack and clear them?", default=False, err=True):
                     raise click.ClickException("Nothing was changed.")
-            cleared = clear_leftovers(spec, stack.ops.engine)
+            cleared = clear_leftovers(stack.ops)
     click.echo(f"Released {stack.label}.")
     creating = [p for p in cleared.pending if p.kind == "creating"]
     if creating:

@@ -27,7 +27,8 @@ def exclusive_run(ops: Any, state_root: Path, command: str, unlock_command: str)
     """Hold `ops`'s stack (a StackOps) for the block, with signals made graceful."""
     spec = ops.spec
     with stack_lock(lock_file(state_root, spec.project, spec.stack, spec.backend_url), ops.label, command):
-        check_no_leftovers(spec, ops.engine, ops.label, unlock_command)
+        ops.reread()  # what was read before the lock may have changed since
+        check_no_leftovers(ops, unlock_command)
         with graceful_interrupts() as signals:
             yield signals
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from provision.stacks.engine import consistency, provider_pickling
 from provision.stacks.engine.errors import EngineError, engine_error
@@ -53,24 +53,80 @@ class StackStatus:
     last_update: LastUpdate | None
 
 
+_UNREAD: Any = object()  # nothing asked of the backend yet
+
+
 class StackOps:
     """Operations on one plan's stack.
 
     `sandbox_instance` is the id of the running sandbox when the target is the
     sandbox: the stack is checked against it before anything runs.
+
+    The program is `program`, or else `program_for(deployment)`: built from
+    the deployed state (the names it already uses) when an operation needs it.
+
+    One StackOps serves one command, and every engine command costs a fifth
+    of a second of CPU before it does anything. So the stack is selected, its
+    deployment exported and its sandbox instance checked once; operations
+    that change the state forget what was read, and `reread()` forgets it
+    all (the guard calls it once it holds the stack's lock).
     """
 
     def __init__(
         self, spec: StackSpec, engine: Engine, program: PulumiFn | None = None, sandbox_instance: str | None = None
     ) -> None:
         self.spec, self.engine, self.program = spec, engine, program
+        self.program_for: Callable[[dict[str, Any] | None], PulumiFn] | None = None
         self.sandbox_instance = sandbox_instance
         # What the program raised in the last run: the engine reports it only as a traceback in text.
         self._program_error: BaseException | None = None
+        self.reread()
 
     @property
     def label(self) -> str:
         return f"{self.spec.project}/{self.spec.stack}"
+
+    # -- what is deployed, read once ----------------------------------------------------
+    def reread(self) -> None:
+        """Forget what was read of the stack: the next question goes to the backend."""
+        self._stack: Any = _UNREAD  # the selected stack; None when there is none
+        self._deployment: Any = _UNREAD
+        self._instance_checked = False
+
+    def existing(self):
+        """The stack if it exists, else None (status and destroy never create one)."""
+        if self._stack is _UNREAD:
+            self._stack = existing_stack(self.spec, self.engine)
+        return self._stack
+
+    def deployment(self, *, checked: bool = False) -> dict[str, Any] | None:
+        """The stack's exported deployment (resources with their outputs); None when there is no stack.
+
+        `checked`: on the sandbox, refuse a state whose resources lived in
+        another sandbox instance (StaleSandboxState), as every operation does.
+        """
+        stack = self.existing()
+        if stack is None:
+            return None
+        if checked:
+            self._check_instance(stack)
+        if self._deployment is _UNREAD:
+            try:
+                self._deployment = stack.export_stack().deployment
+            except Exception as exc:  # noqa: BLE001
+                raise self._error("state export", exc) from None
+        return self._deployment
+
+    def _check_instance(self, stack) -> None:
+        if self.sandbox_instance is None or self._instance_checked:
+            return
+        consistency.check_instance(stack, self.sandbox_instance, lambda: len(deployed_resources(self.deployment())))
+        self._instance_checked = True
+
+    def _state_changed(self, *, stack_removed: bool = False) -> None:
+        self._deployment = _UNREAD
+        if stack_removed:
+            self.reread()
 
     # -- operations ---------------------------------------------------------------------
     def preview(self, listener: StepListener | None = None, *, refresh: bool = False) -> ChangeSet:
@@ -100,6 +156,8 @@ class StackOps:
             result = stack.up(on_event=changes, color="never", show_secrets=False, refresh=refresh)
         except Exception as exc:  # noqa: BLE001
             raise self._error("update", exc, changes) from None
+        finally:
+            self._state_changed()
         return Outcome(changes, _plain_outputs(result.outputs), time.monotonic() - started)
 
     def destroy(self, listener: StepListener | None = None, *, force_delete_data: bool = False) -> Outcome | None:
@@ -109,16 +167,16 @@ class StackOps:
         still hold data (they refuse otherwise): the caller has shown the user
         what would be lost (stacks.engine.data_loss).
         """
-        spec = self.spec
+        stack = self.existing()
+        if stack is None:
+            return None
+        self._check_instance(stack)
         if force_delete_data:
             from provision.stacks.providers.base import FORCE_DELETE_DATA_ENV
 
-            spec = replace(spec, env={**spec.env, FORCE_DELETE_DATA_ENV: "1"})
-        stack = existing_stack(spec, self.engine)
-        if stack is None:
-            return None
-        if self.sandbox_instance is not None:
-            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+            stack = existing_stack(replace(self.spec, env={**self.spec.env, FORCE_DELETE_DATA_ENV: "1"}), self.engine)
+            if stack is None:
+                return None
         changes = ChangeSet(listener=listener)
         started = time.monotonic()
         try:
@@ -126,24 +184,29 @@ class StackOps:
             stack.workspace.remove_stack(self.spec.stack)
         except Exception as exc:  # noqa: BLE001
             raise self._error("destroy", exc, changes) from None
+        finally:
+            self._state_changed(stack_removed=True)
         return Outcome(changes, {}, time.monotonic() - started)
 
     def stale_state(self) -> consistency.StaleSandboxState | None:
         """For a sandbox stack: why its state is stale (its sandbox instance is gone), else None."""
-        stack = existing_stack(self.spec, self.engine)
+        stack = self.existing()
         if stack is None or self.sandbox_instance is None:
             return None
         try:
-            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+            self._check_instance(stack)
         except consistency.StaleSandboxState as stale:
             return stale
         return None
 
     def forget(self) -> None:
         """Drop the stack's state without touching any resource (they are known to be gone)."""
-        stack = existing_stack(self.spec, self.engine)
+        stack = self.existing()
         if stack is not None:
-            stack.workspace.remove_stack(self.spec.stack, force=True)
+            try:
+                stack.workspace.remove_stack(self.spec.stack, force=True)
+            finally:
+                self._state_changed(stack_removed=True)
 
     def refresh(self, listener: StepListener | None = None) -> ChangeSet:
         """Read every resource back from AWS and record drift and deletions in the state."""
@@ -153,6 +216,8 @@ class StackOps:
             stack.refresh(on_event=changes, color="never")
         except Exception as exc:  # noqa: BLE001
             raise self._error("refresh", exc, changes) from None
+        finally:
+            self._state_changed()
         return changes
 
     def preview_refresh(self, changes: ChangeSet | None = None) -> ChangeSet | None:
@@ -161,11 +226,10 @@ class StackOps:
         None when the stack does not exist. `changes` may be a ChangeSet
         subclass that keeps more of each event (see stacks.engine.drift).
         """
-        stack = existing_stack(self.spec, self.engine)
+        stack = self.existing()
         if stack is None:
             return None
-        if self.sandbox_instance is not None:
-            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        self._check_instance(stack)
         changes = changes if changes is not None else ChangeSet()
         try:
             stack.preview_refresh(on_event=changes, color="never", show_secrets=False)
@@ -173,46 +237,39 @@ class StackOps:
             raise self._error("drift check", exc, changes) from None
         return changes
 
-    def deployment(self) -> dict[str, Any] | None:
-        """The stack's exported deployment (resources with their outputs); None when there is no stack."""
-        stack = existing_stack(self.spec, self.engine)
-        if stack is None:
-            return None
-        try:
-            return stack.export_stack().deployment
-        except Exception as exc:  # noqa: BLE001
-            raise self._error("state export", exc) from None
-
     def status(self) -> StackStatus | None:
         """Resources, outputs and last update of the stack; None when it does not exist."""
-        stack = existing_stack(self.spec, self.engine)
+        stack = self.existing()
         if stack is None:
             return None
-        if self.sandbox_instance is not None:
-            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        deployment = self.deployment(checked=True)
         try:
-            resources = deployed_resources(stack.export_stack().deployment)
-            outputs = _plain_outputs(stack.outputs())
             history = stack.history(page_size=1, show_secrets=False)
         except Exception as exc:  # noqa: BLE001
             raise self._error("status query", exc) from None
-        return StackStatus(resources, outputs, _last_update(history[0]) if history else None)
+        return StackStatus(
+            deployed_resources(deployment), stack_outputs(deployment), _last_update(history[0]) if history else None
+        )
 
     # -- helpers ------------------------------------------------------------------------
     def _open(self):
-        if self.program is None:
+        """The stack with the program to run, created on first use."""
+        program = self.program
+        if program is None and self.program_for is not None:
+            program = self.program_for(self.deployment())
+        if program is None:
             raise ValueError("this operation needs the stack's program")
         self._program_error = None
+        stack = self.existing()
         try:
-            stack = open_stack(self.spec, self.engine, self._guarded(self.program))
+            if stack is None:
+                self._stack = stack = open_stack(self.spec, self.engine, self._guarded(program))
+            else:
+                stack.workspace.program = self._guarded(program)
         except Exception as exc:  # noqa: BLE001
             raise self._error("stack selection", exc) from None
-        if self.sandbox_instance is not None:
-            consistency.check_instance(stack, self.sandbox_instance, lambda: self._count(stack))
+        self._check_instance(stack)
         return stack
-
-    def _count(self, stack) -> int:
-        return len(deployed_resources(stack.export_stack().deployment))
 
     def _guarded(self, program: PulumiFn) -> PulumiFn:
         def run() -> None:
@@ -256,6 +313,26 @@ def deployed_resources(deployment: dict[str, Any] | None) -> list[DeployedResour
             continue
         out.append(DeployedResource(urn, urn.rsplit("::", 1)[-1], rtype, owners[urn], str(res.get("id", ""))))
     return out
+
+
+# How an exported deployment marks a secret value (Pulumi's resource.SecretSig).
+SECRET_SIGNATURE = ("4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
+
+
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get(SECRET_SIGNATURE[0]) == SECRET_SIGNATURE[1] or any(map(_holds_secret, value.values()))
+    if isinstance(value, list):
+        return any(map(_holds_secret, value))
+    return False
+
+
+def stack_outputs(deployment: dict[str, Any] | None) -> dict[str, Any]:
+    """The stack's outputs as `status` shows them, read from its deployment; secret ones stay hidden."""
+    for res in (deployment or {}).get("resources") or []:
+        if res.get("type") == "pulumi:pulumi:Stack" and not res.get("parent"):
+            return {k: ("[secret]" if _holds_secret(v) else v) for k, v in (res.get("outputs") or {}).items()}
+    return {}
 
 
 def _plain_outputs(outputs: Any) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from provision.stacks.engine.errors import EngineError
-from provision.stacks.engine.workspace import StackSpec, existing_stack
+from provision.stacks.engine.workspace import StackSpec
 
 
 @dataclass(frozen=True)
@@ -141,35 +141,31 @@ def pending_operations(deployment: dict[str, Any] | None) -> list[PendingOperati
     return out
 
 
-def find_leftovers(spec: StackSpec, engine: Any) -> Leftovers:
-    """The leftovers of a dead run on the stack (empty when it has none, or no stack)."""
-    stack = existing_stack(spec, engine)
-    if stack is None:
+def find_leftovers(ops: Any) -> Leftovers:
+    """The leftovers of a dead run on a StackOps' stack (empty when it has none, or no stack)."""
+    deployment = ops.deployment()
+    if deployment is None:
         return Leftovers()
-    try:
-        deployment = stack.export_stack().deployment
-    except Exception as exc:  # noqa: BLE001 - reported as one paragraph
-        raise EngineError(f"Could not read the state of stack {spec.project}/{spec.stack}: {exc}") from None
-    return Leftovers(locks=engine_locks(spec), pending=pending_operations(deployment))
+    return Leftovers(locks=engine_locks(ops.spec), pending=pending_operations(deployment))
 
 
-def check_no_leftovers(spec: StackSpec, engine: Any, stack_label: str, unlock_command: str) -> None:
+def check_no_leftovers(ops: Any, unlock_command: str) -> None:
     """Refuse to go on while the stack is held by a running engine or holds a dead run's leftovers."""
-    leftovers = find_leftovers(spec, engine)
+    leftovers = find_leftovers(ops)
     if leftovers.running:
-        raise EngineBusy(stack_label, leftovers.running)
+        raise EngineBusy(ops.label, leftovers.running)
     if not leftovers.empty:
-        raise UnfinishedRun(stack_label, leftovers, unlock_command)
+        raise UnfinishedRun(ops.label, leftovers, unlock_command)
 
 
-def clear_leftovers(spec: StackSpec, engine: Any) -> Leftovers:
+def clear_leftovers(ops: Any) -> Leftovers:
     """Release the engine's lock and drop pending operations; returns what was cleared.
 
     The caller holds the provision lock, and has checked no engine process
     still runs: clearing a live run's lock would let two updates collide.
     """
-    leftovers = find_leftovers(spec, engine)
-    stack = existing_stack(spec, engine)
+    leftovers = find_leftovers(ops)
+    stack = ops.existing()
     if stack is None:
         return leftovers
     try:
@@ -180,7 +176,9 @@ def clear_leftovers(spec: StackSpec, engine: Any) -> Leftovers:
             exported.deployment["pending_operations"] = []
             stack.import_stack(exported)
     except Exception as exc:  # noqa: BLE001
-        raise EngineError(f"Could not clear stack {spec.project}/{spec.stack}: {exc}") from None
+        raise EngineError(f"Could not clear stack {ops.label}: {exc}") from None
+    finally:
+        ops.reread()
     return leftovers
 
 

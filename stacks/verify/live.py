@@ -13,18 +13,7 @@ def deployment_of(ops: Any) -> dict[str, Any] | None:
     On the sandbox, a state whose resources lived in another sandbox instance
     is refused (StaleSandboxState), as every other stack operation does.
     """
-    from provision.stacks.engine import consistency
-    from provision.stacks.engine.operations import deployed_resources
-    from provision.stacks.engine.workspace import existing_stack
-
-    stack = existing_stack(ops.spec, ops.engine)
-    if stack is None:
-        return None
-    if ops.sandbox_instance is not None:
-        consistency.check_instance(
-            stack, ops.sandbox_instance, lambda: len(deployed_resources(stack.export_stack().deployment))
-        )
-    return stack.export_stack().deployment
+    return ops.deployment(checked=True)
 
 
 def target_clients(target: Any) -> ClientFactory:
