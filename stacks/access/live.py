@@ -15,10 +15,8 @@ from typing import Any, Callable, Mapping
 
 from provision.stacks.access.evaluate import Grant, describe_condition, evaluate
 from provision.stacks.access.planned import Role, VendorRoles
+from provision.stacks.engine.operations import SECRET_SIGNATURE
 from provision.stacks.verify.policy_documents import parse as _doc
-
-# Pulumi marks a secret value in an exported deployment with this key.
-SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 
 
 def exports_of(deployment: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:

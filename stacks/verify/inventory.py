@@ -13,12 +13,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from provision.stacks.engine.events import kind_of
-from provision.stacks.engine.operations import deployed_resources
+from provision.stacks.engine.operations import SECRET_SIGNATURE, deployed_resources
 from provision.stacks.verify.declared import kind_markers
 from provision.stacks.verify.model import LiveResource
-
-# Pulumi marks a secret value in an exported deployment with this key.
-SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 
 # (kind, a property that provider's resources always have: its INVENTORY_MARKER), in
 # the order they are tried: a FlowLog also names a log group, so it is tried before
