@@ -139,8 +139,17 @@ def _e2e_marker_is_honest(request: pytest.FixtureRequest) -> None:
 # `--dist loadfile`. A module whose tests each stand alone sets SPREAD_ACROSS_WORKERS = True:
 # its tests go to whichever worker is free, so a module of minute-long tests is not one
 # worker's straggler while the other idles.
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+#
+# Long tests go first: `long` ones, then the other e2e tests, then the unit tests, each in the
+# random order pytest-randomly gave them. Minute-long tests started last would leave one worker
+# running them while the other idles; seconds-long unit tests at the end even the two out.
+def schedule_rank(item: pytest.Item) -> int:
+    return 0 if item.get_closest_marker("long") else 1 if item.get_closest_marker("e2e") else 2
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups; pytest-randomly has shuffled them already
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=schedule_rank)  # stable: the random order stays within each rank
     for item in items:
         module = item.getparent(pytest.Module)
         if module is None or getattr(module.obj, "SPREAD_ACROSS_WORKERS", False):

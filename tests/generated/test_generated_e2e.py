@@ -64,6 +64,7 @@ def test_fuzz_plan_provisions(plan_runner, seed: int) -> None:
     run_and_judge(plan_runner, plan_from_seed(seed))
 
 
+@pytest.mark.long
 def test_changes_converge(plan_runner) -> None:
     """Apply a plan, then each mutation on top: every version converges to an empty re-plan."""
     base = plan_from_seed(*CHANGE_BASE)
