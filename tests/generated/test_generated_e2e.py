@@ -43,6 +43,8 @@ def test_generated_plan_provisions(plan_runner, seed: int, knobs: Knobs) -> None
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_provisions(plan_runner, own_client, example: Path) -> None:
+    # Regression (eu-fintech): its re-plan right after apply showed `~ update RouteTable`, the subnets
+    # listed in AWS's order; `plan --detailed-exitcode` exiting 0 is PlanRun's first check after apply.
     document = yaml.safe_load(example.read_text())
     # eu-fintech reads ExternalIds from SSM and Secrets Manager: put them there first, as its README says.
     region = document["spec"]["region"]
