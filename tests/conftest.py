@@ -102,8 +102,9 @@ def _sandbox_box(sandbox_state) -> Iterator:
 def sandbox(_sandbox_box) -> Iterator:
     """A fresh, empty sandbox instance for each test module, whatever ran before it.
 
-    One server per worker, restarted between modules (a few seconds): no module sees another's
-    resources or stacks, so a failure cannot cascade and the order of modules does not matter.
+    One server per worker, reset in place between modules (a new instance id, every backend
+    emptied, faults cleared, its Pulumi state wiped): no module sees another's resources or
+    stacks, so a failure cannot cascade and the order of modules does not matter.
     """
     yield _sandbox_box.reset(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)  # stop() is a no-op when none runs
 

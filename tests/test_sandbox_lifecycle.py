@@ -75,13 +75,27 @@ def test_server_loads_managed_policies_and_gap_fills(box: Sandbox) -> None:
     assert logs.describe_log_groups(logGroupNamePrefix="/gap/check")["logGroups"][0]["kmsKeyId"] == key
 
 
-def test_reset_gives_a_new_empty_instance(box: Sandbox) -> None:
-    info, _ = box.start()
+def test_reset_gives_a_new_empty_instance_in_the_same_server(box: Sandbox) -> None:
+    from provision.stacks.sandbox.faults import FaultConfig, FaultControl, Rule
+
+    info, _ = box.start(iam_propagation_seconds=3)
     client(info, "s3").create_bucket(Bucket="kept-until-reset", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    fresh = box.reset()
-    assert fresh.instance_id != info.instance_id
-    assert not alive(info.pid)
-    assert client(fresh, "s3").list_buckets()["Buckets"] == []
+    client(info, "iam").create_role(RoleName="kept-until-reset", AssumeRolePolicyDocument="{}")
+    FaultControl(info.url, info.ca_bundle).set(FaultConfig(rules=(Rule(service="s3", operation="ListBuckets"),)))
+    box.pulumi_dir.mkdir(parents=True)
+    fresh = box.reset(iam_propagation_seconds=0)
+    assert (fresh.pid, fresh.instance_id != info.instance_id, fresh.iam_propagation_seconds) == (info.pid, True, 0)
+    assert json.loads(box.info_file.read_text())["instanceId"] == fresh.instance_id
+    assert client(fresh, "s3").list_buckets()["Buckets"] == []  # and no fault left to fail it
+    assert [r["RoleName"] for r in client(fresh, "iam").list_roles()["Roles"]] == []
+    assert client(fresh, "iam").get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")["Policy"]["PolicyName"]
+    assert not box.pulumi_dir.exists()
+
+
+def test_reset_with_a_preset_starts_a_new_server(box: Sandbox) -> None:
+    info, _ = box.start()
+    fresh = box.reset(preset="landing-zone")
+    assert (fresh.preset, fresh.instance_id != info.instance_id, alive(info.pid)) == ("landing-zone", True, False)
 
 
 def test_crashed_server_is_replaced_and_its_state_wiped(box: Sandbox) -> None:

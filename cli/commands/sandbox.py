@@ -119,7 +119,12 @@ def stop(state_dir: Path | None) -> None:
 @PRESET
 @IAM_PROPAGATION
 def reset(state_dir: Path | None, preset: str | None, iam_propagation_seconds: float | None) -> None:
-    """Replace the sandbox with a fresh one (a new instance), empty or as --preset describes."""
+    """Replace the sandbox with a fresh one (a new instance), empty or as --preset describes.
+
+    A running sandbox without a preset is emptied in place, in under a second:
+    every resource and every stack of the old instance is gone. With --preset,
+    or when none runs, a new server starts.
+    """
     box = _sandbox(state_dir)
     with clear_errors():
         info = box.reset(preset=preset, iam_propagation_seconds=iam_propagation_seconds)

@@ -30,12 +30,12 @@ class Settings:
     iam_propagation_seconds: float = DEFAULT_PROPAGATION_SECONDS
 
 
-def _from_env() -> Settings:
+def settings_from_env() -> Settings:
     raw = os.environ.get(PROPAGATION_ENV)
     return Settings(iam_propagation_seconds=float(raw)) if raw else Settings()
 
 
-settings = _from_env()
+settings = settings_from_env()
 
 
 class RoleNotAssumable(Exception):

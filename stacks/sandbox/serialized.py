@@ -25,6 +25,11 @@ class OneCallAtATime:
         self.app = app
         self._lock = threading.Lock()
 
+    def exclusively(self, action: Callable[[], None]) -> None:
+        """Run `action` between two calls, none being served meanwhile (a reset of moto's state)."""
+        with self._lock:
+            action()
+
     def __call__(self, environ: Environ, start_response: StartResponse) -> list[bytes]:
         with self._lock:
             answer = self.app(environ, start_response)

@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from provision.stacks.sandbox import access, faults, gaps
+    from provision.stacks.sandbox.reset import InstanceReset
     from provision.stacks.sandbox.serialized import OneCallAtATime
 
     if args.iam_propagation_seconds is not None:
@@ -53,7 +54,26 @@ def main(argv: list[str] | None = None) -> None:
     gaps.install()
     # Inert unless $PROVISION_SANDBOX_FAULTS or the control endpoint configures faults (tests do).
     moto = OneCallAtATime(DomainDispatcherApplication(create_backend_app))
-    app = faults.FaultInjector(moto, faults.from_env())
+    injector = faults.FaultInjector(moto, faults.from_env())
+
+    def info(instance_id: str) -> dict:
+        return {
+            "pid": os.getpid(),
+            "port": port,
+            "instanceId": instance_id,
+            "startedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "scheme": "https" if tls else "http",
+            "preset": args.preset,
+            "iamPropagationSeconds": access.settings.iam_propagation_seconds,
+        }
+
+    def reset(instance_id: str, propagation: float) -> None:
+        access.settings.iam_propagation_seconds = propagation
+        args.instance_id = instance_id
+        _write_info(args.info, info(instance_id))
+        print(f"sandbox reset: instance {instance_id} starts empty", flush=True)
+
+    app = InstanceReset(injector, exclusively=moto.exclusively, faults=injector, on_reset=reset)
     tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
     server = make_server(args.host, args.port, app, threaded=True, ssl_context=tls)
     port = server.server_port
@@ -71,18 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     serving.start()
     if args.preset:
         _apply_preset(args.preset, url, str(args.tls_cert.parent / "ca.pem") if tls else None)
-    _write_info(
-        args.info,
-        {
-            "pid": os.getpid(),
-            "port": port,
-            "instanceId": args.instance_id,
-            "startedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "scheme": "https" if tls else "http",
-            "preset": args.preset,
-            "iamPropagationSeconds": access.settings.iam_propagation_seconds,
-        },
-    )
+    _write_info(args.info, info(args.instance_id))
     print(f"sandbox {args.instance_id} listening on {url}", flush=True)
     try:
         signal.pause() if hasattr(signal, "pause") else serving.join()
