@@ -106,7 +106,7 @@ def sandbox(_sandbox_box) -> Iterator:
     emptied, faults cleared, its Pulumi state wiped): no module sees another's resources or
     stacks, so a failure cannot cascade and the order of modules does not matter.
     """
-    yield _sandbox_box.reset(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)  # stop() is a no-op when none runs
+    yield _sandbox_box.reset(iam_propagation_seconds=IAM_PROPAGATION_SECONDS)  # starts one when none runs
 
 
 @pytest.fixture

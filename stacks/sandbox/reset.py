@@ -2,8 +2,9 @@
 
 `POST /_provision/reset` with `{"instanceId": ..., "iamPropagationSeconds": ...}`
 empties every moto backend between two calls (none runs meanwhile: the
-serialized app's lock), clears the fault config, sets the IAM propagation
-delay and rewrites the server's info file with the new instance id. A
+serialized app's lock); then the server resets its own state (stacks.sandbox.server:
+faults cleared, the IAM propagation delay set, the info file rewritten with
+the new instance id). A
 restart would cost seconds of CPU (moto's import and the managed IAM
 policies); this costs the managed policies only, on the next IAM call.
 """
@@ -11,9 +12,9 @@ policies); this costs the managed policies only, on the next IAM call.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
-from provision.stacks.sandbox.faults import Environ, FaultConfig, StartResponse
+from provision.stacks.sandbox.faults import Environ, StartResponse
 
 RESET_PATH = "/_provision/reset"
 
@@ -26,10 +27,10 @@ class InstanceReset:
         app: Callable[[Environ, StartResponse], Iterable[bytes]],
         *,
         exclusively: Callable[[Callable[[], None]], None],
-        faults: Any,
         on_reset: Callable[[str, float], None],
     ) -> None:
-        self.app, self._exclusively, self._faults, self._on_reset = app, exclusively, faults, on_reset
+        """`on_reset(instance_id, iam_propagation_seconds)` resets the server's own state, after moto's."""
+        self.app, self._exclusively, self._on_reset = app, exclusively, on_reset
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != RESET_PATH:
@@ -47,7 +48,6 @@ class InstanceReset:
             from moto.moto_api._internal.models import moto_api_backend
 
             moto_api_backend.reset()
-            self._faults.configure(FaultConfig())
             self._on_reset(instance_id, propagation)
 
         self._exclusively(reset)

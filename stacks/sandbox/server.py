@@ -68,12 +68,13 @@ def main(argv: list[str] | None = None) -> None:
         }
 
     def reset(instance_id: str, propagation: float) -> None:
+        injector.configure(faults.FaultConfig())
         access.settings.iam_propagation_seconds = propagation
         args.instance_id = instance_id
         _write_info(args.info, info(instance_id))
         print(f"sandbox reset: instance {instance_id} starts empty", flush=True)
 
-    app = InstanceReset(injector, exclusively=moto.exclusively, faults=injector, on_reset=reset)
+    app = InstanceReset(injector, exclusively=moto.exclusively, on_reset=reset)
     tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
     server = make_server(args.host, args.port, app, threaded=True, ssl_context=tls)
     port = server.server_port
