@@ -109,6 +109,11 @@ PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 FLOW_LOG_DAYS = (1, 7, 30, 90, 365, 400, 3653)
 # Advisory policies a generated plan may waive (waivers are part of the format, not a way to pass).
 WAIVABLE = ("PRV-SUS-001", "PRV-GDPR-004", "PRV-VEN-004", "PRV-BUD-002")
+# Budgets generous enough for anything generated here (PRV-BUD-003): a backup of four functions
+# every hour, kept six years, is estimated at about $12,500 a month. The plan's budget covers
+# the functions' budgets, which must not add up to more.
+FUNCTION_BUDGET_USD = 25000
+PLAN_BUDGET_USD = 100000
 
 
 class Picker:
@@ -270,7 +275,7 @@ def generate(p: Picker, knobs: Knobs = Knobs(), today: dt.date | None = None) ->
                 sla["errorRatePercent"] = p.choice((0.5, 1, 5))
             fn["sla"] = sla
         if p.boolean(0.2):
-            fn["budget"] = {"monthlyUSD": 10000}
+            fn["budget"] = {"monthlyUSD": FUNCTION_BUDGET_USD}
     tier_of = lambda n: functions[n].get("tier", "standard")  # noqa: E731
     data_of = lambda n: functions[n].get("data", "internal")  # noqa: E731
 
@@ -363,7 +368,8 @@ def generate(p: Picker, knobs: Knobs = Knobs(), today: dt.date | None = None) ->
     spec["providers"] = providers
     spec["functions"] = functions
     if environment == "prod" or p.boolean(0.6):
-        spec["budget"] = {"monthlyUSD": 100000}
+        budgeted = sum("budget" in fn for fn in functions.values())
+        spec["budget"] = {"monthlyUSD": max(PLAN_BUDGET_USD, FUNCTION_BUDGET_USD * budgeted)}
         if p.boolean():
             spec["budget"]["alertThresholds"] = p.subset((50, 80, 100, 120), 1, 4)
     if p.boolean(0.4):
