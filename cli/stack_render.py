@@ -42,8 +42,11 @@ def region_lines(plan) -> list[str]:
     return ["Regions:", *(f"  {use.region}: {use.describe()}" for use in regions_used(plan))]
 
 
-def render_changes(plan, changes, target_name: str) -> str:
-    """The human preview: the regions used, changed resources by function (changes first), then the totals."""
+def render_changes(plan, changes, target_name: str, *, totals: bool = True) -> str:
+    """The human preview: the regions used, changed resources by function (changes first), then the totals.
+
+    Without `totals` for what an update did: its caller says what was created, updated and deleted.
+    """
     lines = [f"Plan {plan.name} ({plan.environment}) on target {target_name}:", "", *region_lines(plan), ""]
     if not changes.has_changes:
         kept = changes.counts()["same"]
@@ -55,7 +58,8 @@ def render_changes(plan, changes, target_name: str) -> str:
             continue
         lines.append(function_heading(plan, function))
         lines.extend(change_line(c) for c in changed)
-    lines += ["", summary_line(changes.counts())]
+    if totals:
+        lines += ["", summary_line(changes.counts())]
     return "\n".join(lines) + "\n"
 
 

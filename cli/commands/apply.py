@@ -43,7 +43,10 @@ def count_note(preview: Mapping[str, int], result: Mapping[str, int]) -> str | N
 
 @click.command("apply")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", "-y", is_flag=True, help="Apply without asking (needed where there is no terminal, e.g. CI).")
+@click.option(
+    "--yes", "-y", is_flag=True,
+    help="Apply without asking or previewing (needed where there is no terminal, e.g. CI); lists what it changed.",
+)
 @stack_options
 def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
     """Provision PLAN: create, update, replace or delete its resources.
@@ -53,7 +56,10 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
     repairs of out-of-band changes: see `provision drift`) and asks for
     confirmation, then provisions with live per-resource progress and prints
     a summary and the stack outputs. Starts the local sandbox if the target
-    is the sandbox and none runs.
+    is the sandbox and none runs. With --yes there is nothing to confirm, so
+    there is no separate preview: one engine pass reads the target back and
+    updates it, then lists what it changed (run `provision plan` first to see
+    the changes before they are made).
 
     \b
     Examples:
@@ -86,22 +92,29 @@ def apply(plan_file: Path, yes: bool, target: str, state_dir, backend) -> None:
         with exclusive_run(
             stack.ops, StateDir.resolve(state_dir).root, f"provision apply {plan_file}", f"provision unlock {plan_file}"
         ) as signals:
-            # Against AWS as it is now, not as last recorded: out-of-band changes are shown and repaired.
-            with working(f"Reading {stack.label} back and previewing..."), reported_interrupts(
-                signals, doing="the preview", next_steps="", changes_state=False
-            ):
-                preview = stack.ops.preview(refresh=True)
-            click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
-            if not preview.has_changes:
-                return
+            preview = None
             if not yes:
+                # Against AWS as it is now, not as last recorded: out-of-band changes are shown and repaired.
+                with working(f"Reading {stack.label} back and previewing..."), reported_interrupts(
+                    signals, doing="the preview", next_steps="", changes_state=False
+                ):
+                    preview = stack.ops.preview(refresh=True)
+                click.echo(render_changes(loaded, preview, stack.target.name), nl=False)
+                if not preview.has_changes:
+                    return
                 confirm(f"\nApply these changes to {stack.label}?", declined="Nothing was applied.", command="apply")
-            click.echo("", err=True)
+                click.echo("", err=True)
             signals.between = f"the update stopped between two engine steps. {again}"
             with LiveProgress() as progress, reported_interrupts(signals, doing="the update", next_steps=again):
                 outcome = stack.ops.up(listener=progress, refresh=True)
+    if preview is None:
+        # --yes: no separate preview (a second engine pass, reading every resource back twice);
+        # the same view, of what the update did.
+        click.echo(render_changes(loaded, outcome.changes, stack.target.name, totals=False), nl=False)
+        if not outcome.changes.has_changes:
+            return
     click.echo(f"\nApplied in {outcome.seconds:.0f}s: {done_line(outcome.changes.counts())}")
-    note = count_note(preview.counts(), outcome.changes.counts())
+    note = count_note(preview.counts(), outcome.changes.counts()) if preview is not None else None
     if note:
         click.echo(note)
     click.echo(render_outputs(outcome.outputs), nl=False)

@@ -10,6 +10,7 @@ with the plan.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -35,8 +36,8 @@ def run(sandbox_state, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("NIGHTWATCH_EXTERNAL_ID", "e2e-external-id")
     runner = CliRunner()
 
-    def invoke(*args: str):
-        return runner.invoke(cli, [*args, "--state-dir", str(sandbox_state.root)], catch_exceptions=False)
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, [*args, "--state-dir", str(sandbox_state.root)], input=input, catch_exceptions=False)
 
     return invoke
 
@@ -49,10 +50,15 @@ def outputs(run, plan_file: Path) -> dict:
 
 def test_apply_noop_change_destroy(run, plan_file: Path, sandbox_client, tagged, write_example) -> None:
     started = time.monotonic()
-    applied = run("apply", str(plan_file), "--yes")
+    # As at a terminal: the preview, a question, then the update; it makes exactly what the preview said.
+    applied = run("apply", str(plan_file), input="y\n")
     print(f"first e2e apply: {time.monotonic() - started:.1f}s")
     assert applied.exit_code == 0, applied.output
-    assert "Applied in " in applied.stdout and " 0 updated, 0 replaced, 0 deleted, 0 unchanged." in applied.stdout
+    assert f"Apply these changes to {PLAN_NAME}/" in applied.output
+    forecast = re.search(r"\nPlan: (\d+) to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged\.\n", applied.stdout)
+    assert forecast, applied.stdout
+    assert f": {forecast[1]} created, 0 updated, 0 replaced, 0 deleted, 0 unchanged.\n" in applied.stdout
+    assert "The preview said" not in applied.stdout
 
     out = outputs(run, plan_file)
     s3, cloudfront = sandbox_client("s3"), sandbox_client("cloudfront")
@@ -101,6 +107,9 @@ def test_apply_noop_change_destroy(run, plan_file: Path, sandbox_client, tagged,
     updated = run("apply", str(plan_file), "--yes")
     assert updated.exit_code == 0, updated.output
     assert " 0 created, 1 updated, 0 replaced, 0 deleted, " in updated.stdout
+    # --yes has no preview to show: it lists what the update did, by function, without a "Plan:" forecast.
+    assert "\nweb (hosting)\n   ~ update   CloudFrontDistribution web-cdn  (price_class)\n\nApplied in " in updated.stdout
+    assert "Plan: " not in updated.stdout
     distribution = cloudfront.get_distribution(Id=out["web"]["distribution_id"])["Distribution"]
     assert distribution["DistributionConfig"]["PriceClass"] == "PriceClass_200"
 
