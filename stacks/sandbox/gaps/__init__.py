@@ -28,6 +28,7 @@ GAP_MODULES = (
     "zones",  # CreateSubnet only in the region's own zones
     "service_roles",  # services assume only trusted, propagated roles (after transfer)
     "kms_keys",  # signing key pairs made on first use, not for every key
+    "iam_accounts",  # an access key's account found without making IAM backends
 )
 
 _installed = False
