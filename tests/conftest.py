@@ -19,7 +19,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.sandboxes import IAM_PROPAGATION_SECONDS
+from tests.sandboxes import IAM_PROPAGATION_SECONDS, sandbox_clients
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,14 +112,7 @@ def sandbox(_sandbox_box) -> Iterator:
 @pytest.fixture
 def sandbox_client(sandbox):
     """boto3 clients against the session sandbox: `sandbox_client("s3", region=None)`."""
-    import boto3
-
-    def make(service: str, region: str = "eu-west-1"):
-        return boto3.session.Session(
-            aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name=region
-        ).client(service, endpoint_url=sandbox.url, verify=sandbox.ca_bundle)
-
-    return make
+    return sandbox_clients(sandbox, default_region="eu-west-1")
 
 
 # Fixtures that start the real engine or the sandbox server; a test using one is an e2e test.

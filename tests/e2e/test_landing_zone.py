@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
 from tests.examples import copy_example
-from tests.sandboxes import IAM_PROPAGATION_SECONDS
+from tests.sandboxes import IAM_PROPAGATION_SECONDS, sandbox_clients
 from provision.stacks.engine.statedir import StateDir
 from provision.stacks.sandbox import Sandbox
 from provision.stacks.sandbox.presets import LANDING_ZONE, inventory
@@ -33,13 +32,8 @@ def landing_zone(engine, tmp_path_factory: pytest.TempPathFactory):
     state = StateDir(tmp_path_factory.mktemp("lz-state")).ensure()
     box = Sandbox(state.sandbox_dir)
     info, _ = box.start(preset=LANDING_ZONE, iam_propagation_seconds=IAM_PROPAGATION_SECONDS)
-    session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
-
-    def client(service: str, region: str):
-        return session.client(service, region_name=region, endpoint_url=info.url, verify=info.ca_bundle)
-
     try:
-        yield state, client
+        yield state, sandbox_clients(info)
     finally:
         box.stop()
 

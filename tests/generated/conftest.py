@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterator
 
-import boto3
 import pytest
 
-from tests.sandboxes import IAM_PROPAGATION_SECONDS
+from tests.sandboxes import IAM_PROPAGATION_SECONDS, sandbox_clients
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +35,7 @@ def own_sandbox(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[tu
 def own_client(own_sandbox) -> Callable:
     """`own_client(service, region)`: a boto3 client against the module's sandbox."""
     _, info = own_sandbox
-    session = boto3.session.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret")
-
-    def make(service: str, region: str = "us-east-1"):
-        return session.client(service, region_name=region, endpoint_url=info.url, verify=info.ca_bundle)
-
-    return make
+    return sandbox_clients(info)
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import pytest
 from click.testing import CliRunner
 
 from provision.cli.main import cli
 from provision.stacks.sandbox import Sandbox
+from tests.sandboxes import sandbox_clients
 
 # Each test starts a real sandbox server.
 pytestmark = pytest.mark.e2e
@@ -30,9 +30,7 @@ def landing_zone(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _client(info, service: str, region: str):
-    return boto3.session.Session(
-        aws_access_key_id="sandbox", aws_secret_access_key="sandbox-secret", region_name=region
-    ).client(service, endpoint_url=info.url, verify=info.ca_bundle)
+    return sandbox_clients(info)(service, region)
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "eu-central-1", "us-west-2"])
