@@ -60,6 +60,20 @@ def _one_botocore_loader() -> Iterator[None]:
     botocore.session.create_loader = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _lean_moto_reset() -> Iterator[None]:
+    """`mock_aws` resets moto at every start and stop, and moto's reset re-creates every backend
+    before dropping it. The sandbox's fill drops them at once (stacks.sandbox.gaps.backend_reset)."""
+    from moto.core.base_backend import BackendDict
+
+    from provision.stacks.sandbox.gaps import backend_reset
+
+    original = BackendDict.__dict__["reset"]
+    backend_reset.install()
+    yield
+    BackendDict.reset = original
+
+
 @pytest.fixture
 def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AWS credentials anywhere: no env keys, no config files, no instance metadata."""

@@ -29,6 +29,7 @@ GAP_MODULES = (
     "service_roles",  # services assume only trusted, propagated roles (after transfer)
     "kms_keys",  # signing key pairs made on first use, not for every key
     "iam_accounts",  # an access key's account found without making IAM backends
+    "backend_reset",  # a reset drops backends without re-creating each one first
 )
 
 _installed = False
