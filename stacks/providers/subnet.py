@@ -118,8 +118,10 @@ class SubnetProvider(AwsResourceProvider):
         overlapping = [s for s in listed if ipaddress.ip_network(s["CidrBlock"]).overlaps(wanted)]
         family = {k: v for k, v in (props.get("tags") or {}).items() if k in SIBLING_TAGS}
         strangers = [s for s in overlapping if len(family) < len(SIBLING_TAGS) or not _tagged(s, family)]
-        if strangers or not overlapping:
-            names = ", ".join(f"{s['SubnetId']} ({s['CidrBlock']})" for s in strangers) or "none listed"
+        # Nothing overlapping any more: the subnet in the way went since, deleted by the engine or by a
+        # sibling's create that it overlapped too (creates run in parallel). The retry can go ahead.
+        if strangers:
+            names = ", ".join(f"{s['SubnetId']} ({s['CidrBlock']})" for s in strangers)
             raise aws_failure(
                 f"Subnet {props['cidr_block']} in {props['vpc_id']}: CreateSubnet",
                 conflict,

@@ -116,3 +116,24 @@ def test_a_subnet_of_someone_else_in_the_way_is_refused_by_name(vpc_id: str) -> 
         f"Overlapping subnets not made by this function: {theirs} (10.0.0.0/24). Move them, or choose another cidr."
     )
     assert _blocks(vpc_id) == ["10.0.0.0/24"]
+
+
+def test_a_conflict_already_gone_when_listed_is_retried(vpc_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (generated plan, one zone to two): two new subnets overlapped the same old sibling; one
+    create deleted it, the other listed no overlap and failed with "none listed" instead of retrying."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    old = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/17", AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
+    real_describe = ec2.describe_subnets
+
+    def listed_after_a_sibling_removed_it(**kwargs):
+        if _blocks(vpc_id) == ["10.0.0.0/17"]:
+            ec2.delete_subnet(SubnetId=old)  # the other create, between this conflict and this listing
+        return real_describe(**kwargs)
+
+    monkeypatch.setattr(ec2, "describe_subnets", listed_after_a_sibling_removed_it)
+    monkeypatch.setattr("provision.stacks.providers.subnet.client", lambda service, region=None: ec2)
+
+    created = SubnetProvider().create(_props(vpc_id, cidr_block="10.0.0.0/18", tags={**FAMILY, "provision:tier": "public"}))
+
+    assert created.outs["cidr_block"] == "10.0.0.0/18"
+    assert _blocks(vpc_id) == ["10.0.0.0/18"]
