@@ -92,11 +92,16 @@ class PlanRun:
 
     # -- the property --------------------------------------------------------------------------
 
-    def check(self) -> "PlanRun":
-        """Everything for one plan; then destroy and look for leftovers. Never raises on a broken promise."""
+    def check(self, also: Callable[["PlanRun"], None] | None = None) -> "PlanRun":
+        """Everything for one plan; then destroy and look for leftovers. Never raises on a broken promise.
+
+        `also(run)` asserts more on the applied plan, before destroy (it may raise).
+        """
         try:
             if self.cli("validate", "validate", str(self.path)) and self.cli("apply", "apply", str(self.path), "--yes"):
                 self.converged("")
+                if also is not None:
+                    also(self)
         finally:
             self.destroy()
         return self
