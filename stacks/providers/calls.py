@@ -4,6 +4,7 @@ an answer, not an error; calls that race IAM propagation; waiters; the partition
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any, Callable, Iterable, TypeVar
 
 from botocore.exceptions import ClientError, WaiterError
@@ -55,12 +56,22 @@ def caller_account() -> str:
 @functools.lru_cache(maxsize=None)
 def partition_of(region: str | None) -> str:
     """The partition a region belongs to ("aws" for eu-west-1, "aws-us-gov", "aws-cn"), from botocore's endpoint data."""
+    with _endpoint_data_lock:  # a botocore session is not thread-safe
+        try:
+            return _endpoint_data().get_partition_for_region(region or "us-east-1")
+        except Exception:  # an unknown region name: the commercial partition, as AWS would place it
+            return "aws"
+
+
+_endpoint_data_lock = threading.Lock()
+
+
+@functools.cache
+def _endpoint_data():
+    """One botocore session for its endpoint data: a new one reads it from disk again (35-70 ms)."""
     import botocore.session
 
-    try:
-        return botocore.session.get_session().get_partition_for_region(region or "us-east-1")
-    except Exception:  # an unknown region name: the commercial partition, as AWS would place it
-        return "aws"
+    return botocore.session.get_session()
 
 
 def caller_partition() -> str:
