@@ -2,11 +2,11 @@
 
 `POST /_provision/reset` with `{"instanceId": ..., "iamPropagationSeconds": ...}`
 empties every moto backend between two calls (none runs meanwhile: the
-serialized app's lock); then the server resets its own state (stacks.sandbox.server:
-faults cleared, the IAM propagation delay set, the info file rewritten with
-the new instance id). A
-restart would cost seconds of CPU (moto's import and the managed IAM
-policies); this costs the managed policies only, on the next IAM call.
+serialized app's lock); then the server resets its own state
+(stacks.sandbox.server: faults cleared, the IAM propagation delay set, the
+info file rewritten with the new instance id). A restart would cost seconds
+of CPU (moto's import and the managed IAM policies); this costs the managed
+policies only, on the next IAM call.
 """
 
 from __future__ import annotations

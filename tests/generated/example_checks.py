@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from provision.cli.main import cli
-
 # Every check a plan with hosting, an immutable backup, all four security services and a vendor exercises.
 SAAS_CHECKS = {
     "plan.deployed", "s3.encryption", "s3.public-access-block", "s3.versioning", "s3.tls-only", "tags", "kms.rotation",
@@ -23,8 +19,8 @@ SAAS_CHECKS = {
 }  # fmt: skip
 
 
-def _cli(run, *args: str):
-    return CliRunner().invoke(cli, [*args, str(run.path), "--state-dir", str(run.state_dir)])
+def _cli(run, command: str, *options: str):
+    return run.invoke(command, str(run.path), *options)
 
 
 def _verify_json(run) -> tuple[int, list[dict]]:

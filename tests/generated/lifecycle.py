@@ -72,10 +72,14 @@ class PlanRun:
 
     # -- running the CLI ----------------------------------------------------------------------
 
+    def invoke(self, *args: str):
+        """The CLI in process, on this run's state (validate works offline); the click Result."""
+        target = [] if args[0] == "validate" else ["--state-dir", str(self.state_dir)]
+        return CliRunner().invoke(cli, [*args, *target], catch_exceptions=True)
+
     def cli(self, step: str, *args: str, expect: int = 0) -> bool:
         started = time.monotonic()
-        target = [] if args[0] == "validate" else ["--state-dir", str(self.state_dir)]  # validate works offline
-        result = CliRunner().invoke(cli, [*args, *target], catch_exceptions=True)
+        result = self.invoke(*args)
         self.timings[step] = self.timings.get(step, 0.0) + time.monotonic() - started
         crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
         if result.exit_code == expect and not crashed:
@@ -133,7 +137,7 @@ class PlanRun:
 
     def check_inventory_matches_state(self, label: str, live: list[Item]) -> None:
         """Every resource the state lists is live where the inventory looks (keeps the final sweep honest)."""
-        result = CliRunner().invoke(cli, ["status", str(self.path), "--format", "json", "--state-dir", str(self.state_dir)])
+        result = self.invoke("status", str(self.path), "--format", "json")
         if result.exit_code != 0:
             self.failures.append(Failure(f"{label}status", result.output[-OUTPUT_TAIL:]))
             return
