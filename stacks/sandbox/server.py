@@ -6,6 +6,11 @@ the `--preset` if any (stacks.sandbox.presets) through its own endpoint, then
 writes FILE (JSON: pid, port, instanceId, startedAt, preset,
 iamPropagationSeconds) atomically so the parent knows where it listens.
 SIGTERM stops it cleanly.
+
+It serves with cheroot rather than werkzeug's development server, which
+closes the connection after every response: each AWS call then paid a new
+TCP connection and TLS handshake, more CPU than moto spends answering it.
+cheroot keeps connections alive (HTTP/1.1), so a client's calls share one.
 """
 
 from __future__ import annotations
@@ -42,8 +47,6 @@ def main(argv: list[str] | None = None) -> None:
 
     # Before moto is imported: these are read at import or backend creation.
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-    from werkzeug.serving import make_server
-
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from provision.stacks.sandbox import access, faults, gaps
     from provision.stacks.sandbox.reset import InstanceReset
@@ -76,8 +79,8 @@ def main(argv: list[str] | None = None) -> None:
 
     app = InstanceReset(injector, exclusively=moto.exclusively, on_reset=reset)
     tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
-    server = make_server(args.host, args.port, app, threaded=True, ssl_context=tls)
-    port = server.server_port
+    server = _http_server(args.host, args.port, app, tls)
+    port = server.bind_addr[1]
     url = f"{'https' if tls else 'http'}://{args.host}:{port}"
     # moto builds some URLs (queues, presigned) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving = threading.Thread(target=server.serve, daemon=True)
     serving.start()
     if args.preset:
         _apply_preset(args.preset, url, str(args.tls_cert.parent / "ca.pem") if tls else None)
@@ -99,10 +102,31 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         pass
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
         print(f"sandbox {args.instance_id} stopped", flush=True)
     sys.exit(0)
+
+
+# Worker threads: moto answers one call at a time (serialized.py), but a worker also
+# reads requests and writes responses, and idle kept-alive connections hold none.
+SERVER_THREADS = 16
+
+
+def _http_server(host: str, port: int, app, tls: tuple[str, str] | None):
+    """A threaded HTTP/1.1 server for `app` on host:port (0: a free one), bound, not yet serving."""
+    from cheroot import wsgi
+    from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+    def with_raw_uri(environ, start_response):
+        # moto reads the undecoded path (S3 keys) from RAW_URI, which werkzeug's server set.
+        environ.setdefault("RAW_URI", environ.get("REQUEST_URI", ""))
+        return app(environ, start_response)
+
+    server = wsgi.Server((host, port), with_raw_uri, numthreads=SERVER_THREADS)
+    if tls:
+        server.ssl_adapter = BuiltinSSLAdapter(*tls)
+    server.prepare()
+    return server
 
 
 def _apply_preset(name: str, url: str, ca_bundle: str | None) -> None:
