@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import yaml
 from hypothesis import strategies as st
+
+from tests.yaml_text import yaml_text
 
 # The schema's limits (schemas/outsourcing-plan.v1.json): metadata.name, and function/provider names.
 MAX_PLAN_NAME = 40
@@ -193,7 +194,7 @@ def name(p: Picker, length: int, taken: set[str] = frozenset()) -> str:
 
 
 def generate(p: Picker, knobs: Knobs = Knobs(), today: dt.date | None = None) -> dict[str, Any]:
-    """A plan document (a dict, ready for yaml.safe_dump) that passes `provision validate`."""
+    """A plan document (a dict, ready for yaml_text) that passes `provision validate`."""
     today = today or dt.date.today()
     residency = knobs.residency or p.choice(tuple(RESIDENCY_REGIONS))
     regions = RESIDENCY_REGIONS[residency]
@@ -417,7 +418,7 @@ def write_plan(document: dict[str, Any], path: Path) -> Path:
     for relative, text in exit_documents(document).items():
         (path.parent / relative).parent.mkdir(parents=True, exist_ok=True)
         (path.parent / relative).write_text(text)
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(yaml_text(document))
     return path
 
 

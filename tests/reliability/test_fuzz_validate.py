@@ -26,6 +26,7 @@ from provision.cli.formats import registry
 from provision.policies.config import PolicyConfig
 from provision.schemas.findings import Level
 from provision.validation.pipeline import INTERNAL_RULE, FileReport, validate_file
+from tests.yaml_text import yaml_text
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
@@ -229,7 +230,7 @@ def _contains(node: Any, needle: Any) -> bool:
 
 
 def dump(plan: Any) -> str:
-    return yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=4096)
+    return yaml_text(plan, allow_unicode=True, width=4096)
 
 
 @FUZZ
