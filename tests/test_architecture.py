@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -30,15 +32,20 @@ CLICK_HELPERS = {
 
 def modules(root: Path = ROOT) -> Iterator[tuple[str, Path]]:
     """(dotted name below `provision`, path) of every source module of the package."""
-    for path in sorted(root.rglob("*.py")):
-        parts = path.relative_to(root).parts
-        if parts[0] in NOT_SOURCE or any(p.startswith(".") or p.endswith(".egg-info") for p in parts[:-1]):
-            continue
+    paths = []
+    for directory, subdirectories, files in os.walk(root):
+        # Pruned while walking: a checkout's .venv alone holds tens of thousands of files.
+        top = Path(directory) == root
+        subdirectories[:] = [d for d in subdirectories if not (
+            d.startswith(".") or d.endswith(".egg-info") or (top and d in NOT_SOURCE))]
+        paths.extend(Path(directory, name) for name in files if name.endswith(".py"))
+    for path in sorted(paths):
         dotted = path.relative_to(root).with_suffix("").parts
         yield ".".join(dotted[:-1] if dotted[-1] == "__init__" else dotted), path  # "" for the package itself
 
 
-def imports(name: str, path: Path) -> set[str]:
+@functools.cache  # each test reads the whole tree; the files do not change within a run
+def imports(name: str, path: Path) -> frozenset[str]:
     """Every module `name` imports, anywhere in it (function-level imports too), as absolute names."""
     parts = name.split(".") if name else []
     package = parts if path.name == "__init__.py" else parts[:-1]
@@ -54,7 +61,7 @@ def imports(name: str, path: Path) -> set[str]:
                 module = node.module or ""
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)  # `from pkg import submodule`
-    return found
+    return frozenset(found)
 
 
 def is_command(name: str) -> bool:
