@@ -74,6 +74,14 @@ def _lean_moto_reset() -> Iterator[None]:
     BackendDict.reset = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_default_amis() -> Iterator[None]:
+    """As in the sandbox (stacks/sandbox/server.py): no AMIs loaded for each EC2 backend moto makes."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        yield
+
+
 @pytest.fixture
 def fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No AWS credentials anywhere: no env keys, no config files, no instance metadata."""
