@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
 
     app = InstanceReset(injector, exclusively=moto.exclusively, on_reset=reset)
     tls = (str(args.tls_cert), str(args.tls_key)) if args.tls_cert else None
-    server = _http_server(args.host, args.port, app, tls)
+    server = http_server(args.host, args.port, app, tls)
     port = server.bind_addr[1]
     url = f"{'https' if tls else 'http'}://{args.host}:{port}"
     # moto builds some URLs (queues, presigned) from MOTO_PORT.
@@ -112,9 +112,12 @@ def main(argv: list[str] | None = None) -> None:
 # Worker threads: moto answers one call at a time (serialized.py), but a worker also
 # reads requests and writes responses, and idle kept-alive connections hold none.
 SERVER_THREADS = 16
+# How often the serving loop looks up from its sockets; a stop waits up to this long
+# (cheroot's default, 0.5 s, made every sandbox stop and every test server's half a second).
+SERVING_TICK_SECONDS = 0.05
 
 
-def _http_server(host: str, port: int, app, tls: tuple[str, str] | None):
+def http_server(host: str, port: int, app, tls: tuple[str, str] | None):
     """A threaded HTTP/1.1 server for `app` on host:port (0: a free one), bound, not yet serving."""
     from cheroot import wsgi
     from cheroot.ssl.builtin import BuiltinSSLAdapter
@@ -125,6 +128,7 @@ def _http_server(host: str, port: int, app, tls: tuple[str, str] | None):
         return app(environ, start_response)
 
     server = wsgi.Server((host, port), with_raw_uri, numthreads=SERVER_THREADS)
+    server.expiration_interval = SERVING_TICK_SECONDS
     if tls:
         server.ssl_adapter = BuiltinSSLAdapter(*tls)
     server.prepare()

@@ -1,8 +1,8 @@
 """Fixtures for the gap-fill tests.
 
 - `gap_env`: fake AWS credentials, region eu-west-1, no endpoint override.
-- `moto_endpoint`: a moto server on loopback in this process (so the gap fills
-  installed here serve it), as the sandbox runs them; yields its URL.
+- `moto_endpoint`: moto's app on loopback in this process (so the gap fills installed
+  here serve it), behind the sandbox's own HTTP server; yields its URL.
 - `service_role(iam, name, service, age=...)`: a role trusted by `service`,
   created `age` seconds ago as far as IAM propagation is concerned.
 - `propagation`: sets the sandbox's IAM propagation delay for one test.
@@ -14,9 +14,9 @@ from typing import Iterator
 
 import datetime as dt
 import json
+import threading
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox import access
 
@@ -33,13 +33,18 @@ def gap_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def moto_endpoint(gap_env) -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from provision.stacks.sandbox.server import http_server
+
+    server = http_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), tls=None)
+    serving = threading.Thread(target=server.serve, daemon=True)
+    serving.start()
     try:
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        yield f"http://127.0.0.1:{server.bind_addr[1]}"
     finally:
         server.stop()
+        serving.join()
 
 
 def make_service_role(iam, name: str, service: str, age: float = 3600.0) -> str:

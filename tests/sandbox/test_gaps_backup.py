@@ -8,7 +8,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox.gaps import backup as backup_gap
 
@@ -259,41 +258,35 @@ def test_install_twice_does_not_stack_wrappers(backup) -> None:
     assert backup.list_backup_plans()["BackupPlansList"] == []
 
 
-def test_gaps_are_served_over_http_by_the_moto_server(service_role) -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        backup = boto3.client("backup", region_name=REGION, endpoint_url=f"http://{host}:{port}")
-        iam = boto3.client("iam", region_name=REGION, endpoint_url=f"http://{host}:{port}")
-        service_role(iam, "backup-service", "backup.amazonaws.com")
-        backup.create_backup_vault(BackupVaultName="vault")
-        plan_id = _plan(backup)
+def test_gaps_are_served_over_http_by_the_moto_server(service_role, moto_endpoint: str) -> None:
+    backup = boto3.client("backup", region_name=REGION, endpoint_url=moto_endpoint)
+    iam = boto3.client("iam", region_name=REGION, endpoint_url=moto_endpoint)
+    service_role(iam, "backup-service", "backup.amazonaws.com")
+    backup.create_backup_vault(BackupVaultName="vault")
+    plan_id = _plan(backup)
 
-        selection_id = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())["SelectionId"]
-        assert (
-            backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)["BackupSelection"][
-                "SelectionName"
-            ]
-            == "web"
-        )
-        assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1
-        backup.update_backup_plan(
-            BackupPlanId=plan_id,
-            BackupPlan={"BackupPlanName": "renamed", "Rules": [{"RuleName": "r", "TargetBackupVaultName": "vault"}]},
-        )
-        assert backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["BackupPlanName"] == "renamed"
-        backup.put_backup_vault_notifications(
-            BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"]
-        )
-        assert backup.get_backup_vault_notifications(BackupVaultName="vault")["SNSTopicArn"] == TOPIC
-        backup.delete_backup_vault_notifications(BackupVaultName="vault")
-        backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
-        with pytest.raises(ClientError) as exc:
-            backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
-        assert _error(exc)[0] == "ResourceNotFoundException"
-    finally:
-        server.stop()
+    selection_id = backup.create_backup_selection(BackupPlanId=plan_id, BackupSelection=_selection())["SelectionId"]
+    assert (
+        backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)["BackupSelection"][
+            "SelectionName"
+        ]
+        == "web"
+    )
+    assert len(backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]) == 1
+    backup.update_backup_plan(
+        BackupPlanId=plan_id,
+        BackupPlan={"BackupPlanName": "renamed", "Rules": [{"RuleName": "r", "TargetBackupVaultName": "vault"}]},
+    )
+    assert backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["BackupPlanName"] == "renamed"
+    backup.put_backup_vault_notifications(
+        BackupVaultName="vault", SNSTopicArn=TOPIC, BackupVaultEvents=["BACKUP_JOB_FAILED"]
+    )
+    assert backup.get_backup_vault_notifications(BackupVaultName="vault")["SNSTopicArn"] == TOPIC
+    backup.delete_backup_vault_notifications(BackupVaultName="vault")
+    backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
+    with pytest.raises(ClientError) as exc:
+        backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=selection_id)
+    assert _error(exc)[0] == "ResourceNotFoundException"
 
 
 def test_a_deleted_plans_name_can_be_used_again(backup) -> None:

@@ -8,7 +8,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox.gaps import logs as logs_gap
 
@@ -154,25 +153,18 @@ def test_a_key_aws_would_refuse_is_invalid_parameter(aws, make_key: str) -> None
     assert _kms_key_id(GROUP, logs) is None
 
 
-def test_through_a_threaded_moto_server() -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        logs = boto3.client("logs", region_name=REGION, endpoint_url=endpoint)
-        kms = boto3.client("kms", region_name=REGION, endpoint_url=endpoint)
-        key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
-        logs.create_log_group(logGroupName=GROUP)
+def test_through_a_threaded_moto_server(moto_endpoint: str) -> None:
+    logs = boto3.client("logs", region_name=REGION, endpoint_url=moto_endpoint)
+    kms = boto3.client("kms", region_name=REGION, endpoint_url=moto_endpoint)
+    key_arn = kms.create_key(Policy=logs_key_policy())["KeyMetadata"]["Arn"]
+    logs.create_log_group(logGroupName=GROUP)
 
-        logs.associate_kms_key(logGroupName=GROUP, kmsKeyId=key_arn)
-        assert _kms_key_id(GROUP, logs) == key_arn
+    logs.associate_kms_key(logGroupName=GROUP, kmsKeyId=key_arn)
+    assert _kms_key_id(GROUP, logs) == key_arn
 
-        with pytest.raises(ClientError) as exc:
-            logs.associate_kms_key(logGroupName="/missing", kmsKeyId=key_arn)
-        assert _error(exc)[0] == "ResourceNotFoundException"
-    finally:
-        server.stop()
+    with pytest.raises(ClientError) as exc:
+        logs.associate_kms_key(logGroupName="/missing", kmsKeyId=key_arn)
+    assert _error(exc)[0] == "ResourceNotFoundException"
 
 
 @pytest.mark.parametrize(

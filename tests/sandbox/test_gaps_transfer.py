@@ -6,7 +6,6 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from provision.stacks.sandbox.gaps import transfer as transfer_gap
 
@@ -135,21 +134,15 @@ def test_installing_twice_changes_nothing(transfer) -> None:
     assert _error(exc)["ResourceType"] == "Server"
 
 
-def test_through_a_threaded_moto_server() -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        transfer = boto3.client("transfer", region_name=REGION, endpoint_url=f"http://{host}:{port}")
-        server_id = _server(transfer)
-        transfer.update_server(ServerId=server_id, SecurityPolicyName="TransferSecurityPolicy-2024-01")
-        assert transfer.describe_server(ServerId=server_id)["Server"]["SecurityPolicyName"] == "TransferSecurityPolicy-2024-01"
-        transfer.delete_server(ServerId=server_id)
-        with pytest.raises(ClientError) as exc:
-            transfer.describe_server(ServerId=server_id)
-        assert _error(exc)["Code"] == "ResourceNotFoundException"
-    finally:
-        server.stop()
+def test_through_a_threaded_moto_server(moto_endpoint: str) -> None:
+    transfer = boto3.client("transfer", region_name=REGION, endpoint_url=moto_endpoint)
+    server_id = _server(transfer)
+    transfer.update_server(ServerId=server_id, SecurityPolicyName="TransferSecurityPolicy-2024-01")
+    assert transfer.describe_server(ServerId=server_id)["Server"]["SecurityPolicyName"] == "TransferSecurityPolicy-2024-01"
+    transfer.delete_server(ServerId=server_id)
+    with pytest.raises(ClientError) as exc:
+        transfer.describe_server(ServerId=server_id)
+    assert _error(exc)["Code"] == "ResourceNotFoundException"
 
 
 def _state(transfer, server_id: str) -> str:
