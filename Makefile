@@ -42,9 +42,10 @@ TEST_WORKERS ?= 2
 test: engine
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
-# The unit tests alone: no engine, no sandbox.
+# The unit tests alone: no engine, no sandbox, no groups to keep together (`--dist load`
+# batches tests to the workers with less traffic than loadgroup's one test at a time).
 unit: venv
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load -m "not e2e" $(PYTEST_ARGS)
 
 # Refresh requirements.lock after changing the dependencies in pyproject.toml.
 PIP_TOOLS := pip-tools==7.6.2

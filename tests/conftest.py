@@ -150,11 +150,13 @@ def _e2e_marker_is_honest(request: pytest.FixtureRequest) -> None:
 
 
 # --- Scheduling under pytest-xdist ---------------------------------------------------------
-# `make test` runs `--dist loadgroup`. A module's tests share its module fixtures (a sandbox,
-# an applied stack), so each module is one group and stays on one worker, as with
-# `--dist loadfile`. A module whose tests each stand alone sets SPREAD_ACROSS_WORKERS = True:
-# its tests go to whichever worker is free, so a module of minute-long tests is not one
-# worker's straggler while the other idles.
+# `make test` runs `--dist loadgroup`. A module's e2e tests share its module fixtures (a
+# sandbox, an applied stack), so they are one group and stay on one worker, as with
+# `--dist loadfile`. An e2e module whose tests each stand alone sets SPREAD_ACROSS_WORKERS =
+# True: its tests go to whichever worker is free, so a module of minute-long tests is not one
+# worker's straggler while the other idles. Unit tests always go to whichever worker is free:
+# their module fixtures cost little to make twice, and whole modules left the two uneven
+# (make unit took 9% longer).
 #
 # Long tests go first: `long` ones, then the other e2e tests, then the unit tests, each in the
 # random order pytest-randomly gave them. Minute-long tests started last would leave one worker
@@ -168,7 +170,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=schedule_rank)  # stable: the random order stays within each rank
     for item in items:
         module = item.getparent(pytest.Module)
-        if module is None or getattr(module.obj, "SPREAD_ACROSS_WORKERS", False):
+        if module is None or item.get_closest_marker("e2e") is None:
+            continue
+        if getattr(module.obj, "SPREAD_ACROSS_WORKERS", False):
             continue
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(module.nodeid))
