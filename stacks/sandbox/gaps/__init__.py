@@ -30,6 +30,7 @@ GAP_MODULES = (
     "kms_keys",  # signing key pairs made on first use, not for every key
     "iam_accounts",  # an access key's account found without making IAM backends
     "backend_reset",  # a reset drops backends without re-creating each one first
+    "dispatch",  # a request routed without listing moto's package directory
 )
 
 _installed = False
