@@ -93,7 +93,8 @@ def test_names_aws_refuses_are_explained() -> None:
 # ---- every generated name -----------------------------------------------------------------------
 
 # [a-z][a-z0-9-]{0,30} and [a-z][a-z0-9-]{1,38}[a-z0-9], built from text() strategies: hypothesis
-# draws a text() string as one choice, a from_regex() one character by character (ten times slower).
+# draws a text() string as one choice, a from_regex() one character by character (the property
+# below took 5.4 s with from_regex, 1.7 s with these).
 LOWER, DIGITS = "abcdefghijklmnopqrstuvwxyz", "0123456789"
 NAME = st.builds(str.__add__, st.sampled_from(LOWER), st.text(LOWER + DIGITS + "-", max_size=30))
 PLAN_NAME = st.builds(
