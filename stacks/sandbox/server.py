@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> None:
 # Worker threads: moto answers one call at a time (serialized.py), but a worker also
 # reads requests and writes responses, and idle kept-alive connections hold none.
 SERVER_THREADS = 16
+# Idle kept-alive connections the server holds before it answers `Connection: close`
+# (cheroot's default is 10): every provider host, CLI and test keeps a pool of them, and
+# past the limit each call paid a TLS handshake again. Idle ones close after 10 s anyway.
+KEPT_ALIVE_CONNECTIONS = 512
 # How often the serving loop looks up from its sockets; a stop waits up to this long
 # (cheroot's default, 0.5 s, made every sandbox stop and every test server's half a second).
 SERVING_TICK_SECONDS = 0.05
@@ -129,6 +133,7 @@ def http_server(host: str, port: int, app, tls: tuple[str, str] | None):
 
     server = wsgi.Server((host, port), with_raw_uri, numthreads=SERVER_THREADS)
     server.expiration_interval = SERVING_TICK_SECONDS
+    server.keep_alive_conn_limit = KEPT_ALIVE_CONNECTIONS
     if tls:
         server.ssl_adapter = BuiltinSSLAdapter(*tls)
     server.prepare()

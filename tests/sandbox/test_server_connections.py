@@ -30,3 +30,21 @@ def test_one_connection_serves_many_requests(sandbox) -> None:
     finally:
         connection.close()
 
+
+
+def test_connections_stay_alive_while_many_others_idle(sandbox) -> None:
+    # Every provider host, CLI and test holds a pool of idle connections; cheroot's default
+    # answered `Connection: close` to everyone past the tenth.
+    context = ssl.create_default_context(cafile=sandbox.ca_bundle)
+    idle = [http.client.HTTPSConnection(sandbox.host, sandbox.port, context=context, timeout=10) for _ in range(40)]
+    try:
+        closing = []
+        for connection in idle:
+            connection.request("GET", "/moto-api/config")
+            response = connection.getresponse()
+            response.read()
+            closing.append(response.getheader("Connection"))
+        assert closing == [None] * len(idle)
+    finally:
+        for connection in idle:
+            connection.close()
