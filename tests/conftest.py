@@ -170,9 +170,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=schedule_rank)  # stable: the random order stays within each rank
     for item in items:
         module = item.getparent(pytest.Module)
-        if module is None or item.get_closest_marker("e2e") is None:
-            continue
-        if getattr(module.obj, "SPREAD_ACROSS_WORKERS", False):
+        unit = item.get_closest_marker("e2e") is None
+        if module is None or unit or getattr(module.obj, "SPREAD_ACROSS_WORKERS", False):
             continue
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(module.nodeid))

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from provision.stacks.providers.base import RETRY_CONFIG
 from provision.stacks.sandbox.faults import Call, FaultConfig, FaultControl, FaultInjector, Rule, from_env
+from tests.sandboxes import served_in_process
 
 REGION = "eu-west-1"
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -26,16 +27,10 @@ NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 @pytest.fixture(scope="module")
 def injector() -> Iterator[tuple[FaultInjector, str]]:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from werkzeug.serving import make_server
 
     app = FaultInjector(DomainDispatcherApplication(create_backend_app), log=lambda _line: None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with served_in_process(app) as url:
+        yield app, url
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from typing import Iterator
 
 import datetime as dt
 import json
-import threading
 
 import pytest
 
 from provision.stacks.sandbox import access
+from tests.sandboxes import served_in_process
 
 REGION = "eu-west-1"
 
@@ -33,18 +33,8 @@ def gap_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def moto_endpoint(gap_env) -> Iterator[str]:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
-    from provision.stacks.sandbox.server import http_server
-
-    server = http_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), tls=None)
-    serving = threading.Thread(target=server.serve, daemon=True)
-    serving.start()
-    try:
-        yield f"http://127.0.0.1:{server.bind_addr[1]}"
-    finally:
-        server.stop()
-        serving.join()
+    with served_in_process() as url:
+        yield url
 
 
 def make_service_role(iam, name: str, service: str, age: float = 3600.0) -> str:
