@@ -11,6 +11,7 @@ SIGTERM to the process alone, as a CI runner does.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -29,11 +30,12 @@ HASH = "[0-9a-f]{8}"
 WAIT = 240.0  # seconds; a generous bound for a busy machine, never a timing assertion
 
 
-def hold_site_bucket(faults: FaultControl, plan: str) -> None:
+def hold_site_bucket(faults: FaultControl, plan: str) -> Rule:
     """Hang the site bucket's CreateBucket until the faults are cleared, then fail it once with a retried 503."""
     rule = Rule(service="s3", method="PUT", path=rf"^/{plan}-test-web-site-{HASH}\?$", code="ServiceUnavailable",
                 status=503, message="held", hold=WAIT, times=1)
     faults.set(FaultConfig(rules=(rule,)))
+    return rule
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
@@ -122,8 +124,8 @@ def test_a_signal_mid_apply_stops_cleanly_and_the_next_apply_converges(
     assert len(state_ids(plan)) == 13 and inventory(name) == state_ids(plan)
 
 
-def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state, faults: FaultControl) -> int:
-    """Start an apply, SIGKILL it while the held site-bucket call is its only step in flight; the engine's pid."""
+def kill_mid_create(plan: Path, name: str, held: Rule, provision_process, sandbox_state, faults: FaultControl) -> int:
+    """Start an apply, SIGKILL it while the `held` site-bucket call is its only step in flight; the engine's pid."""
     proc = provision_process("apply", str(plan), "--yes")
     # Everything that does not wait for the site bucket is created first: then it is the only step in flight.
     created: list[str] = []
@@ -140,7 +142,10 @@ def kill_mid_create(plan: Path, name: str, provision_process, sandbox_state, fau
     assert faults.stats()["injected"] == 1
     [lock] = engine_lock_files(sandbox_state.root, name)
     engine_pid = json.loads(lock.read_text())["pid"]
-    faults.clear()  # the held call answers: the orphaned engine can notice its client is gone
+    # The held call answers, so the orphaned engine can notice its client is gone; it and every retry
+    # of it fail, so nothing the killed run sent reaches AWS (its provider host outlives the engine
+    # by up to a second, and a retried CreateBucket made the bucket once).
+    faults.set(FaultConfig(rules=(dataclasses.replace(held, hold=0.0, times=None),)))
     wait_until(lambda: exited(engine_pid), "the orphaned engine process to exit")
     assert engine_lock_files(sandbox_state.root, name) == [lock]
     assert pending(sandbox_state.root, name) == ["creating web-site"]
@@ -152,8 +157,8 @@ def test_a_killed_apply_is_explained_and_unlock_clears_it(
 ) -> None:
     name = "rel-killed"
     plan = write_plan(name)
-    hold_site_bucket(faults, name)
-    engine_pid = kill_mid_create(plan, name, provision_process, sandbox_state, faults)
+    held = hold_site_bucket(faults, name)
+    engine_pid = kill_mid_create(plan, name, held, provision_process, sandbox_state, faults)
 
     refused = cli("apply", str(plan), "--yes")
     assert refused.exit_code == 1
@@ -191,7 +196,7 @@ def test_a_bucket_made_before_the_kill_is_adopted_by_the_next_apply(
     rule = Rule(service="s3", method="PUT", path=rf"^/{name}-test-web-site-{HASH}\?publicAccessBlock", code="ServiceUnavailable",
                 status=503, message="held", hold=WAIT, times=1)
     faults.set(FaultConfig(rules=(rule,)))
-    kill_mid_create(plan, name, provision_process, sandbox_state, faults)
+    kill_mid_create(plan, name, rule, provision_process, sandbox_state, faults)
     [bucket] = [b for b in inventory(name) if b.startswith(f"{name}-test-web-site-")]
     assert bucket not in state_ids(plan)  # AWS has it, the state does not
 
